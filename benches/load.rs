@@ -1,0 +1,70 @@
+//! Load + validate benchmark (a plain harness: `cargo bench --bench load`): the bundled example
+//! (a typical ~3 KB file) and a generated 2000-service file of about 1 MB.
+
+use composefix::check::{self, CheckOptions};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Runs `f` `n` times and returns the median and minimum duration.
+fn measure(n: usize, mut f: impl FnMut()) -> (Duration, Duration) {
+    let mut times: Vec<Duration> = (0..n)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[n / 2], times[0])
+}
+
+fn generated(services: usize) -> String {
+    let mut text = String::from(
+        "x-common: &common\n  restart: unless-stopped\n  logging:\n    driver: json-file\nservices:\n",
+    );
+    for i in 0..services {
+        text.push_str(&format!(
+            "  svc-{i}:\n    <<: *common\n    image: \"registry.example.com/team/app-{i}:${{TAG:-1.0.{i}}}\"\n    \
+             ports:\n      - \"{port}:8080\"\n    environment:\n      SERVICE_NAME: svc-{i}\n      \
+             UPSTREAM_URL: http://svc-{next}:8080/api\n      KAFKA_BOOTSTRAP_SERVERS: kafka-{k}:9092\n      \
+             DATABASE_URL: postgres://db:5432/app{i}\n      LOG_LEVEL: info\n    depends_on:\n      - svc-{next}\n    \
+             healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8080/health\"]\n      \
+             interval: 10s\n      retries: 3\n    labels:\n      - \"team=platform\"\n      - \"tier=backend\"\n",
+            port = 10000 + i,
+            next = (i + 1) % services,
+            k = i % 3,
+        ));
+    }
+    text
+}
+
+fn check_file(path: &Path) -> usize {
+    let opts = CheckOptions {
+        files: vec![path.to_path_buf()],
+        ..CheckOptions::default()
+    };
+    check::check(&opts).expect("check runs").diagnostics.len()
+}
+
+fn main() {
+    let typical =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/examples/kafka/compose.yaml");
+    let size = std::fs::metadata(&typical).map(|m| m.len()).unwrap_or(0);
+    check_file(&typical); // compiles the schema once, as a process would
+    let (median, min) = measure(200, || {
+        check_file(&typical);
+    });
+    println!("typical file ({size} B): median {median:?}, min {min:?} (200 runs, schema compiled)");
+
+    let dir = std::env::temp_dir().join(format!("composefix-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let large = dir.join("compose.yaml");
+    std::fs::write(&large, generated(2000)).expect("write");
+    let size = std::fs::metadata(&large).map(|m| m.len()).unwrap_or(0);
+    let mut findings = 0;
+    let (median, min) = measure(10, || findings = check_file(&large));
+    println!(
+        "2000 services ({size} B): median {median:?}, min {min:?} (10 runs, {findings} findings)"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

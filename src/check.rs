@@ -1,0 +1,149 @@
+//! One run of `composefix check`: find the projects, load them, run the rules, filter, sort.
+
+use crate::diagnostic::{Diagnostic, Platform};
+use crate::project::discover::{self, ProjectFiles};
+use crate::project::{self, LoadOptions, Project};
+use crate::report::Totals;
+use crate::rules::{self, Selection};
+use std::path::PathBuf;
+
+/// What to check and how.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Files and directories named on the command line (`-` for stdin).
+    pub paths: Vec<PathBuf>,
+    /// `-f` files: exactly one project, merged in order.
+    pub files: Vec<PathBuf>,
+    /// The name stdin stands for.
+    pub stdin_filename: Option<String>,
+    /// Loading options.
+    pub load: LoadOptions,
+    /// Which rules report.
+    pub selection: Selection,
+    /// The platforms checked for (empty means all).
+    pub targets: Vec<Platform>,
+}
+
+/// Why a run could not do its job (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A named path does not exist.
+    #[error("`{0}` does not exist")]
+    MissingPath(PathBuf),
+    /// No PATH and no compose file here or above.
+    #[error("no compose file found in the current directory or its parents (looked for {})", discover::BASE_NAMES.join(", "))]
+    NoProject,
+    /// A named file could not be read.
+    #[error(transparent)]
+    Read(#[from] project::ReadError),
+    /// Reading stdin failed.
+    #[error("cannot read standard input: {0}")]
+    Stdin(std::io::Error),
+}
+
+/// The outcome of a run.
+#[derive(Debug)]
+pub struct CheckResult {
+    /// The projects loaded.
+    pub projects: Vec<Project>,
+    /// Findings after selection and target filtering, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What was read.
+    pub totals: Totals,
+}
+
+/// The projects the command line names, each once.
+pub fn resolve_projects(opts: &CheckOptions) -> Result<Vec<ProjectFiles>, RunError> {
+    if !opts.files.is_empty() {
+        for f in &opts.files {
+            if !f.exists() {
+                return Err(RunError::MissingPath(f.clone()));
+            }
+        }
+        return Ok(vec![ProjectFiles {
+            files: opts.files.clone(),
+        }]);
+    }
+    let mut projects: Vec<ProjectFiles> = Vec::new();
+    for path in opts.paths.iter().filter(|p| p.as_os_str() != "-") {
+        let found = if path.is_dir() {
+            discover::projects_under(path)
+        } else if path.exists() {
+            vec![discover::project_of_file(path)]
+        } else {
+            return Err(RunError::MissingPath(path.clone()));
+        };
+        for p in found {
+            if !projects.contains(&p) {
+                projects.push(p);
+            }
+        }
+    }
+    if opts.paths.is_empty() {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        projects.push(discover::project_in_dir(&cwd).ok_or(RunError::NoProject)?);
+    }
+    Ok(projects)
+}
+
+/// Loads every project the options name.
+pub fn load_projects(opts: &CheckOptions) -> Result<Vec<Project>, RunError> {
+    let mut projects = Vec::new();
+    if opts.paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut text).map_err(RunError::Stdin)?;
+        let name = opts
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "stdin.yaml".to_string());
+        projects.push(project::load_text(&PathBuf::from(name), text, &opts.load));
+    }
+    let named = resolve_projects(opts)?;
+    let loaded: Vec<Result<Project, project::ReadError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = named
+            .iter()
+            .map(|files| scope.spawn(|| project::load(files, &opts.load)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("internal error: a loader thread panicked"))
+            .collect()
+    });
+    for p in loaded {
+        projects.push(p?);
+    }
+    Ok(projects)
+}
+
+/// Runs a check.
+pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
+    let projects = load_projects(opts)?;
+    let mut diagnostics = Vec::new();
+    for project in &projects {
+        diagnostics.extend(project.diagnostics.iter().cloned());
+        rules::run(project, &opts.selection, &mut diagnostics);
+    }
+    let targets = if opts.targets.is_empty() {
+        Platform::ALL.to_vec()
+    } else {
+        opts.targets.clone()
+    };
+    diagnostics.retain(|d| {
+        opts.selection.enabled(d.rule) && d.platforms.iter().any(|p| targets.contains(p))
+    });
+    diagnostics.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.message.cmp(&b.message))
+    });
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    let totals = Totals {
+        files: projects.iter().map(|p| p.files.len()).sum(),
+        projects: projects.len(),
+    };
+    Ok(CheckResult {
+        projects,
+        diagnostics,
+        totals,
+    })
+}

@@ -1,0 +1,148 @@
+//! The one finding type every stage produces and every report renders.
+
+use crate::rules::RuleInfo;
+use crate::source::{SourceFile, Span};
+use std::sync::Arc;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Advice; never fails CI by default.
+    Info,
+    /// Fails in common usage or on some platforms.
+    Warning,
+    /// Cannot work.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase word used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A platform a finding can occur on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Platform {
+    /// Docker Desktop for Mac and other VM-based engines on macOS.
+    Mac,
+    /// Docker Desktop for Windows.
+    Windows,
+    /// Docker Engine running natively on Linux.
+    Linux,
+}
+
+impl Platform {
+    /// All platforms, in output order.
+    pub const ALL: [Platform; 3] = [Platform::Mac, Platform::Windows, Platform::Linux];
+
+    /// The lowercase name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Mac => "mac",
+            Platform::Windows => "windows",
+            Platform::Linux => "linux",
+        }
+    }
+}
+
+/// A place in a file.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// The bytes.
+    pub span: Span,
+}
+
+/// A secondary place the message refers to (shown as an extra label).
+#[derive(Debug, Clone)]
+pub struct Label {
+    /// Where.
+    pub location: Location,
+    /// What it is.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// The rule that produced it.
+    pub rule: &'static RuleInfo,
+    /// The severity (the rule's unless the rule varies it).
+    pub severity: Severity,
+    /// The platforms on which the problem occurs.
+    pub platforms: Vec<Platform>,
+    /// What is wrong and what follows from it.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Where it is; None for findings about no particular place (a path that does not exist).
+    pub location: Option<Location>,
+    /// Other places worth showing.
+    pub labels: Vec<Label>,
+    /// The service concerned, if any.
+    pub service: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding of `rule` with the rule's severity and platforms.
+    pub fn new(rule: &'static RuleInfo, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            severity: rule.severity,
+            platforms: rule.platforms.to_vec(),
+            message: message.into(),
+            help: None,
+            location: None,
+            labels: Vec::new(),
+            service: None,
+        }
+    }
+
+    /// Places the finding.
+    pub fn at(mut self, file: &Arc<SourceFile>, span: Span) -> Self {
+        self.location = Some(Location {
+            file: Arc::clone(file),
+            span,
+        });
+        self
+    }
+
+    /// Adds the remedy.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Names the service concerned.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn label(mut self, file: &Arc<SourceFile>, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            location: Location {
+                file: Arc::clone(file),
+                span,
+            },
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Sort key: file, position, code.
+    pub fn sort_key(&self) -> (String, usize, &'static str) {
+        match &self.location {
+            Some(l) => (l.file.name().to_string(), l.span.start, self.rule.code),
+            None => (String::new(), 0, self.rule.code),
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The `composefix` command line: parse arguments, run, map the outcome to an exit code.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use composefix::check::{self, CheckOptions};
+use composefix::diagnostic::{Platform, Severity};
+use composefix::project::{LoadOptions, emit};
+use composefix::report::{self, Format};
+use composefix::rules::{self, Selection};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Finds Docker Compose configurations that cannot connect, and fixes them.
+#[derive(Parser)]
+#[command(name = "composefix", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint compose projects (the default command).
+    Check(CheckArgs),
+    /// List every rule: code, name, severity, platforms, fix.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
+    },
+    /// Print a rule's documentation.
+    Rule {
+        /// A rule code (`SYN002`) or name (`duplicate-key`).
+        code: String,
+    },
+    /// Print the resolved project (merged, interpolated) as YAML.
+    Config(ProjectArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Human,
+    Concise,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Target {
+    Mac,
+    Windows,
+    Linux,
+}
+
+/// Which project(s) and how to load them.
+#[derive(Args, Clone, Default)]
+struct ProjectArgs {
+    /// Compose files or directories (searched recursively); `-` reads stdin.
+    paths: Vec<PathBuf>,
+    /// The files of one project, merged in order (like `docker compose -f`).
+    #[arg(short = 'f', long = "file")]
+    files: Vec<PathBuf>,
+    /// Variables for interpolation (repeatable); default: `.env` beside the project.
+    #[arg(long = "env-file")]
+    env_files: Vec<PathBuf>,
+    /// Also take variables from the process environment.
+    #[arg(long)]
+    use_process_env: bool,
+    /// The file name stdin stands for.
+    #[arg(long)]
+    stdin_filename: Option<String>,
+}
+
+#[derive(Args, Clone)]
+struct CheckArgs {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Platforms to check for (default: all).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    target: Vec<Target>,
+    /// Only these rules: codes, code prefixes or names (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Skip these rules: codes, code prefixes or names (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    format: OutputFormat,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => run_check(cli.check),
+        Some(Command::Check(args)) => run_check(args),
+        Some(Command::Rules { format }) => list_rules(format),
+        Some(Command::Rule { code }) => show_rule(&code),
+        Some(Command::Config(args)) => show_config(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("composefix: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn options(project: ProjectArgs, selection: Selection, targets: Vec<Platform>) -> CheckOptions {
+    CheckOptions {
+        paths: project.paths,
+        files: project.files,
+        stdin_filename: project.stdin_filename,
+        load: LoadOptions {
+            env_files: project.env_files,
+            use_process_env: project.use_process_env,
+            ..LoadOptions::default()
+        },
+        selection,
+        targets,
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    let selection = Selection::new(&args.select, &args.ignore).map_err(|e| e.to_string())?;
+    let targets = args
+        .target
+        .iter()
+        .map(|t| match t {
+            Target::Mac => Platform::Mac,
+            Target::Windows => Platform::Windows,
+            Target::Linux => Platform::Linux,
+        })
+        .collect();
+    let opts = options(args.project, selection, targets);
+    let result = check::check(&opts).map_err(|e| e.to_string())?;
+    let format = match args.format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+    };
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut out = stdout.lock();
+    let written = report::write(&mut out, format, &result.diagnostics, result.totals, color)
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write the report: {e}"));
+        }
+        _ => {}
+    }
+    let failing = result
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= Severity::Warning);
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
+    let mut out = String::new();
+    match format {
+        ListFormat::Human => {
+            for r in rules::registry() {
+                let platforms: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
+                out.push_str(&format!(
+                    "{:<7} {:<28} {:<8} {:<19} fix: {:<7} {}\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    platforms.join(","),
+                    r.fix.as_str(),
+                    r.summary()
+                ));
+            }
+        }
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = rules::registry()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity.as_str(),
+                        "platforms": r.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                        "fix": r.fix.as_str(),
+                        "summary": r.summary(),
+                    })
+                })
+                .collect();
+            out = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
+        }
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_rule(code: &str) -> Result<ExitCode, String> {
+    let rule = rules::find(code).ok_or_else(|| format!("no rule has the code or name `{code}`"))?;
+    print!("{}", rule.doc);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_config(args: ProjectArgs) -> Result<ExitCode, String> {
+    let opts = options(args, Selection::default(), Vec::new());
+    let projects = check::load_projects(&opts).map_err(|e| e.to_string())?;
+    let [project] = projects.as_slice() else {
+        return Err(format!(
+            "`config` prints one project, and the paths name {}; pass one file, or `-f` files",
+            projects.len()
+        ));
+    };
+    let errors: Vec<_> = project
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let owned: Vec<_> = errors.into_iter().cloned().collect();
+        let _ = report::write(&mut err, Format::Human, &owned, Default::default(), false);
+        return Ok(ExitCode::from(1));
+    }
+    match &project.model {
+        Some(model) => print!("{}", emit::to_yaml(model)),
+        None => return Err("the project has no content".into()),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,178 @@
+//! `env_file`: variables read from files into a service's environment, below `environment`.
+
+use super::Loader;
+use super::interpolate::{Interpolated, Segment, SegmentKind};
+use super::value::{FileId, Kind, Map, Origin, Str, Value};
+use super::vars::Environment;
+use crate::diagnostic::Diagnostic;
+use crate::rules::load as codes;
+use crate::source::{ScalarStyle, SourceFile, Span};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Reads the `env_file`s of every service of `root` into its `environment` and drops the key.
+pub(super) fn apply(
+    loader: &mut Loader,
+    id: FileId,
+    root: &mut Value,
+    dir: &Path,
+    env: &Environment,
+) {
+    let Kind::Map(root) = &mut root.kind else {
+        return;
+    };
+    let Some(Value {
+        kind: Kind::Map(services),
+        ..
+    }) = root.get_mut("services")
+    else {
+        return;
+    };
+    for service in services.values_mut() {
+        let Kind::Map(service) = &mut service.kind else {
+            continue;
+        };
+        let Some(env_files) = service.remove("env_file") else {
+            continue;
+        };
+        let entries: Vec<&Value> = match &env_files.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![&env_files],
+        };
+        for entry in entries {
+            let (path, required, span) = match &entry.kind {
+                Kind::Str(s) => (s.text.clone(), true, entry.origin.span),
+                Kind::Map(m) => {
+                    let Some(p) = m.get("path") else { continue };
+                    let Some(text) = p.scalar_text() else {
+                        continue;
+                    };
+                    let required =
+                        !matches!(m.get("required").map(|r| &r.kind), Some(Kind::Bool(false)))
+                            && m.get("required").and_then(Value::scalar_text).as_deref()
+                                != Some("false");
+                    (text.into_owned(), required, p.origin.span)
+                }
+                _ => continue,
+            };
+            let path = dir.join(path);
+            let file = Arc::clone(&loader.files[id.0 as usize]);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) => {
+                    if required {
+                        loader.diagnostics.push(
+                            Diagnostic::new(
+                                &codes::MISSING_FILE,
+                                format!(
+                                    "env file `{}` cannot be read: {e}",
+                                    super::display_name(&path)
+                                ),
+                            )
+                            .at(&file, span)
+                            .help("create the file, or mark it optional with `required: false`"),
+                        );
+                    }
+                    continue;
+                }
+            };
+            read_into(loader, &path, text, service, env, (&file, span));
+        }
+    }
+}
+
+fn read_into(
+    loader: &mut Loader,
+    path: &Path,
+    text: String,
+    service: &mut Map,
+    env: &Environment,
+    from: (&Arc<SourceFile>, Span),
+) {
+    let parsed = super::dotenv::parse(&text, env);
+    let (file_id, file) = loader.add_file(SourceFile::new(
+        path.to_path_buf(),
+        super::display_name(path),
+        text,
+    ));
+    let entries = match parsed {
+        Ok(entries) => entries,
+        Err(e) => {
+            loader.diagnostics.push(
+                Diagnostic::new(
+                    &codes::INVALID_YAML,
+                    format!("env file `{}`: {e}", file.name()),
+                )
+                .at(from.0, from.1),
+            );
+            return;
+        }
+    };
+    let environment = match service.get_mut("environment") {
+        Some(Value {
+            kind: Kind::Map(m), ..
+        }) => m,
+        _ => {
+            let origin = Origin {
+                file: file_id,
+                span: Span::at(0),
+                via_alias: None,
+            };
+            service.insert(
+                "environment".into(),
+                origin,
+                Value::new(Kind::Map(Map::default()), origin),
+            );
+            match service.get_mut("environment") {
+                Some(Value {
+                    kind: Kind::Map(m), ..
+                }) => m,
+                _ => return,
+            }
+        }
+    };
+    for entry in entries {
+        if environment.contains_key(&entry.key) {
+            continue;
+        }
+        let start = file.lines().line_start(entry.line).unwrap_or(0);
+        let end = file.text()[start..]
+            .find('\n')
+            .map_or(file.text().len(), |i| start + i);
+        let origin = Origin {
+            file: file_id,
+            span: Span::new(start, end),
+            via_alias: None,
+        };
+        // A value built from an unknown variable is unknown as a whole.
+        let (text, interpolation) = if entry.known {
+            (entry.value, None)
+        } else {
+            let unknown = SegmentKind::Unknown {
+                name: entry.key.clone(),
+                raw: 0..0,
+            };
+            let segments = vec![Segment {
+                text: 0..0,
+                kind: unknown,
+            }];
+            (
+                String::new(),
+                Some(Box::new(Interpolated {
+                    text: String::new(),
+                    segments,
+                })),
+            )
+        };
+        let value = Value::new(
+            Kind::Str(Str {
+                text,
+                style: ScalarStyle::Plain,
+                raw_offset: None,
+                interpolation,
+            }),
+            origin,
+        );
+        environment.insert(entry.key, origin, value);
+    }
+}

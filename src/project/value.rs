@@ -1,0 +1,235 @@
+//! The loaded model: typed values that remember where they were written.
+
+use crate::project::interpolate::Interpolated;
+use crate::source::{ScalarStyle, Span};
+use indexmap::IndexMap;
+use std::ops::Range;
+
+/// Index of a file in its project's file table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// Where a value was written: the file and the bytes of the value itself (for a value reached
+/// through an alias or merge key, the anchored definition), and the alias that brought it here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin {
+    /// The file.
+    pub file: FileId,
+    /// The bytes of the value as written.
+    pub span: Span,
+    /// The `*alias` (or `<<: *alias`) through which this value was used, if any.
+    pub via_alias: Option<Span>,
+}
+
+/// The merge tags Compose understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeTag {
+    /// `!reset`: remove the value inherited from earlier files.
+    Reset,
+    /// `!override`: replace the inherited value instead of merging.
+    Override,
+}
+
+/// A value of the model.
+#[derive(Debug, Clone)]
+pub struct Value {
+    /// What it is.
+    pub kind: Kind,
+    /// Where it was written.
+    pub origin: Origin,
+    /// `!reset` / `!override`, until merging consumes it.
+    pub tag: Option<MergeTag>,
+}
+
+/// The shape of a [`Value`].
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// `null`, `~` or nothing.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string, interpolated.
+    Str(Str),
+    /// A sequence.
+    Seq(Vec<Value>),
+    /// A mapping.
+    Map(Map),
+}
+
+/// A string with what is needed to point inside it.
+#[derive(Debug, Clone)]
+pub struct Str {
+    /// The text after interpolation (an unknown variable contributes nothing).
+    pub text: String,
+    /// How the scalar was written.
+    pub style: ScalarStyle,
+    /// The file offset at which the raw (pre-interpolation) text starts, when every byte of it
+    /// is written literally there (plain or quoted scalars without escapes or line folding).
+    pub raw_offset: Option<usize>,
+    /// Where each byte of `text` came from, when the raw text held variables.
+    pub interpolation: Option<Box<Interpolated>>,
+}
+
+impl Str {
+    /// False when an unset variable without default contributed to the text.
+    pub fn is_known(&self) -> bool {
+        self.interpolation.as_ref().is_none_or(|i| i.is_known())
+    }
+
+    /// The file span of `range` of the interpolated text, when it was written literally in the
+    /// file (not taken from a variable).
+    pub fn literal_span(&self, range: Range<usize>) -> Option<Span> {
+        let base = self.raw_offset?;
+        let Some(interp) = &self.interpolation else {
+            return Some(Span::new(base + range.start, base + range.end));
+        };
+        let raw = interp.source_range(range)?;
+        Some(Span::new(base + raw.start, base + raw.end))
+    }
+
+    /// The part `range` of this string (for `KEY=value` list items), keeping provenance.
+    pub fn slice(&self, range: Range<usize>) -> Str {
+        let text = self.text[range.clone()].to_string();
+        let Some(interp) = &self.interpolation else {
+            return Str {
+                text,
+                style: self.style,
+                raw_offset: self.raw_offset.map(|o| o + range.start),
+                interpolation: None,
+            };
+        };
+        Str {
+            text,
+            style: self.style,
+            raw_offset: self.raw_offset,
+            interpolation: Some(Box::new(interp.slice(range))),
+        }
+    }
+}
+
+/// A mapping in source order, with each key's own origin.
+#[derive(Debug, Clone, Default)]
+pub struct Map {
+    entries: IndexMap<String, (Origin, Value)>,
+}
+
+impl Map {
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries.get(key).map(|(_, v)| v)
+    }
+
+    /// The value of `key`, mutably.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.entries.get_mut(key).map(|(_, v)| v)
+    }
+
+    /// The key's origin and the value.
+    pub fn entry(&self, key: &str) -> Option<(&Origin, &Value)> {
+        self.entries.get(key).map(|(o, v)| (o, v))
+    }
+
+    /// True when `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    /// Sets `key`, keeping its position when it exists.
+    pub fn insert(&mut self, key: String, key_origin: Origin, value: Value) {
+        self.entries.insert(key, (key_origin, value));
+    }
+
+    /// Removes `key`, keeping the order of the rest.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        self.entries.shift_remove(key).map(|(_, v)| v)
+    }
+
+    /// Entries in order: key, key origin, value.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Origin, &Value)> {
+        self.entries.iter().map(|(k, (o, v))| (k.as_str(), o, v))
+    }
+
+    /// Values in order, mutably.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.entries.values_mut().map(|(_, v)| v)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True without entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Value {
+    /// A value with no tag.
+    pub fn new(kind: Kind, origin: Origin) -> Self {
+        Value {
+            kind,
+            origin,
+            tag: None,
+        }
+    }
+
+    /// The mapping, if this is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.kind {
+            Kind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The sequence, if this is one.
+    pub fn as_seq(&self) -> Option<&[Value]> {
+        match &self.kind {
+            Kind::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&Str> {
+        match &self.kind {
+            Kind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `self[key]` for mappings.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map()?.get(key)
+    }
+
+    /// The scalar as text, as Compose would stringify it (None for collections and null).
+    pub fn scalar_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        match &self.kind {
+            Kind::Str(s) => Some(Cow::Borrowed(&s.text)),
+            Kind::Bool(b) => Some(Cow::Owned(b.to_string())),
+            Kind::Int(i) => Some(Cow::Owned(i.to_string())),
+            Kind::Float(f) => Some(Cow::Owned(f.to_string())),
+            Kind::Null | Kind::Seq(_) | Kind::Map(_) => None,
+        }
+    }
+
+    /// A short word for the type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Null => "null",
+            Kind::Bool(_) => "a boolean",
+            Kind::Int(_) => "an integer",
+            Kind::Float(_) => "a number",
+            Kind::Str(_) => "a string",
+            Kind::Seq(_) => "a list",
+            Kind::Map(_) => "a mapping",
+        }
+    }
+}

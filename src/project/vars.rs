@@ -1,0 +1,165 @@
+//! The variables a project is interpolated with, and the walk that interpolates a file.
+
+use crate::diagnostic::Diagnostic;
+use crate::project::dotenv;
+use crate::project::interpolate::{
+    Interpolated, InterpolationError, Segment, SegmentKind, Variables, interpolate,
+};
+use crate::project::value::{Kind, Str, Value};
+use crate::rules::load as codes;
+use crate::source::{SourceFile, Span};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Variables from `.env`, `--env-file` and, when asked, the process environment. Later sources
+/// win over earlier ones, and the process environment wins over files, as in Compose.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    values: HashMap<String, String>,
+}
+
+impl Variables for Environment {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+}
+
+/// A `.env`-style file that could not be used.
+#[derive(Debug, Clone)]
+pub struct EnvFileProblem {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl Environment {
+    /// An environment with the process environment only when `use_process_env` is set.
+    pub fn new(use_process_env: bool) -> Self {
+        let mut env = Environment::default();
+        if use_process_env {
+            env.values.extend(std::env::vars());
+        }
+        env
+    }
+
+    /// Adds the variables of a dotenv file; variables already set in the process environment
+    /// keep their value.
+    pub fn add_file(&mut self, path: &Path, process_wins: bool) -> Result<(), EnvFileProblem> {
+        let problem = |message: String| EnvFileProblem {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| problem(e.to_string()))?;
+        let entries = dotenv::parse(&text, self).map_err(|e| problem(e.to_string()))?;
+        for entry in entries {
+            if process_wins && std::env::var_os(&entry.key).is_some() {
+                continue;
+            }
+            self.values.insert(entry.key, entry.value);
+        }
+        Ok(())
+    }
+
+    /// Sets one variable (tests, `include` with `env_file`).
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.values.insert(name.into(), value.into());
+    }
+}
+
+/// Interpolates every string of `value` in place, reporting `${VAR:?err}` with the variable
+/// unset and malformed expressions. A value that fails stays in the model as unknown.
+pub fn interpolate_value(
+    value: &mut Value,
+    vars: &dyn Variables,
+    file: &Arc<SourceFile>,
+    out: &mut Vec<Diagnostic>,
+) {
+    match &mut value.kind {
+        Kind::Str(s) => {
+            if s.text.contains('$') {
+                interpolate_str(s, value.origin.span, vars, file, out);
+            }
+        }
+        Kind::Seq(items) => {
+            for item in items {
+                interpolate_value(item, vars, file, out);
+            }
+        }
+        Kind::Map(map) => {
+            for v in map.values_mut() {
+                interpolate_value(v, vars, file, out);
+            }
+        }
+        Kind::Null | Kind::Bool(_) | Kind::Int(_) | Kind::Float(_) => {}
+    }
+}
+
+fn interpolate_str(
+    s: &mut Str,
+    whole: Span,
+    vars: &dyn Variables,
+    file: &Arc<SourceFile>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let at = |raw: &std::ops::Range<usize>| match s.raw_offset {
+        Some(base) => Span::new(base + raw.start, base + raw.end),
+        None => whole,
+    };
+    match interpolate(&s.text, vars) {
+        Ok(result) => {
+            s.text.clone_from(&result.text);
+            s.interpolation = Some(Box::new(result));
+        }
+        Err(InterpolationError::Required { name, message, raw }) => {
+            let detail = if message.is_empty() {
+                String::new()
+            } else {
+                format!(": {message}")
+            };
+            out.push(
+                Diagnostic::new(
+                    &codes::REQUIRED_VARIABLE,
+                    format!("required variable `{name}` is not set{detail}"),
+                )
+                .at(file, at(&raw))
+                .help(format!(
+                    "set `{name}` in `.env` beside the compose file or pass `--env-file`"
+                )),
+            );
+            mark_unknown(s, name, raw);
+        }
+        Err(InterpolationError::Invalid { raw, reason }) => {
+            out.push(
+                Diagnostic::new(
+                    &codes::INVALID_INTERPOLATION,
+                    format!("invalid interpolation format: {reason}"),
+                )
+                .at(file, at(&raw))
+                .help("write a literal `$` as `$$`"),
+            );
+            mark_unknown(s, String::new(), raw);
+        }
+    }
+}
+
+fn mark_unknown(s: &mut Str, name: String, raw: std::ops::Range<usize>) {
+    s.text.clear();
+    s.interpolation = Some(Box::new(Interpolated {
+        text: String::new(),
+        segments: vec![Segment {
+            text: 0..0,
+            kind: SegmentKind::Unknown { name, raw },
+        }],
+    }));
+}
+
+impl Environment {
+    /// Adds the variables of `other`, which take precedence (an including project's variables
+    /// win over an included project's own `.env`).
+    pub fn extend_from(&mut self, other: &Environment) {
+        self.values
+            .extend(other.values.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+}

@@ -1,0 +1,145 @@
+//! `--format human`: miette's graphical report, one per finding, then a summary line.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+/// A file as miette reads it, through our line index rather than a rescan per finding.
+#[derive(Debug)]
+struct Source(Arc<SourceFile>);
+
+impl SourceCode for Source {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.0.text();
+        let lines = self.0.lines();
+        let start = span.offset().min(text.len());
+        let end = (span.offset() + span.len()).min(text.len());
+        let first = self.0.line_col(start).line.saturating_sub(before).max(1);
+        let last = (self.0.line_col(end).line + after).min(lines.len());
+        let to = lines
+            .line_start(last + 1)
+            .map_or(text.len(), |s| s.saturating_sub(1));
+        // Without context (miette's header), start at the span itself so the column is right.
+        let (from, column) = if before == 0 {
+            (start, self.0.line_col(start).column - 1)
+        } else {
+            (lines.line_start(first).unwrap_or(0), 0)
+        };
+        let to = to.max(from);
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.0.name().to_string(),
+            &text.as_bytes()[from..to],
+            (from, to - from).into(),
+            first - 1,
+            column,
+            last - first + 1,
+        )))
+    }
+}
+
+/// One finding in miette's terms.
+struct Report<'a> {
+    d: &'a Diagnostic,
+    source: Option<Source>,
+    code: String,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let location = self.d.location.as_ref()?;
+        let primary =
+            LabeledSpan::new_primary_with_span(None, (location.span.start, location.span.len()));
+        // A label in another file cannot share this snippet, so it is left out.
+        let others = self
+            .d
+            .labels
+            .iter()
+            .filter(|l| Arc::ptr_eq(&l.location.file, &location.file))
+            .map(|l| {
+                LabeledSpan::new_with_span(
+                    Some(l.message.clone()),
+                    (l.location.span.start, l.location.span.len()),
+                )
+            });
+        Some(Box::new(std::iter::once(primary).chain(others)))
+    }
+}
+
+pub(super) fn write(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    color: bool,
+) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    for d in diagnostics {
+        let report = Report {
+            d,
+            source: d.location.as_ref().map(|l| Source(Arc::clone(&l.file))),
+            code: format!("{} {}", d.rule.code, d.rule.name),
+        };
+        let mut text = String::new();
+        handler
+            .render_report(&mut text, &report)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        writeln!(out, "{text}")?;
+    }
+    if !diagnostics.is_empty() {
+        writeln!(out, "{}", super::summary_line(diagnostics))?;
+    }
+    Ok(())
+}

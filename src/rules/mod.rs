@@ -1,0 +1,97 @@
+//! The rules engine: rule metadata, the registry, selection and the [`Rule`] trait.
+//!
+//! Every code a user can see is registered here, including the `SYN` and `SCH` findings that
+//! the loader and the schema validator produce.
+
+pub mod load;
+mod select;
+
+pub use select::{Selection, SelectionError};
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::project::Project;
+
+/// Whether a rule's findings come with a fix, and how safe it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// Message only.
+    None,
+    /// Applied by `--write`.
+    Safe,
+    /// Applied only with `--unsafe-fixes`.
+    Review,
+}
+
+impl FixAvailability {
+    /// The word used in listings and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Review => "review",
+        }
+    }
+}
+
+/// What a user can know about a rule without running it.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// The stable code, e.g. `KAF001`.
+    pub code: &'static str,
+    /// The stable kebab-case name.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Platforms on which its findings occur.
+    pub platforms: &'static [Platform],
+    /// Whether it fixes.
+    pub fix: FixAvailability,
+    /// The rule document (`rules/<CODE>-<name>.md`).
+    pub doc: &'static str,
+}
+
+impl RuleInfo {
+    /// The document's first paragraph under "What it does", for listings.
+    pub fn summary(&self) -> &'static str {
+        let Some(start) = self.doc.find("## What it does") else {
+            return "";
+        };
+        let rest = &self.doc[start + "## What it does".len()..];
+        let rest = rest.trim_start();
+        let end = rest.find("\n\n").unwrap_or(rest.len());
+        rest[..end].trim()
+    }
+}
+
+/// A check over a loaded project. Rules produce data: they never print, write or fail.
+pub trait Rule: Sync {
+    /// The rule's metadata.
+    fn info(&self) -> &'static RuleInfo;
+    /// Appends this rule's findings for `project`.
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>);
+}
+
+/// The checks that run over loaded projects, one line per rule.
+pub static CHECKS: &[&dyn Rule] = &[];
+
+/// Every code a user can see, in listing order: the loader's and the schema's, then the checks'.
+pub fn registry() -> impl Iterator<Item = &'static RuleInfo> {
+    load::ALL
+        .iter()
+        .copied()
+        .chain(CHECKS.iter().map(|r| r.info()))
+}
+
+/// Finds a rule by code or name (case-insensitive).
+pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
+    registry().find(|r| {
+        r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+/// Runs every selected check over `project`.
+pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) {
+    for rule in CHECKS.iter().filter(|r| selection.enabled(r.info())) {
+        rule.check(project, out);
+    }
+}

@@ -1,0 +1,60 @@
+//! Compose Specification validation: each file, after interpolation, against the project's own
+//! JSON Schema (`compose-spec.json`, written from the specification's documentation).
+//!
+//! Every violation becomes a finding at the exact key or value, in words: an unknown key with
+//! the closest known one, a wrong type with what was expected, a missing key, a bad value.
+
+mod messages;
+
+use crate::diagnostic::Diagnostic;
+use crate::project::value::{Kind, Value};
+use crate::source::SourceFile;
+use jsonschema::Validator;
+use std::sync::{Arc, LazyLock};
+
+/// The schema text, as shipped.
+pub const SCHEMA: &str = include_str!("compose-spec.json");
+
+/// The schema, parsed once: the validator is built from it and messages read its descriptions.
+static SCHEMA_JSON: LazyLock<serde_json::Value> = LazyLock::new(|| {
+    serde_json::from_str(SCHEMA).expect("internal error: compose-spec.json is not JSON")
+});
+
+static VALIDATOR: LazyLock<Validator> = LazyLock::new(|| {
+    jsonschema::draft7::new(&SCHEMA_JSON)
+        .expect("internal error: compose-spec.json is not a valid schema")
+});
+
+/// Validates one file's root value, appending a finding per violation.
+pub fn validate(root: &Value, file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) {
+    let instance = to_json(root);
+    let mut found = Vec::new();
+    for error in VALIDATOR.iter_errors(&instance) {
+        messages::explain(&error, root, file, &mut found);
+    }
+    found.sort_by_key(|d: &Diagnostic| d.location.as_ref().map(|l| l.span.start));
+    out.extend(found);
+}
+
+/// True when `root` is valid; for tests and benchmarks that compare verdicts.
+pub fn is_valid(root: &Value) -> bool {
+    VALIDATOR.is_valid(&to_json(root))
+}
+
+/// The JSON instance the schema sees: interpolated strings, typed scalars.
+pub fn to_json(value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &value.kind {
+        Kind::Null => J::Null,
+        Kind::Bool(b) => J::Bool(*b),
+        Kind::Int(i) => J::from(*i),
+        Kind::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Kind::Str(s) => J::String(s.text.clone()),
+        Kind::Seq(items) => J::Array(items.iter().map(to_json).collect()),
+        Kind::Map(map) => J::Object(
+            map.iter()
+                .map(|(k, _, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        ),
+    }
+}

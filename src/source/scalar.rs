@@ -1,0 +1,151 @@
+//! YAML 1.2 core-schema resolution of plain scalars, as Compose (go-yaml v3) reads them:
+//! `yes`/`on` are strings, `22:22` is a string, `0o17` is octal.
+
+/// The type a plain scalar resolves to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScalarValue {
+    /// `null`, `Null`, `NULL`, `~` or empty.
+    Null,
+    /// `true`/`false` in the three core-schema spellings.
+    Bool(bool),
+    /// A decimal, `0o` octal or `0x` hexadecimal integer that fits in 64 bits.
+    Int(i64),
+    /// A float, `.inf` or `.nan` in their core-schema spellings.
+    Float(f64),
+    /// Anything else.
+    String,
+}
+
+/// Resolves a plain (unquoted, untagged) scalar.
+pub fn resolve_plain(s: &str) -> ScalarValue {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return ScalarValue::Null,
+        "true" | "True" | "TRUE" => return ScalarValue::Bool(true),
+        "false" | "False" | "FALSE" => return ScalarValue::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return ScalarValue::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return ScalarValue::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return ScalarValue::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(int) = resolve_int(s) {
+        return int;
+    }
+    if is_float(s) {
+        if let Ok(f) = s.parse::<f64>() {
+            return ScalarValue::Float(f);
+        }
+    }
+    ScalarValue::String
+}
+
+fn resolve_int(s: &str) -> Option<ScalarValue> {
+    let (radix, digits, negative) = if let Some(d) = s.strip_prefix("0o") {
+        (8, d, false)
+    } else if let Some(d) = s.strip_prefix("0x") {
+        (16, d, false)
+    } else {
+        let (neg, d) = match s.as_bytes().first()? {
+            b'-' => (true, &s[1..]),
+            b'+' => (false, &s[1..]),
+            _ => (false, s),
+        };
+        (10, d, neg)
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
+    // An integer too large for 64 bits is still an integer to YAML; Compose would fail on it,
+    // so keep it as a float to stay typed as a number.
+    match i64::from_str_radix(digits, radix) {
+        Ok(v) => Some(ScalarValue::Int(if negative { -v } else { v })),
+        Err(_) => digits
+            .parse::<f64>()
+            .ok()
+            .map(|f| ScalarValue::Float(if negative { -f } else { f })),
+    }
+}
+
+/// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
+fn is_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'-' | b'+')) {
+        i += 1;
+    }
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    let mut frac_digits = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let f = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac_digits = i - f;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
+            i += 1;
+        }
+        let e = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == e {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_schema() {
+        use ScalarValue::*;
+        let cases = [
+            ("", Null),
+            ("~", Null),
+            ("NULL", Null),
+            ("true", Bool(true)),
+            ("False", Bool(false)),
+            ("yes", String),
+            ("on", String),
+            ("off", String),
+            ("22:22", String),
+            ("8080", Int(8080)),
+            ("-1", Int(-1)),
+            ("+5", Int(5)),
+            ("0o17", Int(15)),
+            ("0x1F", Int(31)),
+            ("017", Int(17)),
+            ("1.5", Float(1.5)),
+            ("1e3", Float(1000.0)),
+            (".5", Float(0.5)),
+            ("1.", Float(1.0)),
+            ("-.inf", Float(f64::NEG_INFINITY)),
+            ("1.2.3", String),
+            ("0b101", String),
+            ("1_000", String),
+            ("e5", String),
+            (".", String),
+            ("-", String),
+            ("localhost:2181", String),
+        ];
+        for (input, want) in cases {
+            assert_eq!(resolve_plain(input), want, "{input:?}");
+        }
+        assert!(matches!(resolve_plain(".nan"), Float(f) if f.is_nan()));
+    }
+}

@@ -1,0 +1,141 @@
+//! The fixture glob: every file under `testdata/<rule-name>/` is checked and its findings must
+//! be exactly its markers (`# error: [CODE]`); a folder is one project (with its `.env`,
+//! overrides, includes) and markers count in every file inside it. `testdata/ok/` must be clean.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Folders that hold loader scenarios or examples checked by other tests.
+const NOT_FIXTURES: [&str; 2] = ["loader", "examples"];
+
+fn fixture_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in walk(dir) {
+        let name = entry.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with(".yaml")
+            || name.ends_with(".yml")
+            || name == ".env"
+            || name.ends_with(".env")
+        {
+            out.push(entry);
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn check_case(case: &Path) -> Result<(), String> {
+    let (diagnostics, files) = if case.is_dir() {
+        (common::check_dir(case), fixture_files(case))
+    } else {
+        (
+            common::check_files(&[case.to_path_buf()]),
+            vec![case.to_path_buf()],
+        )
+    };
+    let mut expected = BTreeSet::new();
+    let mut found = BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let rel = file
+            .strip_prefix(case.parent().unwrap())
+            .unwrap()
+            .display()
+            .to_string();
+        for (line, sev, code) in common::markers(&text) {
+            expected.insert((rel.clone(), line, sev, code));
+        }
+        let suffix = file.display().to_string();
+        for (line, sev, code) in common::found(&diagnostics, &suffix) {
+            found.insert((rel.clone(), line, sev, code));
+        }
+    }
+    let outside: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| {
+            d.location
+                .as_ref()
+                .is_none_or(|l| !files.iter().any(|f| l.file.path() == f))
+        })
+        .map(|d| format!("{} {}", d.rule.code, d.message))
+        .collect();
+    if expected != found || !outside.is_empty() {
+        return Err(format!(
+            "{}:\n  expected {expected:?}\n  found    {found:?}\n  unplaced {outside:?}",
+            case.display()
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn fixtures_match_their_markers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for group in std::fs::read_dir(&root).unwrap() {
+        let group = group.unwrap().path();
+        let name = group.file_name().unwrap().to_string_lossy().into_owned();
+        if !group.is_dir() || NOT_FIXTURES.contains(&name.as_str()) {
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&group)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for case in entries {
+            let is_yaml = case.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            if !(case.is_dir() || is_yaml) {
+                continue;
+            }
+            cases += 1;
+            if let Err(e) = check_case(&case) {
+                failures.push(e);
+            }
+        }
+    }
+    assert!(cases > 0, "no fixtures found");
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} fixtures differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_has_firing_fixtures_and_clean_ones_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    for rule in composefix::rules::registry() {
+        let dir = root.join(rule.name);
+        let has_case = dir.is_dir() && std::fs::read_dir(&dir).unwrap().next().is_some();
+        assert!(
+            has_case,
+            "{} has no fixtures in testdata/{}/",
+            rule.code, rule.name
+        );
+    }
+    assert!(
+        std::fs::read_dir(root.join("ok")).unwrap().next().is_some(),
+        "testdata/ok/ is empty"
+    );
+}

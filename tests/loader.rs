@@ -1,0 +1,323 @@
+//! Loading as Compose does: interpolation, overrides, `extends`, `include`, anchors and merge
+//! keys, and the origins that let findings point at the bytes a value was written in.
+
+mod common;
+
+use composefix::project::discover::{self, ProjectFiles};
+use composefix::project::value::{Kind, Value};
+use composefix::project::{self, LoadOptions, Project};
+use std::path::{Path, PathBuf};
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/loader")
+        .join(name)
+}
+
+fn load_dir(dir: &Path) -> Project {
+    let files = discover::project_in_dir(dir).expect("a compose file");
+    project::load(&files, &LoadOptions::default()).expect("loads")
+}
+
+fn service<'p>(p: &'p Project, name: &str) -> &'p Value {
+    p.services()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| panic!("no service {name}"))
+}
+
+fn text(v: &Value) -> String {
+    v.scalar_text()
+        .map(|s| s.into_owned())
+        .unwrap_or_else(|| "<null>".into())
+}
+
+fn env<'p>(p: &'p Project, svc: &str, key: &str) -> &'p Value {
+    service(p, svc)
+        .get("environment")
+        .and_then(|e| e.get(key))
+        .unwrap_or_else(|| panic!("no {key}"))
+}
+
+/// (file name, 1-based line) where a value was written.
+fn written_at(p: &Project, v: &Value) -> (String, usize) {
+    let file = p.file(v.origin.file);
+    let name = file
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    (name, file.line_col(v.origin.span.start).line)
+}
+
+#[test]
+fn every_interpolation_form() {
+    let p = load_dir(&scenario("interpolation"));
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let cases = [
+        ("BRACED", "value", true),
+        ("UNBRACED", "value", true),
+        ("UNBRACED_SUFFIX", "value.local", true),
+        ("DEFAULT_UNSET", "fallback", true),
+        ("DEFAULT_EMPTY_COLON", "fallback", true),
+        ("DEFAULT_EMPTY_NOCOLON", "", true),
+        ("DEFAULT_SET", "value", true),
+        ("ALT_SET", "alt", true),
+        ("ALT_EMPTY_COLON", "", true),
+        ("ALT_EMPTY_NOCOLON", "alt", true),
+        ("ALT_UNSET", "", true),
+        ("REQUIRED_SET", "value", true),
+        ("REQUIRED_NOCOLON_EMPTY", "", true),
+        ("NESTED", "kafka:9092", true),
+        ("NESTED_UNKNOWN", "", false),
+        ("ESCAPED", "$SET", true),
+        ("UNKNOWN", "", false),
+        ("ZK", "localhost:2181", true),
+    ];
+    for (key, want, known) in cases {
+        let v = env(&p, "app", key);
+        let s = v
+            .as_str()
+            .unwrap_or_else(|| panic!("{key} is not a string"));
+        assert_eq!(s.text, want, "{key}");
+        assert_eq!(s.is_known(), known, "{key} known");
+    }
+    // The default of `${ZK:-localhost:2181}` maps back to its own bytes in the file.
+    let zk = env(&p, "app", "ZK").as_str().unwrap();
+    let span = zk.literal_span(0..9).expect("literal default");
+    let file = p.file(env(&p, "app", "ZK").origin.file);
+    assert_eq!(&file.text()[span.start..span.end], "localhost");
+    // A value from `.env` has no literal bytes in the compose file.
+    assert!(
+        env(&p, "app", "BRACED")
+            .as_str()
+            .unwrap()
+            .literal_span(0..5)
+            .is_none()
+    );
+}
+
+#[test]
+fn override_changes_a_port_and_adds_environment_in_list_form() {
+    let p = load_dir(&scenario("override"));
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    assert_eq!(p.named_files, 2);
+    let web = service(&p, "web");
+    let ports: Vec<String> = web
+        .get("ports")
+        .unwrap()
+        .as_seq()
+        .unwrap()
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(ports, ["9090:80"]);
+    assert_eq!(text(env(&p, "web", "MODE")), "development");
+    assert_eq!(text(env(&p, "web", "KEEP")), "yes");
+    assert_eq!(text(env(&p, "web", "EXTRA")), "1");
+    // Values point where they were written: the override for what it changed.
+    assert_eq!(
+        written_at(&p, env(&p, "web", "MODE")),
+        ("compose.override.yaml".into(), 6)
+    );
+    assert_eq!(
+        written_at(&p, env(&p, "web", "KEEP")),
+        ("compose.yaml".into(), 9)
+    );
+    let port = &web.get("ports").unwrap().as_seq().unwrap()[0];
+    assert_eq!(written_at(&p, port), ("compose.override.yaml".into(), 4));
+    // The list item's value part is its own span: `development` inside `- MODE=development`.
+    let mode = env(&p, "web", "MODE");
+    let file = p.file(mode.origin.file);
+    assert_eq!(
+        &file.text()[mode.origin.span.start..mode.origin.span.end],
+        "development"
+    );
+    let command: Vec<String> = web
+        .get("command")
+        .unwrap()
+        .as_seq()
+        .unwrap()
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(command, ["nginx", "-g", "daemon off;"]);
+}
+
+#[test]
+fn sequences_merge_as_the_specification_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("compose.yaml");
+    let over = dir.path().join("compose.override.yaml");
+    std::fs::write(
+        &base,
+        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n    dns: [1.1.1.1]\n    command: [a, b]\n    labels: [x=1]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &over,
+        "services:\n  web:\n    ports: [\"8080:80\", \"127.0.0.1:9090:80\"]\n    dns: [8.8.8.8, 1.1.1.1]\n    command: [c]\n    labels: {y: \"2\"}\n    image: !reset null\n",
+    )
+    .unwrap();
+    let p = project::load(
+        &ProjectFiles {
+            files: vec![base, over],
+        },
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let web = service(&p, "web");
+    let list = |k: &str| -> Vec<String> {
+        web.get(k)
+            .unwrap()
+            .as_seq()
+            .unwrap()
+            .iter()
+            .map(text)
+            .collect()
+    };
+    assert_eq!(list("ports"), ["8080:80", "127.0.0.1:9090:80"]);
+    assert_eq!(list("dns"), ["1.1.1.1", "8.8.8.8"]);
+    assert_eq!(list("command"), ["c"]);
+    let labels = web.get("labels").unwrap().as_map().unwrap();
+    assert_eq!(labels.len(), 2);
+    assert!(web.get("image").is_none(), "!reset removes the key");
+}
+
+#[test]
+fn extends_from_another_file() {
+    let p = load_dir(&scenario("extends"));
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let kafka = service(&p, "kafka");
+    assert_eq!(
+        text(kafka.get("image").unwrap()),
+        "confluentinc/cp-kafka:7.6.0"
+    );
+    assert!(kafka.get("extends").is_none());
+    assert_eq!(text(env(&p, "kafka", "KAFKA_BROKER_ID")), "2");
+    let zk = env(&p, "kafka", "KAFKA_ZOOKEEPER_CONNECT");
+    assert_eq!(text(zk), "zookeeper:2181");
+    assert_eq!(written_at(&p, zk), ("common.yaml".into(), 6));
+    assert_eq!(
+        written_at(&p, env(&p, "kafka", "KAFKA_BROKER_ID")),
+        ("compose.yaml".into(), 7)
+    );
+}
+
+#[test]
+fn include_brings_services_with_their_own_variables() {
+    let p = load_dir(&scenario("include"));
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let names: Vec<&str> = p.services().map(|(n, _)| n).collect();
+    assert_eq!(names, ["app", "kafka"]);
+    let image = service(&p, "kafka").get("image").unwrap();
+    assert_eq!(text(image), "apache/kafka:3.9.0");
+    let (file, line) = written_at(&p, image);
+    assert_eq!((file.as_str(), line), ("compose.yaml", 3));
+    assert!(
+        p.file(image.origin.file)
+            .path()
+            .ends_with("kafka/compose.yaml")
+    );
+    assert!(p.model.as_ref().unwrap().get("include").is_none());
+}
+
+#[test]
+fn anchors_and_merge_keys_keep_the_anchor_as_origin() {
+    let p = load_dir(&scenario("anchors"));
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    for svc in ["kafka1", "kafka2"] {
+        assert_eq!(
+            text(service(&p, svc).get("restart").unwrap()),
+            "unless-stopped"
+        );
+        let zk = env(&p, svc, "KAFKA_ZOOKEEPER_CONNECT");
+        assert_eq!(text(zk), "zookeeper:2181");
+        assert_eq!(written_at(&p, zk), ("compose.yaml".into(), 2), "{svc}");
+        assert!(
+            zk.origin.via_alias.is_some(),
+            "{svc}: came through an alias"
+        );
+    }
+    assert_eq!(text(env(&p, "kafka1", "KAFKA_BROKER_ID")), "1");
+    assert!(
+        service(&p, "kafka2")
+            .get("environment")
+            .unwrap()
+            .get("KAFKA_BROKER_ID")
+            .is_none()
+    );
+    assert!(matches!(
+        env(&p, "kafka1", "KAFKA_NUM_PARTITIONS").kind,
+        Kind::Int(3)
+    ));
+}
+
+#[test]
+fn crlf_and_bom_files_report_correct_lines_and_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let lf = "services:\n  web:\n    image: nginx\n    image: httpd\n";
+    for (name, text) in [
+        ("crlf.yaml", lf.replace('\n', "\r\n")),
+        ("bom.yaml", format!("\u{feff}{lf}")),
+        (
+            "bom-crlf.yaml",
+            format!("\u{feff}{}", lf.replace('\n', "\r\n")),
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &text).unwrap();
+        let d = common::check_files(&[path]);
+        assert_eq!(d.len(), 1, "{name}: {d:?}");
+        let l = d[0].location.as_ref().unwrap();
+        let lc = l.file.line_col(l.span.start);
+        assert_eq!(
+            (d[0].rule.code, lc.line, lc.column),
+            ("SYN002", 4, 5),
+            "{name}"
+        );
+        assert_eq!(&l.file.text()[l.span.start..l.span.end], "image", "{name}");
+    }
+}
+
+#[test]
+fn yaml_1_2_scalars_as_compose_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, "services:\n  web:\n    image: nginx\n    labels:\n      a: yes\n      b: on\n      c: 22:22\n      d: 0o17\n").unwrap();
+    let p = project::load(&ProjectFiles { files: vec![path] }, &LoadOptions::default()).unwrap();
+    let labels = service(&p, "web").get("labels").unwrap();
+    assert!(matches!(labels.get("a").unwrap().kind, Kind::Str(_)));
+    assert!(matches!(labels.get("b").unwrap().kind, Kind::Str(_)));
+    assert_eq!(text(labels.get("c").unwrap()), "22:22");
+    assert!(matches!(labels.get("d").unwrap().kind, Kind::Int(15)));
+}
+
+#[test]
+fn empty_binary_and_huge_inputs_are_findings_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("empty.yaml", b"".to_vec(), "SYN010"),
+        ("binary.yaml", vec![0xff, 0xfe, 0x00, 0x01, 0x80], "SYN001"),
+        ("nul.yaml", b"services:\n  a\0b: {}\n".to_vec(), "SYN001"),
+        ("list.yaml", b"- a\n- b\n".to_vec(), "SCH002"),
+    ];
+    for (name, bytes, code) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let d = common::check_files(&[path]);
+        assert!(d.iter().any(|d| d.rule.code == code), "{name}: {d:?}");
+    }
+    let huge = dir.path().join("huge.yaml");
+    let mut text = String::from("services:\n");
+    while text.len() <= composefix::source::Limits::default().max_bytes {
+        text.push_str("  # padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(&huge, text).unwrap();
+    let d = common::check_files(&[huge]);
+    assert_eq!(
+        d.iter().map(|d| d.rule.code).collect::<Vec<_>>(),
+        ["SYN004"]
+    );
+}

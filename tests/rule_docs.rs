@@ -1,0 +1,137 @@
+//! Every rule document runs: *Example* must be flagged exactly where its markers say, *Use
+//! instead* must be clean, the headings and metadata must match the registry, and every
+//! document has a rule and every rule a document.
+
+mod common;
+
+use composefix::rules::{self, RuleInfo};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const HEADINGS: [&str; 6] = [
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+    "## Fix safety",
+    "## References",
+];
+
+/// The first fenced YAML block after `heading`.
+fn yaml_block<'a>(doc: &'a str, heading: &str) -> &'a str {
+    let start = doc
+        .find(heading)
+        .unwrap_or_else(|| panic!("no `{heading}`"));
+    let rest = &doc[start..];
+    let open = rest
+        .find("```yaml\n")
+        .unwrap_or_else(|| panic!("no yaml block under `{heading}`"));
+    let body = &rest[open + "```yaml\n".len()..];
+    let close = body.find("```").expect("unclosed yaml block");
+    &body[..close]
+}
+
+fn check_text(text: &str) -> Vec<composefix::diagnostic::Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    std::fs::write(&path, text).unwrap();
+    common::check_files(&[path])
+}
+
+fn check_doc(rule: &RuleInfo) {
+    let doc = rule.doc;
+    let mut at = 0;
+    for heading in HEADINGS {
+        let pos = doc[at..]
+            .find(heading)
+            .unwrap_or_else(|| panic!("{}: `{heading}` missing or out of order", rule.code));
+        at += pos;
+    }
+    let table_row = format!(
+        "| `{}` | `{}` | {} |",
+        rule.code,
+        rule.name,
+        rule.severity.as_str()
+    );
+    assert!(
+        doc.contains(&table_row),
+        "{}: metadata row must start with {table_row}",
+        rule.code
+    );
+    assert!(
+        doc.contains(&format!("| {} |\n", rule.fix.as_str())),
+        "{}: metadata fix column must be `{}`",
+        rule.code,
+        rule.fix.as_str()
+    );
+
+    let example = yaml_block(doc, "## Example");
+    let expected = common::markers(example);
+    assert!(
+        !expected.is_empty(),
+        "{}: Example has no `# error: [CODE]` marker",
+        rule.code
+    );
+    assert!(
+        expected.iter().any(|(_, _, code)| code == rule.code),
+        "{}: Example markers do not name the rule",
+        rule.code
+    );
+    let found = common::found(&check_text(example), "compose.yaml");
+    assert_eq!(
+        found, expected,
+        "{}: Example findings (line, severity, code)",
+        rule.code
+    );
+
+    let instead = yaml_block(doc, "## Use instead");
+    let found = common::found(&check_text(instead), "compose.yaml");
+    assert_eq!(
+        found,
+        BTreeSet::new(),
+        "{}: Use instead must be clean",
+        rule.code
+    );
+}
+
+#[test]
+fn every_rule_document_runs() {
+    for rule in rules::registry() {
+        check_doc(rule);
+    }
+}
+
+#[test]
+fn every_document_has_a_rule_and_every_rule_a_document() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut files: BTreeSet<String> = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") {
+            files.insert(name);
+        }
+    }
+    let expected: BTreeSet<String> = rules::registry()
+        .map(|r| format!("{}-{}.md", r.code, r.name))
+        .collect();
+    assert_eq!(files, expected);
+    for rule in rules::registry() {
+        let on_disk =
+            std::fs::read_to_string(dir.join(format!("{}-{}.md", rule.code, rule.name))).unwrap();
+        assert_eq!(
+            on_disk, rule.doc,
+            "{}: the embedded document is stale",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn codes_and_names_are_unique() {
+    let mut codes = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for rule in rules::registry() {
+        assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
+        assert!(names.insert(rule.name), "duplicate name {}", rule.name);
+    }
+}
