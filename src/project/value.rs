@@ -2,7 +2,7 @@
 
 use crate::project::interpolate::Interpolated;
 use crate::source::{ScalarStyle, Span};
-use indexmap::IndexMap;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Index of a file in its project's file table.
@@ -112,50 +112,104 @@ impl Str {
 }
 
 /// A mapping in source order, with each key's own origin.
+///
+/// Most compose mappings are small, so entries live in a vector searched linearly; a hash
+/// index is added once a mapping grows large (the `services` of a big project).
 #[derive(Debug, Clone, Default)]
 pub struct Map {
-    entries: IndexMap<String, (Origin, Value)>,
+    entries: Vec<(String, Origin, Value)>,
+    // Boxed so that the many small maps stay small; only large ones pay for an index.
+    #[allow(clippy::box_collection)]
+    index: Option<Box<HashMap<String, usize>>>,
 }
 
+/// Above this many entries a mapping keeps a hash index.
+const INDEXED: usize = 24;
+
 impl Map {
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|(k, _, _)| k == key),
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.index = (self.entries.len() > INDEXED).then(|| {
+            Box::new(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _, _))| (k.clone(), i))
+                    .collect(),
+            )
+        });
+    }
+
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.get(key).map(|(_, v)| v)
+        self.position(key).map(|i| &self.entries[i].2)
     }
 
     /// The value of `key`, mutably.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries.get_mut(key).map(|(_, v)| v)
+        self.position(key).map(|i| &mut self.entries[i].2)
     }
 
     /// The key's origin and the value.
     pub fn entry(&self, key: &str) -> Option<(&Origin, &Value)> {
-        self.entries.get(key).map(|(o, v)| (o, v))
+        self.position(key)
+            .map(|i| (&self.entries[i].1, &self.entries[i].2))
     }
 
     /// True when `key` is present.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.position(key).is_some()
     }
 
     /// Sets `key`, keeping its position when it exists.
     pub fn insert(&mut self, key: String, key_origin: Origin, value: Value) {
-        self.entries.insert(key, (key_origin, value));
+        if let Some(i) = self.position(&key) {
+            self.entries[i] = (key, key_origin, value);
+            return;
+        }
+        match &mut self.index {
+            Some(index) => {
+                index.insert(key.clone(), self.entries.len());
+                self.entries.push((key, key_origin, value));
+            }
+            None => {
+                self.entries.push((key, key_origin, value));
+                if self.entries.len() > INDEXED {
+                    self.reindex();
+                }
+            }
+        }
     }
 
     /// Removes `key`, keeping the order of the rest.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.entries.shift_remove(key).map(|(_, v)| v)
+        let i = self.position(key)?;
+        let (_, _, value) = self.entries.remove(i);
+        if self.index.is_some() {
+            self.reindex();
+        }
+        Some(value)
     }
 
     /// Entries in order: key, key origin, value.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Origin, &Value)> {
-        self.entries.iter().map(|(k, (o, v))| (k.as_str(), o, v))
+        self.entries.iter().map(|(k, o, v)| (k.as_str(), o, v))
+    }
+
+    /// The entries in order, by value: key, key origin, value.
+    pub fn into_entries(self) -> impl Iterator<Item = (String, Origin, Value)> {
+        self.entries.into_iter()
     }
 
     /// Values in order, mutably.
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
-        self.entries.values_mut().map(|(_, v)| v)
+        self.entries.iter_mut().map(|(_, _, v)| v)
     }
 
     /// Number of entries.

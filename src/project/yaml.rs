@@ -175,50 +175,51 @@ impl Converter<'_> {
     }
 
     fn mapping(&mut self, entries: &[(NodeId, NodeId)], via_alias: Option<Span>) -> Map {
-        // Explicit keys win over merged ones wherever they are written.
-        let mut explicit: HashSet<String> = HashSet::new();
-        let mut first_span: std::collections::HashMap<String, Span> = Default::default();
-        for &(k, _) in entries {
+        let mut map = Map::default();
+        let mut merges = Vec::new();
+        for (index, &(k, v)) in entries.iter().enumerate() {
             let Some(key) = self.key_text(k) else {
                 continue;
             };
             if key == "<<" && self.is_merge_key(k) {
+                merges.push((index, v));
                 continue;
             }
             let span = self.doc.node(k).span;
-            if let Some(&first) = first_span.get(&key) {
+            if let Some((first, _)) = map.entry(&key) {
+                let first = first.span;
                 self.problems.push(
                     Diagnostic::new(&codes::DUPLICATE_KEY, format!("duplicate key `{key}`"))
                         .at(self.file, span)
                         .label(self.file, first, "first defined here")
                         .help("Compose refuses a mapping with a repeated key: keep one of them"),
                 );
-            } else {
-                first_span.insert(key.clone(), span);
-                explicit.insert(key);
-            }
-        }
-        let mut map = Map::default();
-        for &(k, v) in entries {
-            let key_node = self.doc.node(k);
-            let Some(key) = (match &self.doc.node(self.doc.resolve(k)).kind {
-                NodeKind::Scalar { value, .. } => Some(value.clone()),
-                _ => None,
-            }) else {
-                continue;
-            };
-            if key == "<<" && self.is_merge_key(k) {
-                self.merge(v, &explicit, &mut map, via_alias);
                 continue;
             }
-            if map.contains_key(&key) {
-                continue; // a duplicate, already reported
-            }
-            let key_origin = self.origin(key_node.span, via_alias);
+            let key_origin = self.origin(span, via_alias);
             let value = self.node(v, via_alias);
             map.insert(key, key_origin, value);
         }
-        map
+        if merges.is_empty() {
+            return map;
+        }
+        // Explicit keys win over merged ones wherever they are written; merged keys go where
+        // the `<<` is when it leads the mapping (the usual layout), else after the explicit ones.
+        let mut merged = Map::default();
+        for &(_, v) in &merges {
+            self.merge(v, &map, &mut merged, via_alias);
+        }
+        if merges[0].0 == 0 {
+            for (key, key_origin, value) in map.into_entries() {
+                merged.insert(key, key_origin, value);
+            }
+            merged
+        } else {
+            for (key, key_origin, value) in merged.into_entries() {
+                map.insert(key, key_origin, value);
+            }
+            map
+        }
     }
 
     fn is_merge_key(&self, key: NodeId) -> bool {
@@ -232,7 +233,7 @@ impl Converter<'_> {
     }
 
     /// `<<: *a` or `<<: [*a, *b]`: earlier sources win, explicit keys win over all.
-    fn merge(&mut self, v: NodeId, explicit: &HashSet<String>, map: &mut Map, via: Option<Span>) {
+    fn merge(&mut self, v: NodeId, explicit: &Map, map: &mut Map, via: Option<Span>) {
         let aliased = matches!(self.doc.node(v).kind, NodeKind::Alias { .. });
         let sources: Vec<NodeId> = match &self.doc.node(self.doc.resolve(v)).kind {
             NodeKind::Mapping { .. } => vec![v],
@@ -262,9 +263,9 @@ impl Converter<'_> {
                 );
                 continue;
             };
-            for (key, key_origin, value) in merged.iter() {
-                if !explicit.contains(key) && !map.contains_key(key) {
-                    map.insert(key.to_string(), *key_origin, value.clone());
+            for (key, key_origin, value) in merged.into_entries() {
+                if !explicit.contains_key(&key) && !map.contains_key(&key) {
+                    map.insert(key, key_origin, value);
                 }
             }
         }

@@ -112,6 +112,8 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
         flow_nesting_limit: limits.max_depth + 1,
     };
     let mut doc = Document::default();
+    // About one node per ten bytes of a typical compose file: one allocation instead of many.
+    doc.nodes.reserve(text.len() / 10);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, NodeId> = HashMap::new();
     let mut last: Option<NodeId> = None;
