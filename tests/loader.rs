@@ -321,3 +321,32 @@ fn empty_binary_and_huge_inputs_are_findings_not_crashes() {
         ["SYN004"]
     );
 }
+
+#[test]
+fn findings_point_into_the_override_file_and_at_the_anchor() {
+    let p = load_dir(&scenario("override-error"));
+    let at: Vec<(&str, String, usize)> = p
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let l = d.location.as_ref().unwrap();
+            let name = l
+                .file
+                .path()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (d.rule.code, name, l.file.line_col(l.span.start).line)
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            // `restart: sometimes` reached the service through `<<: *defaults`: shown at the anchor.
+            ("SCH003", "compose.yaml".to_string(), 2),
+            // The port without `target` was written in the override file.
+            ("SCH004", "compose.override.yaml".to_string(), 4),
+        ]
+    );
+}
