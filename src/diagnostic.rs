@@ -1,5 +1,6 @@
 //! The one finding type every stage produces and every report renders.
 
+use crate::fix::Fix;
 use crate::rules::RuleInfo;
 use crate::source::{SourceFile, Span};
 use std::sync::Arc;
@@ -88,6 +89,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     /// The service concerned, if any.
     pub service: Option<String>,
+    /// The correction, when the rule knows one.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -102,6 +105,7 @@ impl Diagnostic {
             location: None,
             labels: Vec::new(),
             service: None,
+            fix: None,
         }
     }
 
@@ -123,6 +127,12 @@ impl Diagnostic {
     /// Names the service concerned.
     pub fn service(mut self, service: impl Into<String>) -> Self {
         self.service = Some(service.into());
+        self
+    }
+
+    /// Attaches a fix.
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
         self
     }
 

@@ -6,6 +6,8 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod facts;
+pub mod fix;
 pub mod project;
 pub mod report;
 pub mod rules;

@@ -3,7 +3,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use composefix::check::{self, CheckOptions};
 use composefix::diagnostic::{Platform, Severity};
-use composefix::project::{LoadOptions, emit};
+use composefix::fix::{self, engine};
+use composefix::project::{self, LoadOptions, emit};
 use composefix::report::{self, Format};
 use composefix::rules::{self, Selection};
 use std::io::{IsTerminal, Write};
@@ -36,7 +37,16 @@ enum Command {
         code: String,
     },
     /// Print the resolved project (merged, interpolated) as YAML.
-    Config(ProjectArgs),
+    Config {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Print it with the safe fixes applied (the files are not touched).
+        #[arg(long)]
+        fix: bool,
+        /// With `--fix`, include the fixes marked `review`.
+        #[arg(long)]
+        unsafe_fixes: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,6 +104,15 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+    /// Print the fixes as a unified diff; write nothing.
+    #[arg(long)]
+    diff: bool,
+    /// Apply the fixes to the files.
+    #[arg(long)]
+    write: bool,
+    /// Include the fixes marked `review`.
+    #[arg(long)]
+    unsafe_fixes: bool,
 }
 
 fn main() -> ExitCode {
@@ -103,7 +122,11 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => run_check(args),
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { code }) => show_rule(&code),
-        Some(Command::Config(args)) => show_config(args),
+        Some(Command::Config {
+            project,
+            fix,
+            unsafe_fixes,
+        }) => show_config(project, fix, unsafe_fixes),
     };
     match result {
         Ok(code) => code,
@@ -141,7 +164,15 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         })
         .collect();
     let opts = options(args.project, selection, targets);
-    let result = check::check(&opts).map_err(|e| e.to_string())?;
+    let mut fixing = None;
+    let result = if args.diff || args.write {
+        let (outcome, result) = engine::fix(&opts, args.unsafe_fixes).map_err(|e| e.to_string())?;
+        fixing = Some(apply_outcome(&outcome, args.diff, args.write)?);
+        result
+    } else {
+        check::check(&opts).map_err(|e| e.to_string())?
+    };
+    let show_findings = !args.diff || args.write;
     let format = match args.format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Concise => Format::Concise,
@@ -150,8 +181,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = stdout.lock();
-    let written = report::write(&mut out, format, &result.diagnostics, result.totals, color)
-        .and_then(|()| out.flush());
+    let written = if show_findings {
+        report::write(&mut out, format, &result.diagnostics, result.totals, color)
+            .and_then(|()| out.flush())
+    } else {
+        Ok(())
+    };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             return Err(format!("cannot write the report: {e}"));
@@ -164,10 +199,70 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         .any(|d| d.severity >= Severity::Warning);
     // The process ends here: freeing a large model would only delay the exit.
     std::mem::forget(result);
+    match fixing {
+        Some(Fixing { failed: true, .. }) => return Ok(ExitCode::from(2)),
+        Some(Fixing {
+            diff_printed: true,
+            write: false,
+            ..
+        }) => return Ok(ExitCode::from(1)),
+        Some(Fixing { write: false, .. }) => return Ok(ExitCode::SUCCESS),
+        _ => {}
+    }
     Ok(if failing {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// What `--diff` / `--write` did, for the exit code.
+struct Fixing {
+    diff_printed: bool,
+    write: bool,
+    failed: bool,
+}
+
+/// Prints the diff and/or writes the files of a fix run; reports what failed on stderr.
+fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Result<Fixing, String> {
+    let mut failed = false;
+    for failure in &outcome.failures {
+        eprintln!("composefix: internal error: {failure}");
+        failed = true;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let mut diff_printed = false;
+    for (path, (old, new)) in &outcome.changed {
+        if diff {
+            let text = fix::write::unified_diff(&project::display_name(path), old, new);
+            diff_printed |= !text.is_empty();
+            let _ = stdout.write_all(text.as_bytes());
+        }
+    }
+    if write {
+        let mut written = 0;
+        for (path, (old, new)) in &outcome.changed {
+            match fix::write::write_atomic(path, old, new) {
+                Ok(()) => written += 1,
+                Err(e) => {
+                    eprintln!("composefix: {e}");
+                    failed = true;
+                }
+            }
+        }
+        if !outcome.applied.is_empty() {
+            eprintln!(
+                "Fixed {} finding{} in {written} file{}.",
+                outcome.applied.len(),
+                if outcome.applied.len() == 1 { "" } else { "s" },
+                if written == 1 { "" } else { "s" }
+            );
+        }
+    }
+    Ok(Fixing {
+        diff_printed,
+        write,
+        failed,
     })
 }
 
@@ -214,8 +309,19 @@ fn show_rule(code: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show_config(args: ProjectArgs) -> Result<ExitCode, String> {
-    let opts = options(args, Selection::default(), Vec::new());
+fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitCode, String> {
+    let mut opts = options(args, Selection::default(), Vec::new());
+    if fix {
+        let (outcome, _) = engine::fix(&opts, unsafe_fixes).map_err(|e| e.to_string())?;
+        for failure in &outcome.failures {
+            eprintln!("composefix: internal error: {failure}");
+        }
+        opts.load.overlay = outcome
+            .changed
+            .into_iter()
+            .map(|(path, (_, new))| (path, new))
+            .collect();
+    }
     let projects = check::load_projects(&opts).map_err(|e| e.to_string())?;
     let [project] = projects.as_slice() else {
         return Err(format!(

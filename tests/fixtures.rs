@@ -4,6 +4,8 @@
 
 mod common;
 
+use composefix::check::CheckOptions;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -77,6 +79,34 @@ fn check_case(case: &Path) -> Result<(), String> {
         })
         .map(|d| format!("{} {}", d.rule.code, d.message))
         .collect();
+    // Fixes: each file's text after `--write --unsafe-fixes` is `<file>.fixed` beside it, or
+    // unchanged when there is no such file; a second run changes nothing.
+    let opts = if case.is_dir() {
+        CheckOptions {
+            paths: vec![case.to_path_buf()],
+            ..CheckOptions::default()
+        }
+    } else {
+        CheckOptions {
+            files: vec![case.to_path_buf()],
+            ..CheckOptions::default()
+        }
+    };
+    let fixed = common::fixed_texts(&opts);
+    for file in &files {
+        let expected_path = PathBuf::from(format!("{}.fixed", file.display()));
+        let want = std::fs::read_to_string(&expected_path).ok();
+        let got = fixed.get(file).cloned();
+        if want != got {
+            return Err(format!(
+                "{}: fixed text differs from {}:\n--- expected\n{}\n--- got\n{}",
+                file.display(),
+                expected_path.display(),
+                want.unwrap_or_else(|| "(unchanged)".into()),
+                got.unwrap_or_else(|| "(unchanged)".into())
+            ));
+        }
+    }
     if expected != found || !outside.is_empty() {
         return Err(format!(
             "{}:\n  expected {expected:?}\n  found    {found:?}\n  unplaced {outside:?}",

@@ -4,7 +4,8 @@
 
 mod common;
 
-use composefix::rules::{self, RuleInfo};
+use composefix::check::CheckOptions;
+use composefix::rules::{self, FixAvailability, RuleInfo};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -92,6 +93,25 @@ fn check_doc(rule: &RuleInfo) {
         "{}: Use instead must be clean",
         rule.code
     );
+
+    if rule.fix != FixAvailability::None {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("compose.yaml");
+        std::fs::write(&path, common::strip_markers(example)).unwrap();
+        let opts = CheckOptions {
+            files: vec![path.clone()],
+            ..CheckOptions::default()
+        };
+        let fixed = common::fixed_texts(&opts);
+        let got = fixed
+            .get(&path)
+            .unwrap_or_else(|| panic!("{}: the fix changed nothing", rule.code));
+        assert_eq!(
+            got, instead,
+            "{}: fixing Example must give Use instead",
+            rule.code
+        );
+    }
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 use super::interpolate::SegmentKind;
 use super::value::{Kind, Str, Value};
-use crate::source::{ScalarValue, resolve_plain};
 use std::fmt::Write;
 
 /// Renders `value` as a YAML document.
@@ -29,7 +28,7 @@ fn map(out: &mut String, value: &Value, level: usize) {
     let Kind::Map(m) = &value.kind else { return };
     for (key, _, v) in m.iter() {
         indent(out, level);
-        out.push_str(&quote_if_needed(key));
+        out.push_str(&crate::source::plain_or_quoted(key));
         out.push(':');
         child(out, v, level);
     }
@@ -79,7 +78,7 @@ fn scalar(v: &Value) -> String {
         Kind::Float(f) if f.is_nan() => ".nan".into(),
         Kind::Float(f) if f.is_infinite() => if *f > 0.0 { ".inf" } else { "-.inf" }.into(),
         Kind::Float(f) => format!("{f:?}"),
-        Kind::Str(s) => quote_if_needed(&compose_text(s)),
+        Kind::Str(s) => crate::source::plain_or_quoted(&compose_text(s)),
         Kind::Map(_) => "{}".into(),
         Kind::Seq(_) => "[]".into(),
     }
@@ -99,35 +98,5 @@ fn compose_text(s: &Str) -> String {
             _ => out.push_str(&s.text[seg.text.clone()].replace('$', "$$")),
         }
     }
-    out
-}
-
-fn quote_if_needed(s: &str) -> String {
-    let plain_ok = !s.is_empty()
-        && resolve_plain(s) == ScalarValue::String
-        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
-        && !s.ends_with(' ')
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !s.ends_with(':')
-        && s.chars().all(|c| !c.is_control());
-    if plain_ok {
-        return s.to_string();
-    }
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }

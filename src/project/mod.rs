@@ -36,6 +36,18 @@ pub struct LoadOptions {
     pub use_process_env: bool,
     /// Resource limits per file.
     pub limits: Limits,
+    /// Texts to use instead of what is on disk (the fixer's work in progress), by path.
+    pub overlay: HashMap<PathBuf, String>,
+}
+
+impl LoadOptions {
+    /// The bytes of `path`: from the overlay when it holds the file, else from disk.
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        match self.overlay.get(path) {
+            Some(text) => Ok(text.clone().into_bytes()),
+            None => std::fs::read(path),
+        }
+    }
 }
 
 /// A loaded project: its files, the merged model and what went wrong while loading.
@@ -87,7 +99,7 @@ pub struct ReadError {
 pub fn load(files: &ProjectFiles, opts: &LoadOptions) -> Result<Project, ReadError> {
     let mut inputs = Vec::new();
     for path in &files.files {
-        let text = std::fs::read(path).map_err(|source| ReadError {
+        let text = opts.read(path).map_err(|source| ReadError {
             path: path.clone(),
             source,
         })?;
@@ -242,7 +254,7 @@ impl<'a> Loader<'a> {
         env: &Environment,
         from: Option<(FileId, Span)>,
     ) -> Option<(FileId, Value)> {
-        match std::fs::read(path) {
+        match self.opts.read(path) {
             Ok(bytes) => self.parse_bytes(path, display_name(path), bytes, env),
             Err(e) => {
                 let mut d = Diagnostic::new(

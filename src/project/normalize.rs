@@ -105,5 +105,6 @@ fn list_to_map(value: &mut Value, split: Split) {
         let key = s.text[key_range.clone()].trim().to_string();
         map.insert(key, origin_of(key_range), entry);
     }
+    map.from_list = true;
     value.kind = Kind::Map(map);
 }

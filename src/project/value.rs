@@ -117,6 +117,8 @@ impl Str {
 /// index is added once a mapping grows large (the `services` of a big project).
 #[derive(Debug, Clone, Default)]
 pub struct Map {
+    /// True when the file wrote this mapping as a `KEY=value` list (see `normalize`).
+    pub from_list: bool,
     entries: Vec<(String, Origin, Value)>,
     // Boxed so that the many small maps stay small; only large ones pay for an index.
     #[allow(clippy::box_collection)]

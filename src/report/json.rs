@@ -28,7 +28,19 @@ fn diagnostic(d: &Diagnostic) -> Value {
         "file": file,
         "service": d.service,
         "span": span,
-        "fix": Value::Null,
+        "fix": d.fix.as_ref().map_or(Value::Null, |f| json!({
+            "applicability": f.applicability.as_str(),
+            "title": f.title,
+            "edits": f.edits.iter().map(|e| {
+                let l = Location { file: std::sync::Arc::clone(&e.file), span: e.span };
+                json!({
+                    "file": e.file.name(),
+                    "start": position(&l, e.span.start),
+                    "end": position(&l, e.span.end),
+                    "content": e.content,
+                })
+            }).collect::<Vec<_>>(),
+        })),
         "suppressed": false,
     })
 }
@@ -48,7 +60,7 @@ pub(super) fn write(
             "errors": c.errors,
             "warnings": c.warnings,
             "infos": c.infos,
-            "fixable": 0,
+            "fixable": diagnostics.iter().filter(|d| d.fix.is_some()).count(),
         },
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -3,6 +3,7 @@
 //! Every code a user can see is registered here, including the `SYN` and `SCH` findings that
 //! the loader and the schema validator produce.
 
+pub mod kafka;
 pub mod load;
 mod select;
 
@@ -72,7 +73,7 @@ pub trait Rule: Sync {
 }
 
 /// The checks that run over loaded projects, one line per rule.
-pub static CHECKS: &[&dyn Rule] = &[];
+pub static CHECKS: &[&dyn Rule] = &[&kafka::zookeeper_connect_loopback::ZookeeperConnectLoopback];
 
 /// Every code a user can see, in listing order: the loader's and the schema's, then the checks'.
 pub fn registry() -> impl Iterator<Item = &'static RuleInfo> {

@@ -11,7 +11,7 @@ mod tree;
 
 pub use line_index::{LineCol, LineIndex};
 pub use parse::{Limits, ParseError, ParseErrorKind, parse};
-pub use scalar::{ScalarValue, resolve_plain};
+pub use scalar::{ScalarValue, plain_or_quoted, resolve_plain};
 pub use tree::{Comment, Document, Node, NodeId, NodeKind, ScalarStyle, Span};
 
 use std::path::{Path, PathBuf};

@@ -132,3 +132,29 @@ pub fn corpus_files(dir: &Path) -> Vec<CorpusFile> {
     }
     out
 }
+
+/// The fixed text of every file the fixes change (review fixes included), after verifying
+/// that fixing again changes nothing (idempotence).
+pub fn fixed_texts(opts: &CheckOptions) -> std::collections::BTreeMap<PathBuf, String> {
+    use composefix::fix::engine;
+    let (outcome, _) = engine::fix(opts, true).expect("fix runs");
+    assert!(
+        outcome.failures.is_empty(),
+        "fix failures: {:?}",
+        outcome.failures
+    );
+    let fixed: std::collections::BTreeMap<PathBuf, String> = outcome
+        .changed
+        .into_iter()
+        .map(|(p, (_, new))| (p, new))
+        .collect();
+    let mut again = opts.clone();
+    again.load.overlay = fixed.clone().into_iter().collect();
+    let (second, _) = engine::fix(&again, true).expect("fix runs");
+    assert!(
+        second.changed.is_empty(),
+        "a second fix pass changed {:?}",
+        second.changed.keys()
+    );
+    fixed
+}

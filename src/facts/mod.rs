@@ -1,0 +1,4 @@
+//! Facts about services that rules share: what an image is, what a connection string names.
+
+pub mod hostlist;
+pub mod images;

@@ -1,0 +1,346 @@
+//! Edits that keep the file's style: quoting, indentation, dash column, flow or block, list or
+//! map `environment`, line endings, a BOM, a missing final newline, comments.
+//!
+//! Every builder works on model values and the spans they remember; it returns None when the
+//! text is not written in a way it can edit safely (a block scalar, a value from `.env`).
+
+use super::Edit;
+use super::text::{column, eol, is_comment_line, last_byte, line_start, next_line};
+use crate::project::Project;
+use crate::project::value::{Kind, Origin, Value};
+use crate::source::{ScalarStyle, SourceFile, Span, plain_or_quoted};
+use std::ops::Range;
+use std::sync::Arc;
+
+fn file_of(project: &Project, origin: &Origin) -> Arc<SourceFile> {
+    Arc::clone(project.file(origin.file))
+}
+
+fn edit(file: &Arc<SourceFile>, span: Span, content: impl Into<String>) -> Edit {
+    Edit {
+        file: Arc::clone(file),
+        span,
+        content: content.into(),
+    }
+}
+
+/// `s` written in `style`, escaped as that style requires; None for block scalars.
+fn quoted(style: ScalarStyle, s: &str) -> Option<String> {
+    match style {
+        ScalarStyle::Plain => Some(plain_or_quoted(s)),
+        ScalarStyle::SingleQuoted => Some(format!("'{}'", s.replace('\'', "''"))),
+        ScalarStyle::DoubleQuoted => Some(format!("\"{}\"", escape_double(s))),
+        ScalarStyle::Literal | ScalarStyle::Folded => None,
+    }
+}
+
+fn escape_double(s: &str) -> String {
+    let quoted = serde_json::to_string(s).unwrap_or_default();
+    quoted[1..quoted.len() - 1].to_string()
+}
+
+/// Replaces a whole scalar with `new`, keeping its quoting style.
+pub fn replace_scalar(project: &Project, value: &Value, new: &str) -> Option<Edit> {
+    let file = file_of(project, &value.origin);
+    let style = match &value.kind {
+        Kind::Str(s) => s.style,
+        Kind::Null | Kind::Bool(_) | Kind::Int(_) | Kind::Float(_) => ScalarStyle::Plain,
+        Kind::Seq(_) | Kind::Map(_) => return None,
+    };
+    let span = value.origin.span;
+    let written = &file.text()[span.start..span.end];
+    // A value cut out of a `KEY=value` list item is only part of its scalar.
+    if let Kind::Str(s) = &value.kind {
+        let whole = match style {
+            ScalarStyle::Plain => s.raw_offset == Some(span.start),
+            _ => s.raw_offset == Some(span.start + 1),
+        };
+        if !whole {
+            return replace_part(project, value, 0..s.text.len(), new);
+        }
+    }
+    if span.is_empty() || written.starts_with(['&', '*', '!']) {
+        return None;
+    }
+    Some(edit(&file, span, quoted(style, new)?))
+}
+
+/// Replaces bytes `range` of a string's text (one host of a URL, one entry of a list, the
+/// default inside `${VAR:-default}`), when those bytes are written literally in the file.
+pub fn replace_part(
+    project: &Project,
+    value: &Value,
+    range: Range<usize>,
+    new: &str,
+) -> Option<Edit> {
+    let Kind::Str(s) = &value.kind else {
+        return None;
+    };
+    let span = s.literal_span(range.clone())?;
+    let file = file_of(project, &value.origin);
+    let content = match s.style {
+        ScalarStyle::Plain => {
+            let mut whole = s.text.clone();
+            whole.replace_range(range, new);
+            if plain_or_quoted(&whole) != whole
+                && !new
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "-._:/@".contains(c))
+            {
+                return None;
+            }
+            new.to_string()
+        }
+        ScalarStyle::SingleQuoted => new.replace('\'', "''"),
+        ScalarStyle::DoubleQuoted => escape_double(new),
+        ScalarStyle::Literal | ScalarStyle::Folded => {
+            if new.contains('\n') {
+                return None;
+            }
+            new.to_string()
+        }
+    };
+    Some(edit(&file, span, content))
+}
+
+/// The entries of `map` written inside its own node (merged files add entries elsewhere).
+fn own_entries(map_value: &Value) -> Vec<(&str, &Origin, &Value)> {
+    let Some(map) = map_value.as_map() else {
+        return Vec::new();
+    };
+    let o = &map_value.origin;
+    map.iter()
+        .filter(|(_, k, _)| {
+            k.file == o.file && o.span.start <= k.span.start && k.span.end <= o.span.end
+        })
+        .collect()
+}
+
+fn is_flow(file: &SourceFile, value: &Value) -> bool {
+    matches!(
+        file.text().as_bytes().get(value.origin.span.start),
+        Some(b'{' | b'[')
+    )
+}
+
+/// Where a new line goes after the entries of a block collection: after the line of the last
+/// entry's last byte (its trailing comment stays on it; comment lines after it stay below).
+fn after_last(file: &SourceFile, end: Span) -> usize {
+    next_line(file.text(), last_byte(end.start, end.end))
+}
+
+/// A line inserted at `at` (a line start, or the end of a file without final newline).
+fn line_insert(file: &Arc<SourceFile>, at: usize, line: &str) -> Edit {
+    let text = file.text();
+    let nl = eol(text);
+    if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        edit(file, Span::at(at), format!("{nl}{line}"))
+    } else {
+        edit(file, Span::at(at), format!("{line}{nl}"))
+    }
+}
+
+/// Inserts `text` before the closing bracket of a flow collection.
+fn flow_insert(
+    file: &Arc<SourceFile>,
+    collection: &Value,
+    empty: bool,
+    item: &str,
+) -> Option<Edit> {
+    let close = collection.origin.span.end.checked_sub(1)?;
+    let before = file.text()[..close].trim_end();
+    let at = before.len();
+    let content = if empty {
+        item.to_string()
+    } else {
+        format!(", {item}")
+    };
+    Some(edit(file, Span::at(at), content))
+}
+
+/// Sets `key` to `value` in an `environment` block, in the form it uses: `KEY: value` in a
+/// mapping, `- KEY=value` in a list, flow or block. An existing key gets its value replaced.
+pub fn set_env(project: &Project, env: &Value, key: &str, value: &str) -> Option<Edit> {
+    let map = env.as_map()?;
+    if let Some(existing) = map.get(key) {
+        if matches!(existing.kind, Kind::Null) {
+            return None;
+        }
+        return replace_scalar(project, existing, value);
+    }
+    let file = file_of(project, &env.origin);
+    let entry = if map.from_list {
+        plain_or_quoted(&format!("{key}={value}"))
+    } else {
+        format!("{}: {}", plain_or_quoted(key), plain_or_quoted(value))
+    };
+    if is_flow(&file, env) {
+        return flow_insert(&file, env, map.is_empty(), &entry);
+    }
+    let entries = own_entries(env);
+    let (_, first_key, _) = entries.first()?;
+    let (_, _, last_value) = entries.last()?;
+    let text = file.text();
+    let line = if map.from_list {
+        let dash = text[line_start(text, first_key.span.start)..first_key.span.start].find('-')?;
+        let item = &text[line_start(text, first_key.span.start)..first_key.span.start];
+        let gap = item[dash + 1..]
+            .chars()
+            .take_while(|c| *c == ' ')
+            .count()
+            .max(1);
+        format!(
+            "{}-{}{entry}",
+            " ".repeat(column(text, line_start(text, first_key.span.start)) + dash),
+            " ".repeat(gap)
+        )
+    } else {
+        format!("{}{entry}", " ".repeat(column(text, first_key.span.start)))
+    };
+    let end = last_value.origin.span.cover(entries.last()?.1.span);
+    Some(line_insert(&file, after_last(&file, end), &line))
+}
+
+/// Adds `key: value` (`value` already YAML, one line) at the end of a block or flow mapping,
+/// at the indentation of its keys.
+pub fn add_key(project: &Project, map_value: &Value, key: &str, value: &str) -> Option<Edit> {
+    let map = map_value.as_map()?;
+    if map.contains_key(key) {
+        return None;
+    }
+    let file = file_of(project, &map_value.origin);
+    let entry = format!("{key}: {value}");
+    if is_flow(&file, map_value) {
+        return flow_insert(&file, map_value, map.is_empty(), &entry);
+    }
+    let entries = own_entries(map_value);
+    let (_, first_key, _) = entries.first()?;
+    let (_, last_key, last_value) = entries.last()?;
+    let line = format!(
+        "{}{entry}",
+        " ".repeat(column(file.text(), first_key.span.start))
+    );
+    Some(line_insert(
+        &file,
+        after_last(&file, last_value.origin.span.cover(last_key.span)),
+        &line,
+    ))
+}
+
+/// Appends `item` (already YAML, one line) to a sequence, with the dash column and spacing of
+/// its items, or inside the brackets of a flow sequence.
+pub fn add_item(project: &Project, seq_value: &Value, item: &str) -> Option<Edit> {
+    let items = seq_value.as_seq()?;
+    let file = file_of(project, &seq_value.origin);
+    if is_flow(&file, seq_value) {
+        return flow_insert(&file, seq_value, items.is_empty(), item);
+    }
+    let mine: Vec<&Value> = items
+        .iter()
+        .filter(|v| v.origin.file == seq_value.origin.file)
+        .collect();
+    let first = mine.first()?;
+    let last = mine.last()?;
+    let text = file.text();
+    let start = line_start(text, first.origin.span.start);
+    let prefix = &text[start..first.origin.span.start];
+    let dash = prefix.rfind('-')?;
+    let indent = " ".repeat(column(text, start + dash));
+    let line = format!("{indent}-{}{item}", &prefix[dash + 1..]);
+    Some(line_insert(
+        &file,
+        after_last(&file, last.origin.span),
+        &line,
+    ))
+}
+
+/// The lines `from..to` (line starts) widened to take the comment lines right above that are
+/// indented like the entry: the entry's own comment, not its neighbours'.
+fn with_own_comments(text: &str, from: usize, indent: usize) -> usize {
+    let mut start = from;
+    while start > 0 {
+        let prev = line_start(text, start - 1);
+        if !is_comment_line(text, prev)
+            || column(text, prev + text[prev..].find('#').unwrap_or(0)) != indent
+        {
+            break;
+        }
+        start = prev;
+    }
+    start
+}
+
+/// Removes `key` and its value, with its own comment lines and trailing comment.
+pub fn remove_key(project: &Project, map_value: &Value, key: &str) -> Option<Edit> {
+    let (key_origin, value) = map_value.as_map()?.entry(key)?;
+    let file = file_of(project, key_origin);
+    let text = file.text();
+    if is_flow(&file, map_value) {
+        return remove_flow(&file, key_origin.span.cover(value.origin.span));
+    }
+    let from = line_start(text, key_origin.span.start);
+    let from = with_own_comments(text, from, column(text, key_origin.span.start));
+    let to = next_line(
+        text,
+        last_byte(
+            value.origin.span.start,
+            value.origin.span.end.max(key_origin.span.end),
+        ),
+    );
+    Some(edit(&file, Span::new(from, to), ""))
+}
+
+/// Removes item `index` of a sequence, with its own comment lines and trailing comment.
+pub fn remove_item(project: &Project, seq_value: &Value, index: usize) -> Option<Edit> {
+    let item = seq_value.as_seq()?.get(index)?;
+    let file = file_of(project, &item.origin);
+    let text = file.text();
+    if is_flow(&file, seq_value) {
+        return remove_flow(&file, item.origin.span);
+    }
+    let line = line_start(text, item.origin.span.start);
+    let dash = line + text[line..item.origin.span.start].rfind('-')?;
+    let from = with_own_comments(text, line, column(text, dash));
+    let to = next_line(
+        text,
+        last_byte(item.origin.span.start, item.origin.span.end),
+    );
+    Some(edit(&file, Span::new(from, to), ""))
+}
+
+/// Removes one element of a flow collection with the comma that separates it.
+fn remove_flow(file: &Arc<SourceFile>, span: Span) -> Option<Edit> {
+    let text = file.text();
+    let after = &text[span.end..];
+    let trailing = after.len() - after.trim_start().len();
+    if after.trim_start().starts_with(',') {
+        let comma = span.end + trailing + 1;
+        let spaces = text[comma..].len() - text[comma..].trim_start_matches(' ').len();
+        return Some(edit(file, Span::new(span.start, comma + spaces), ""));
+    }
+    let before = text[..span.start].trim_end();
+    if before.ends_with(',') {
+        return Some(edit(file, Span::new(before.len() - 1, span.end), ""));
+    }
+    Some(edit(file, span, ""))
+}
+
+/// The services whose model holds a value written at the same place as `value` (an anchor
+/// merged or aliased into several services): a fix there changes all of them.
+pub fn services_sharing(project: &Project, value: &Value) -> Vec<String> {
+    fn holds(v: &Value, target: &Origin) -> bool {
+        if v.origin.file == target.file && v.origin.span == target.span {
+            return true;
+        }
+        match &v.kind {
+            Kind::Map(m) => m.iter().any(|(_, _, v)| holds(v, target)),
+            Kind::Seq(items) => items.iter().any(|v| holds(v, target)),
+            _ => false,
+        }
+    }
+    project
+        .services()
+        .filter(|(_, s)| holds(s, &value.origin))
+        .map(|(name, _)| name.to_string())
+        .collect()
+}

@@ -1,0 +1,3 @@
+//! Kafka, ZooKeeper and KRaft rules.
+
+pub mod zookeeper_connect_loopback;

@@ -1,0 +1,173 @@
+//! KAF001 zookeeper-connect-loopback.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::hostlist::{self, HostPort};
+use crate::facts::images::{self, image_of, repository};
+use crate::fix::{Applicability, Fix, builders};
+use crate::project::Project;
+use crate::project::value::Value;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+#[doc = include_str!("../../../rules/KAF001-zookeeper-connect-loopback.md")]
+pub struct ZookeeperConnectLoopback;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "KAF001",
+    name: "zookeeper-connect-loopback",
+    severity: Severity::Error,
+    platforms: &Platform::ALL,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../../rules/KAF001-zookeeper-connect-loopback.md"),
+};
+
+/// ZooKeeper keys of Confluent companions, checked only when the project has a ZooKeeper.
+const COMPANION_KEYS: [(&str, &str); 2] = [
+    (
+        "confluentinc/cp-schema-registry",
+        "SCHEMA_REGISTRY_KAFKASTORE_CONNECTION_URL",
+    ),
+    ("confluentinc/cp-kafka-rest", "KAFKA_REST_ZOOKEEPER_CONNECT"),
+];
+
+const BROKER_KEYS: [&str; 2] = ["KAFKA_ZOOKEEPER_CONNECT", "KAFKA_CFG_ZOOKEEPER_CONNECT"];
+
+/// One offending key: its value and the loopback entries in it.
+struct Hit<'p> {
+    key: &'static str,
+    value: &'p Value,
+    entries: Vec<HostPort>,
+}
+
+impl Rule for ZookeeperConnectLoopback {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let zookeepers: Vec<(&str, u16)> = project
+            .services()
+            .filter_map(|(name, s)| Some((name, images::zookeeper_client_port(s)?)))
+            .collect();
+        for (name, service) in project.services() {
+            if images::shares_network_namespace(service) {
+                continue;
+            }
+            let keys: Vec<&'static str> = if images::is_kafka_broker(service) {
+                BROKER_KEYS.to_vec()
+            } else {
+                let repo = image_of(service).map(repository).unwrap_or_default();
+                COMPANION_KEYS
+                    .iter()
+                    .filter(|(image, _)| *image == repo && !zookeepers.is_empty())
+                    .map(|(_, key)| *key)
+                    .collect()
+            };
+            let hits = hits(service, &keys);
+            if let Some(d) = diagnose(project, name, &hits, &zookeepers) {
+                out.push(d);
+            }
+        }
+    }
+}
+
+fn hits<'p>(service: &'p Value, keys: &[&'static str]) -> Vec<Hit<'p>> {
+    let Some(env) = service.get("environment").and_then(Value::as_map) else {
+        return Vec::new();
+    };
+    keys.iter()
+        .filter_map(|&key| {
+            let value = env.get(key)?;
+            let text = value.as_str().filter(|s| s.is_known())?;
+            let entries: Vec<HostPort> = hostlist::parse(&text.text)
+                .into_iter()
+                .filter(|e| hostlist::is_loopback_or_any(&e.host))
+                .collect();
+            (!entries.is_empty()).then_some(Hit {
+                key,
+                value,
+                entries,
+            })
+        })
+        .collect()
+}
+
+fn diagnose(
+    project: &Project,
+    service: &str,
+    hits: &[Hit],
+    zookeepers: &[(&str, u16)],
+) -> Option<Diagnostic> {
+    let first = hits.first()?;
+    let text = &first.value.as_str()?.text;
+    let shown = &text[first.entries[0].range.clone()];
+    let keys: Vec<String> = hits.iter().map(|h| format!("`{}`", h.key)).collect();
+    let message = format!(
+        "{} points at `{shown}`: inside the `{service}` container that is the container itself, not ZooKeeper",
+        keys.join(" and ")
+    );
+    let span = first
+        .value
+        .as_str()
+        .and_then(|s| s.literal_span(first.entries[0].range.clone()))
+        .unwrap_or(first.value.origin.span);
+    let file = project.file(first.value.origin.file);
+    let mut d = Diagnostic::new(&INFO, message)
+        .at(file, span)
+        .service(service);
+    match zookeepers {
+        [] => {
+            d = d.help(
+                "add a ZooKeeper service and point at it by name (`zookeeper:2181`), or use \
+                 `host.docker.internal:2181` if ZooKeeper runs on the host",
+            );
+        }
+        [(zk, port), rest @ ..] => {
+            let target = format!("{zk}:{port}");
+            let others: Vec<&str> = rest.iter().map(|(n, _)| *n).collect();
+            d = d.help(if others.is_empty() {
+                format!("point it at the ZooKeeper service: `{target}`")
+            } else {
+                format!(
+                    "point it at a ZooKeeper service: `{target}`, or one of {}",
+                    others.join(", ")
+                )
+            });
+            d = d.with_fix(fix(project, service, hits, &target, !others.is_empty()));
+        }
+    }
+    Some(d)
+}
+
+fn fix(project: &Project, service: &str, hits: &[Hit], target: &str, several: bool) -> Option<Fix> {
+    let mut edits = Vec::new();
+    let mut shared_with: Vec<String> = Vec::new();
+    for hit in hits {
+        for entry in &hit.entries {
+            edits.push(builders::replace_part(
+                project,
+                hit.value,
+                entry.range.clone(),
+                target,
+            )?);
+        }
+        for other in builders::services_sharing(project, hit.value) {
+            if other != service && !shared_with.contains(&other) {
+                shared_with.push(other);
+            }
+        }
+    }
+    let keys: Vec<&str> = hits.iter().map(|h| h.key).collect();
+    let mut title = format!("Point `{}` at `{target}`", keys.join("`, `"));
+    let applicability = if several || !shared_with.is_empty() {
+        if !shared_with.is_empty() {
+            title.push_str(&format!(
+                " (the value is shared with {})",
+                shared_with.join(", ")
+            ));
+        }
+        Applicability::Review
+    } else {
+        Applicability::Safe
+    };
+    Some(Fix::new(title, applicability, edits))
+}
