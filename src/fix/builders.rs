@@ -51,6 +51,10 @@ pub fn replace_scalar(project: &Project, value: &Value, new: &str) -> Option<Edi
     let written = &file.text()[span.start..span.end];
     // A value cut out of a `KEY=value` list item is only part of its scalar.
     if let Kind::Str(s) = &value.kind {
+        // Never bake a variable's value (or an unknown) into the file.
+        if s.interpolation.as_ref().is_some_and(|i| i.has_variables()) {
+            return None;
+        }
         let whole = match style {
             ScalarStyle::Plain => s.raw_offset == Some(span.start),
             _ => s.raw_offset == Some(span.start + 1),
