@@ -181,13 +181,22 @@ pub fn set_env(project: &Project, env: &Value, key: &str, value: &str) -> Option
     if is_flow(&file, env) {
         return flow_insert(&file, env, map.is_empty(), &entry);
     }
-    let entries = own_entries(env);
-    let (_, first_key, _) = entries.first()?;
-    let (_, _, last_value) = entries.last()?;
     let text = file.text();
+    let entries = own_entries(env);
+    let Some((_, first_key, _)) = entries.first() else {
+        // Only merged entries (`<<: *defaults`): the new key goes below the merge key.
+        let line = format!("{}{entry}", " ".repeat(column(text, env.origin.span.start)));
+        return Some(line_insert(
+            &file,
+            after_last(&file, env.origin.span),
+            &line,
+        ));
+    };
+    let (_, last_key, last_value) = entries.last()?;
     let line = if map.from_list {
-        let dash = text[line_start(text, first_key.span.start)..first_key.span.start].find('-')?;
-        let item = &text[line_start(text, first_key.span.start)..first_key.span.start];
+        let start = line_start(text, first_key.span.start);
+        let item = &text[start..first_key.span.start];
+        let dash = item.find('-')?;
         let gap = item[dash + 1..]
             .chars()
             .take_while(|c| *c == ' ')
@@ -195,13 +204,13 @@ pub fn set_env(project: &Project, env: &Value, key: &str, value: &str) -> Option
             .max(1);
         format!(
             "{}-{}{entry}",
-            " ".repeat(column(text, line_start(text, first_key.span.start)) + dash),
+            " ".repeat(column(text, start) + dash),
             " ".repeat(gap)
         )
     } else {
         format!("{}{entry}", " ".repeat(column(text, first_key.span.start)))
     };
-    let end = last_value.origin.span.cover(entries.last()?.1.span);
+    let end = last_value.origin.span.cover(last_key.span);
     Some(line_insert(&file, after_last(&file, end), &line))
 }
 
@@ -291,7 +300,7 @@ pub fn remove_key(project: &Project, map_value: &Value, key: &str) -> Option<Edi
             value.origin.span.end.max(key_origin.span.end),
         ),
     );
-    Some(edit(&file, Span::new(from, to), ""))
+    Some(edit(&file, whole_lines(text, from, to), ""))
 }
 
 /// Removes item `index` of a sequence, with its own comment lines and trailing comment.
@@ -309,7 +318,22 @@ pub fn remove_item(project: &Project, seq_value: &Value, index: usize) -> Option
         text,
         last_byte(item.origin.span.start, item.origin.span.end),
     );
-    Some(edit(&file, Span::new(from, to), ""))
+    Some(edit(&file, whole_lines(text, from, to), ""))
+}
+
+/// The lines `from..to` to delete; when they end the file without a final newline, the line
+/// break before them goes too, so the file keeps ending without one.
+fn whole_lines(text: &str, from: usize, to: usize) -> Span {
+    if to == text.len() && !text.ends_with('\n') && from > 0 {
+        let from = from - 1;
+        let from = if from > 0 && text.as_bytes()[from - 1] == b'\r' {
+            from - 1
+        } else {
+            from
+        };
+        return Span::new(from, to);
+    }
+    Span::new(from, to)
 }
 
 /// Removes one element of a flow collection with the comma that separates it.

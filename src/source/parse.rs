@@ -165,6 +165,14 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
                 });
             }
             Event::Scalar(value, style, _, tag) => {
+                let span = match style {
+                    // A block scalar's span runs on to the next token's indentation: end it
+                    // after its own last line.
+                    granit_parser::ScalarStyle::Literal | granit_parser::ScalarStyle::Folded => {
+                        block_scalar_end(text, span)
+                    }
+                    _ => span,
+                };
                 let kind = NodeKind::Scalar {
                     value: value.into_owned(),
                     style: style_of(style),
@@ -229,6 +237,16 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
         Some(NodeId(0))
     };
     Ok(doc)
+}
+
+fn block_scalar_end(text: &str, span: Span) -> Span {
+    let slice = &text[span.start..span.end.min(text.len())];
+    match slice.rfind('\n') {
+        Some(i) if slice[i + 1..].bytes().all(|b| b == b' ' || b == b'\t') => {
+            Span::new(span.start, span.start + i + 1)
+        }
+        _ => span,
+    }
 }
 
 fn check_depth(stack: &[Frame], limits: &Limits, span: Span) -> Result<(), ParseError> {

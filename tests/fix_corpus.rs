@@ -1,0 +1,138 @@
+//! Fix properties over the shared corpus: adding a variable to any `environment` block with
+//! the builder gives a file that loads, holds the new variable, and keeps every other value;
+//! removing it again gives back the original bytes.
+
+mod common;
+
+use composefix::fix::{Edit, apply_edits, builders};
+use composefix::project::discover::ProjectFiles;
+use composefix::project::value::Value;
+use composefix::project::{self, LoadOptions, Project};
+use std::collections::HashMap;
+use std::path::Path;
+
+const PROBE: &str = "COMPOSEFIX_PROBE";
+
+fn load(path: &Path, env: Option<&Path>, text: Option<&str>) -> Project {
+    let mut opts = LoadOptions {
+        env_files: env.into_iter().map(Path::to_path_buf).collect(),
+        ..Default::default()
+    };
+    if let Some(text) = text {
+        opts.overlay = HashMap::from([(path.to_path_buf(), text.to_string())]);
+    }
+    project::load(
+        &ProjectFiles {
+            files: vec![path.to_path_buf()],
+        },
+        &opts,
+    )
+    .expect("loads")
+}
+
+/// Every environment variable of every service, as text, without the probe.
+fn environments(p: &Project) -> Vec<(String, String, Option<String>)> {
+    let mut out = Vec::new();
+    for (name, service) in p.services() {
+        let Some(env) = service.get("environment").and_then(Value::as_map) else {
+            continue;
+        };
+        for (key, _, value) in env.iter().filter(|(k, _, _)| *k != PROBE) {
+            out.push((
+                name.to_string(),
+                key.to_string(),
+                value.scalar_text().map(|s| s.into_owned()),
+            ));
+        }
+    }
+    out
+}
+
+fn load_errors(p: &Project) -> usize {
+    p.diagnostics
+        .iter()
+        .filter(|d| d.rule.code.starts_with("SYN") || d.rule.code.starts_with("SCH"))
+        .count()
+}
+
+#[test]
+fn adding_and_removing_an_environment_variable_everywhere() {
+    let dir = common::corpus_dir();
+    let mut blocks = 0;
+    let mut skipped = Vec::new();
+    for file in common::corpus_files(&dir) {
+        let original_text = std::fs::read_to_string(&file.path).unwrap_or_default();
+        let original = load(&file.path, file.env.as_deref(), None);
+        if original.model.is_none()
+            || original
+                .diagnostics
+                .iter()
+                .any(|d| d.rule.code.starts_with("SYN"))
+        {
+            continue;
+        }
+        let before = environments(&original);
+        let services: Vec<String> = original.services().map(|(n, _)| n.to_string()).collect();
+        for name in services {
+            let Some(service) = original
+                .services()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| s)
+            else {
+                continue;
+            };
+            let Some(env) = service.get("environment") else {
+                continue;
+            };
+            if env.as_map().is_none_or(|m| m.is_empty())
+                || original.file(env.origin.file).path() != file.path
+                || env.origin.via_alias.is_some()
+            {
+                continue;
+            }
+            let Some(edit) = builders::set_env(&original, env, PROBE, "1") else {
+                skipped.push(format!("{}: {name}", file.local));
+                continue;
+            };
+            blocks += 1;
+            let added = apply_edits(&original_text, &[&edit]);
+            let changed = load(&file.path, file.env.as_deref(), Some(&added));
+            assert!(
+                load_errors(&changed) <= load_errors(&original),
+                "{} ({name}): adding the variable broke the file:\n{added}",
+                file.local
+            );
+            let service = changed
+                .services()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| s)
+                .unwrap();
+            let env = service.get("environment").unwrap();
+            assert_eq!(
+                env.get(PROBE).and_then(Value::scalar_text).as_deref(),
+                Some("1"),
+                "{} ({name}): the variable is not there:\n{added}",
+                file.local
+            );
+            assert_eq!(
+                environments(&changed),
+                before,
+                "{} ({name}): other values changed",
+                file.local
+            );
+            let remove: Edit = builders::remove_key(&changed, env, PROBE)
+                .unwrap_or_else(|| panic!("{} ({name}): cannot remove the variable", file.local));
+            assert_eq!(
+                apply_edits(&added, &[&remove]),
+                original_text,
+                "{} ({name}): removing the variable did not restore the file",
+                file.local
+            );
+        }
+    }
+    println!("{blocks} environment blocks edited; skipped (no safe place to add): {skipped:?}");
+    assert!(
+        blocks > 1000,
+        "only {blocks} environment blocks were edited"
+    );
+}
