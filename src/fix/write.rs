@@ -56,3 +56,37 @@ pub fn write_atomic(path: &Path, expected: &str, text: &str) -> Result<(), Write
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_file_changed_since_it_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("compose.yaml");
+        std::fs::write(&path, "services: {}\n# edited meanwhile\n").unwrap();
+        let err = write_atomic(&path, "services: {}\n", "fixed\n").unwrap_err();
+        assert!(matches!(err, WriteError::Changed(_)));
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "services: {}\n# edited meanwhile\n"
+        );
+        write_atomic(&path, "services: {}\n# edited meanwhile\n", "fixed\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed\n");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+    }
+
+    #[test]
+    fn diff_headers() {
+        assert_eq!(unified_diff("c.yaml", "a\n", "a\n"), "");
+        assert_eq!(
+            unified_diff("c.yaml", "a\n", "b\n"),
+            "--- a/c.yaml\n+++ b/c.yaml\n@@ -1 +1 @@\n-a\n+b\n"
+        );
+    }
+}
