@@ -4,11 +4,13 @@
 //! Every violation becomes a finding at the exact key or value, in words: an unknown key with
 //! the closest known one, a wrong type with what was expected, a missing key, a bad value.
 
+mod instance;
 mod messages;
 
 use crate::diagnostic::Diagnostic;
 use crate::project::value::{Kind, Value};
 use crate::source::SourceFile;
+use instance::ComposeJson;
 use jsonschema::Validator;
 use std::sync::{Arc, LazyLock};
 
@@ -20,16 +22,17 @@ static SCHEMA_JSON: LazyLock<serde_json::Value> = LazyLock::new(|| {
     serde_json::from_str(SCHEMA).expect("internal error: compose-spec.json is not JSON")
 });
 
-static VALIDATOR: LazyLock<Validator> = LazyLock::new(|| {
-    jsonschema::draft7::new(&SCHEMA_JSON)
+static VALIDATOR: LazyLock<Validator<ComposeJson>> = LazyLock::new(|| {
+    jsonschema::options_for::<ComposeJson>()
+        .with_draft(jsonschema::Draft::Draft7)
+        .build(&SCHEMA_JSON)
         .expect("internal error: compose-spec.json is not a valid schema")
 });
 
 /// Validates one file's root value, appending a finding per violation.
 pub fn validate(root: &Value, file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) {
-    let instance = to_json(root);
     let mut found = Vec::new();
-    for error in VALIDATOR.iter_errors(&instance) {
+    for error in VALIDATOR.iter_errors(root) {
         messages::explain(&error, root, file, &mut found);
     }
     found.sort_by_key(|d: &Diagnostic| d.location.as_ref().map(|l| l.span.start));
@@ -38,7 +41,7 @@ pub fn validate(root: &Value, file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>)
 
 /// True when `root` is valid; for tests and benchmarks that compare verdicts.
 pub fn is_valid(root: &Value) -> bool {
-    VALIDATOR.is_valid(&to_json(root))
+    VALIDATOR.is_valid(root)
 }
 
 /// The JSON instance the schema sees: interpolated strings, typed scalars.
