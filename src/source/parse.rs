@@ -74,12 +74,13 @@ fn span_of(span: &granit_parser::Span) -> Span {
         .unwrap_or_default()
 }
 
-fn tag_name(tag: Option<&Tag>) -> Option<String> {
+fn tag_name(tag: Option<&Tag>) -> Option<Box<str>> {
     let tag = tag?;
-    Some(match tag.core_suffix() {
+    let name = match tag.core_suffix() {
         Some(suffix) => format!("!!{suffix}"),
         None => format!("{}{}", tag.handle(), tag.suffix()),
-    })
+    };
+    Some(name.into_boxed_str())
 }
 
 fn style_of(style: granit_parser::ScalarStyle) -> ScalarStyle {
@@ -142,7 +143,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
             }),
             Event::Anchor(id, name) => {
                 if let Some(node) = last {
-                    doc.nodes[node.0 as usize].anchor = Some((name.into_owned(), span));
+                    doc.nodes[node.0 as usize].anchor = Some(Box::new((name.into_owned(), span)));
                     anchors.insert(id, node);
                 }
             }
@@ -263,7 +264,7 @@ fn check_depth(stack: &[Frame], limits: &Limits, span: Span) -> Result<(), Parse
     Ok(())
 }
 
-fn push(doc: &mut Document, kind: NodeKind, span: Span, tag: Option<String>) -> NodeId {
+fn push(doc: &mut Document, kind: NodeKind, span: Span, tag: Option<Box<str>>) -> NodeId {
     let id = NodeId(doc.nodes.len() as u32);
     doc.nodes.push(Node {
         kind,

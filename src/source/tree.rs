@@ -64,9 +64,9 @@ pub struct Node {
     /// collection from bracket to bracket, a block collection from its first to its last child.
     pub span: Span,
     /// `&name` on this node, with the span of the `&name` token.
-    pub anchor: Option<(String, Span)>,
+    pub anchor: Option<Box<(String, Span)>>,
     /// An explicit tag: `!reset`, `!override`, or a core tag written `!!str`.
-    pub tag: Option<String>,
+    pub tag: Option<Box<str>>,
 }
 
 /// The shape of a node.
