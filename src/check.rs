@@ -6,6 +6,7 @@ use crate::project::{self, LoadOptions, Project};
 use crate::report::Totals;
 use crate::rules::{self, Selection};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -67,7 +68,11 @@ pub fn resolve_projects(opts: &CheckOptions) -> Result<Vec<ProjectFiles>, RunErr
     let mut projects: Vec<ProjectFiles> = Vec::new();
     for path in opts.paths.iter().filter(|p| p.as_os_str() != "-") {
         let found = if path.is_dir() {
-            discover::projects_under(path)
+            let found = discover::projects_under(path);
+            if found.is_empty() {
+                eprintln!("composefix: warning: no compose file found under `{}`", path.display());
+            }
+            found
         } else if path.exists() {
             vec![discover::project_of_file(path)]
         } else {
@@ -99,17 +104,33 @@ pub fn load_projects(opts: &CheckOptions) -> Result<Vec<Project>, RunError> {
         projects.push(project::load_text(&PathBuf::from(name), text, &opts.load));
     }
     let named = resolve_projects(opts)?;
-    let loaded: Vec<Result<Project, project::ReadError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = named
-            .iter()
-            .map(|files| scope.spawn(|| project::load(files, &opts.load)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("internal error: a loader thread panicked"))
-            .collect()
-    });
-    for p in loaded {
+    // Projects load in parallel, on as many threads as there are cores.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(named.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut loaded: Vec<(usize, Result<Project, project::ReadError>)> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(files) = named.get(i) else { break };
+                            mine.push((i, project::load(files, &opts.load)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("internal error: a loader thread panicked"))
+                .collect()
+        });
+    loaded.sort_by_key(|(i, _)| *i);
+    for (_, p) in loaded {
         projects.push(p?);
     }
     Ok(projects)

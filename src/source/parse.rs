@@ -11,7 +11,8 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Deepest nesting of collections.
     pub max_depth: usize,
-    /// Most values an alias-expanding consumer may produce from one file.
+    /// Values that alias expansion may produce from one file beyond four per node written in
+    /// it: honest files stay far below, an alias bomb stops here.
     pub max_expanded_nodes: usize,
 }
 
@@ -20,7 +21,7 @@ impl Default for Limits {
         Limits {
             max_bytes: 16 * 1024 * 1024,
             max_depth: 64,
-            max_expanded_nodes: 1_000_000,
+            max_expanded_nodes: 250_000,
         }
     }
 }
