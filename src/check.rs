@@ -70,7 +70,10 @@ pub fn resolve_projects(opts: &CheckOptions) -> Result<Vec<ProjectFiles>, RunErr
         let found = if path.is_dir() {
             let found = discover::projects_under(path);
             if found.is_empty() {
-                eprintln!("composefix: warning: no compose file found under `{}`", path.display());
+                eprintln!(
+                    "composefix: warning: no compose file found under `{}`",
+                    path.display()
+                );
             }
             found
         } else if path.exists() {

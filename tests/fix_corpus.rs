@@ -146,24 +146,45 @@ fn fixing_the_corpus_changes_only_what_fixes_target_and_converges() {
     for file in common::corpus_files(&dir) {
         let opts = CheckOptions {
             files: vec![file.path.clone()],
-            load: LoadOptions { env_files: file.env.iter().cloned().collect(), ..Default::default() },
+            load: LoadOptions {
+                env_files: file.env.iter().cloned().collect(),
+                ..Default::default()
+            },
             ..CheckOptions::default()
         };
         let (outcome, after) = engine::fix(&opts, false).expect("fix runs");
-        assert!(outcome.failures.is_empty(), "{}: {:?}", file.local, outcome.failures);
+        assert!(
+            outcome.failures.is_empty(),
+            "{}: {:?}",
+            file.local,
+            outcome.failures
+        );
         let before = composefix::check::check(&opts).expect("check runs");
         let fixable = before.diagnostics.iter().any(|d| d.fix.is_some());
         if !fixable {
-            assert!(outcome.changed.is_empty(), "{}: changed without a fix", file.local);
+            assert!(
+                outcome.changed.is_empty(),
+                "{}: changed without a fix",
+                file.local
+            );
             continue;
         }
         // What was fixed is gone, and nothing else appeared.
         let codes = |ds: &[composefix::diagnostic::Diagnostic]| {
-            let mut c: Vec<&str> = ds.iter().filter(|d| d.fix.is_none()).map(|d| d.rule.code).collect();
+            let mut c: Vec<&str> = ds
+                .iter()
+                .filter(|d| d.fix.is_none())
+                .map(|d| d.rule.code)
+                .collect();
             c.sort();
             c
         };
-        assert_eq!(codes(&after.diagnostics), codes(&before.diagnostics), "{}", file.local);
+        assert_eq!(
+            codes(&after.diagnostics),
+            codes(&before.diagnostics),
+            "{}",
+            file.local
+        );
         for (path, (old, new)) in &outcome.changed {
             assert_ne!(old, new);
             fixed_files.push(format!("{}", path.display()));

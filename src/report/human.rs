@@ -1,6 +1,7 @@
 //! `--format human`: miette's graphical report, one per finding, then a summary line.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Applicability;
 use crate::source::SourceFile;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -53,6 +54,8 @@ struct Report<'a> {
     d: &'a Diagnostic,
     source: Option<Source>,
     code: String,
+    /// The rule's help, and the fix it offers.
+    help: Option<String>,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -83,8 +86,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.d
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -113,6 +115,22 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// The help text, followed by what the fix does and how to apply it.
+fn help_with_fix(d: &Diagnostic) -> Option<String> {
+    let fix = d.fix.as_ref().map(|f| {
+        let how = match f.applicability {
+            Applicability::Safe => "--write",
+            Applicability::Review => "--write --unsafe-fixes",
+        };
+        format!("fix ({how}): {}", f.title)
+    });
+    match (&d.help, fix) {
+        (Some(h), Some(f)) => Some(format!("{h}\n{f}")),
+        (Some(h), None) => Some(h.clone()),
+        (None, f) => f,
+    }
+}
+
 pub(super) fn write(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
@@ -131,6 +149,7 @@ pub(super) fn write(
             d,
             source: d.location.as_ref().map(|l| Source(Arc::clone(&l.file))),
             code: format!("{} {}", d.rule.code, d.rule.name),
+            help: help_with_fix(d),
         };
         let mut text = String::new();
         handler

@@ -88,5 +88,10 @@ fn summary_line(diagnostics: &[Diagnostic]) -> String {
     .filter(|(n, _)| *n > 0)
     .map(|(n, w)| plural(n, w))
     .collect();
-    format!("Found {}.", parts.join(", "))
+    let fixable = diagnostics.iter().filter(|d| d.fix.is_some()).count();
+    if fixable == 0 {
+        format!("Found {}.", parts.join(", "))
+    } else {
+        format!("Found {} ({fixable} fixable).", parts.join(", "))
+    }
 }
