@@ -47,10 +47,9 @@ pub(super) fn apply(
                     let Some(text) = p.scalar_text() else {
                         continue;
                     };
+                    // `required: false`, or the string `"false"` an interpolation leaves.
                     let required =
-                        !matches!(m.get("required").map(|r| &r.kind), Some(Kind::Bool(false)))
-                            && m.get("required").and_then(Value::scalar_text).as_deref()
-                                != Some("false");
+                        m.get("required").and_then(Value::scalar_text).as_deref() != Some("false");
                     (text.into_owned(), required, p.origin.span)
                 }
                 _ => continue,
