@@ -1,5 +1,6 @@
 //! `host:port` lists as ZooKeeper and Kafka clients write them: `zk1:2181,zk2:2181/chroot`.
 
+use super::connection::{HostClass, classify};
 use std::ops::Range;
 
 /// One `host[:port]` entry, with byte ranges into the list's text.
@@ -61,15 +62,10 @@ fn entry(text: &str, range: Range<usize>) -> Option<HostPort> {
 }
 
 /// Loopback (`localhost`, `127.0.0.0/8`, `::1`) or any-address (`0.0.0.0`, `::`): inside a
-/// container, never another container.
+/// container, never another container. Desktop names such as `docker.for.mac.localhost` are
+/// neither: they reach the host.
 pub fn is_loopback_or_any(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host.starts_with("127.")
-        || host == "::1"
-        || host == "0.0.0.0"
-        || host == "::"
+    matches!(classify(host), HostClass::Loopback | HostClass::AnyAddress)
 }
 
 #[cfg(test)]
@@ -97,6 +93,7 @@ mod tests {
             is_loopback_or_any("LOCALHOST")
                 && is_loopback_or_any("0.0.0.0")
                 && !is_loopback_or_any("zookeeper")
+                && !is_loopback_or_any("docker.for.mac.localhost")
         );
     }
 }
