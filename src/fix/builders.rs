@@ -165,6 +165,18 @@ fn flow_insert(
 /// Sets `key` to `value` in an `environment` block, in the form it uses: `KEY: value` in a
 /// mapping, `- KEY=value` in a list, flow or block. An existing key gets its value replaced.
 pub fn set_env(project: &Project, env: &Value, key: &str, value: &str) -> Option<Edit> {
+    set_entry(project, env, key, value, '=')
+}
+
+/// Sets `key` in a keyed setting that may be written as a mapping or as a list of
+/// `KEY<separator>value` items (`environment` with `=`, `extra_hosts` with `:`).
+pub fn set_entry(
+    project: &Project,
+    env: &Value,
+    key: &str,
+    value: &str,
+    separator: char,
+) -> Option<Edit> {
     let map = env.as_map()?;
     if let Some(existing) = map.get(key) {
         if matches!(existing.kind, Kind::Null) {
@@ -174,7 +186,7 @@ pub fn set_env(project: &Project, env: &Value, key: &str, value: &str) -> Option
     }
     let file = file_of(project, &env.origin);
     let entry = if map.from_list {
-        plain_or_quoted(&format!("{key}={value}"))
+        plain_or_quoted(&format!("{key}{separator}{value}"))
     } else {
         format!("{}: {}", plain_or_quoted(key), plain_or_quoted(value))
     };

@@ -5,6 +5,7 @@
 
 pub mod kafka;
 pub mod load;
+pub mod network;
 mod select;
 
 pub use select::{Selection, SelectionError};
@@ -73,7 +74,10 @@ pub trait Rule: Sync {
 }
 
 /// The checks that run over loaded projects, one line per rule.
-pub static CHECKS: &[&dyn Rule] = &[&kafka::zookeeper_connect_loopback::ZookeeperConnectLoopback];
+pub static CHECKS: &[&dyn Rule] = &[
+    &kafka::zookeeper_connect_loopback::ZookeeperConnectLoopback,
+    &network::host_docker_internal_without_host_gateway::HostDockerInternalWithoutHostGateway,
+];
 
 /// Every code a user can see, in listing order: the loader's and the schema's, then the checks'.
 pub fn registry() -> impl Iterator<Item = &'static RuleInfo> {

@@ -1,0 +1,188 @@
+//! NET004 host-docker-internal-without-host-gateway.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::connection::{self, HostClass};
+use crate::fix::{Applicability, Fix, builders};
+use crate::project::Project;
+use crate::project::value::{Kind, Value};
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+#[doc = include_str!("../../../rules/NET004-host-docker-internal-without-host-gateway.md")]
+pub struct HostDockerInternalWithoutHostGateway;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "NET004",
+    name: "host-docker-internal-without-host-gateway",
+    severity: Severity::Warning,
+    platforms: &[Platform::Linux],
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../../rules/NET004-host-docker-internal-without-host-gateway.md"),
+};
+
+/// The Docker Desktop names that Docker Engine on Linux resolves only through `extra_hosts`.
+const NAMES: [&str; 2] = ["host.docker.internal", "gateway.docker.internal"];
+
+/// Where a service names the host: which name, in which key, at which bytes.
+struct Use<'p> {
+    name: String,
+    place: String,
+    value: &'p Value,
+    host: std::ops::Range<usize>,
+}
+
+impl Rule for HostDockerInternalWithoutHostGateway {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        for (name, service) in project.services() {
+            // `extra_hosts` is not allowed in another container's network namespace (NET006).
+            let mode = service.get("network_mode").and_then(Value::scalar_text);
+            if mode.is_some_and(|m| m.starts_with("service:") || m.starts_with("container:")) {
+                continue;
+            }
+            let mapped = mapped_names(service);
+            let uses: Vec<Use> = uses(service)
+                .into_iter()
+                .filter(|u| !mapped.contains(&u.name))
+                .collect();
+            let Some(first) = uses.first() else { continue };
+            let mut names: Vec<&str> = uses.iter().map(|u| u.name.as_str()).collect();
+            names.dedup();
+            let span = first
+                .value
+                .as_str()
+                .and_then(|s| s.literal_span(first.host.clone()))
+                .unwrap_or(first.value.origin.span);
+            let entries: Vec<String> = NAMES
+                .iter()
+                .filter(|n| names.contains(n))
+                .map(|n| format!("{n}:host-gateway"))
+                .collect();
+            let d = Diagnostic::new(
+                &INFO,
+                format!(
+                    "{} reaches the host through `{}`, which Docker Engine on Linux does not resolve \
+                     without an `extra_hosts` entry",
+                    first.place, first.name
+                ),
+            )
+            .at(project.file(first.value.origin.file), span)
+            .service(name)
+            .help(format!("map it to the host's gateway: `extra_hosts: [\"{}\"]`", entries.join("\", \"")))
+            .with_fix(fix(project, service, &entries));
+            out.push(d);
+        }
+    }
+}
+
+/// Host names the service's `extra_hosts` already maps (list `name:ip`/`name=ip` or mapping).
+fn mapped_names(service: &Value) -> Vec<String> {
+    match service.get("extra_hosts").map(|v| &v.kind) {
+        Some(Kind::Map(m)) => m.iter().map(|(k, _, _)| k.to_ascii_lowercase()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn uses(service: &Value) -> Vec<Use<'_>> {
+    let mut out = Vec::new();
+    if let Some(env) = service.get("environment").and_then(Value::as_map) {
+        for (key, _, value) in env.iter().filter(|(key, _, _)| !is_server_side(key)) {
+            scan(value, &format!("`{key}`"), &mut out);
+        }
+    }
+    for key in ["command", "entrypoint"] {
+        let place = format!("`{key}`");
+        match service.get(key) {
+            Some(Value {
+                kind: Kind::Seq(items),
+                ..
+            }) => {
+                for item in items {
+                    scan(item, &place, &mut out);
+                }
+            }
+            Some(v) => scan(v, &place, &mut out),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Appends the uses of the Desktop names in one string value.
+fn scan<'p>(value: &'p Value, place: &str, out: &mut Vec<Use<'p>>) {
+    let Some(s) = value.as_str().filter(|s| s.is_known()) else {
+        return;
+    };
+    for word in words(&s.text) {
+        for t in connection::parse_value(&s.text[word.clone()]) {
+            let host = t.host.to_ascii_lowercase();
+            if classify_name(&host) {
+                let at = word.start + t.host_range.start..word.start + t.host_range.end;
+                out.push(Use {
+                    name: host,
+                    place: place.to_string(),
+                    value,
+                    host: at,
+                });
+            }
+        }
+    }
+}
+
+/// Keys naming the service's own listening or advertised address: other containers resolve
+/// those, not this one (an advertised `DOCKER://host.docker.internal:29092` is for clients).
+fn is_server_side(key: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    ["LISTEN", "BIND", "ADVERTISED", "ANNOUNCE", "PUBLISH"]
+        .iter()
+        .any(|w| key.contains(w))
+}
+
+fn classify_name(host: &str) -> bool {
+    connection::classify(host) == HostClass::HostGateway && NAMES.contains(&host)
+}
+
+/// The words of a value, split on whitespace and on `=` (flags like `--url=...`), as ranges.
+fn words(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let sep = c.is_whitespace() || c == '=' || c == '"' || c == '\'';
+        match (sep, start) {
+            (true, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
+/// Adds the missing `name:host-gateway` entries in the form `extra_hosts` already uses (list
+/// or mapping), or a new `extra_hosts` key after the service's other keys.
+fn fix(project: &Project, service: &Value, entries: &[String]) -> Option<Fix> {
+    let title = format!("Add `extra_hosts: [\"{}\"]`", entries.join("\", \""));
+    let edits = match service.get("extra_hosts") {
+        Some(existing) => {
+            let mut edits = Vec::new();
+            for e in entries {
+                let (name, target) = e.split_once(':')?;
+                edits.push(builders::set_entry(project, existing, name, target, ':')?);
+            }
+            edits
+        }
+        None => {
+            let items: Vec<String> = entries.iter().map(|e| format!("\"{e}\"")).collect();
+            let value = format!("[{}]", items.join(", "));
+            vec![builders::add_key(project, service, "extra_hosts", &value)?]
+        }
+    };
+    Some(Fix::new(title, Applicability::Safe, edits))
+}
