@@ -5,6 +5,7 @@
 
 pub mod kafka;
 pub mod load;
+pub mod mac;
 pub mod network;
 mod select;
 
@@ -77,6 +78,7 @@ pub trait Rule: Sync {
 pub static CHECKS: &[&dyn Rule] = &[
     &kafka::zookeeper_connect_loopback::ZookeeperConnectLoopback,
     &network::host_docker_internal_without_host_gateway::HostDockerInternalWithoutHostGateway,
+    &mac::desktop_legacy_dns_name::DesktopLegacyDnsName,
 ];
 
 /// Every code a user can see, in listing order: the loader's and the schema's, then the checks'.

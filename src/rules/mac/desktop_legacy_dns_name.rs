@@ -1,0 +1,169 @@
+//! MAC002 desktop-legacy-dns-name.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::fix::{Applicability, Fix, builders};
+use crate::project::Project;
+use crate::project::value::{Kind, Value};
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+use std::ops::Range;
+
+#[doc = include_str!("../../../rules/MAC002-desktop-legacy-dns-name.md")]
+pub struct DesktopLegacyDnsName;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "MAC002",
+    name: "desktop-legacy-dns-name",
+    severity: Severity::Warning,
+    platforms: &Platform::ALL,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../../rules/MAC002-desktop-legacy-dns-name.md"),
+};
+
+/// Names Docker Desktop once used for the host, deprecated since 18.03 (RULES.md §2).
+const LEGACY: [&str; 6] = [
+    "docker.for.mac.localhost",
+    "docker.for.mac.host.internal",
+    "docker.for.mac.http.internal",
+    "docker.for.win.localhost",
+    "docker.for.win.host.internal",
+    "kubernetes.docker.internal",
+];
+
+/// One legacy name in one value.
+struct Hit<'p> {
+    name: &'static str,
+    place: String,
+    advertised: bool,
+    value: &'p Value,
+    range: Range<usize>,
+}
+
+impl Rule for DesktopLegacyDnsName {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        for (name, service) in project.services() {
+            let hits = hits(service);
+            let Some(first) = hits.first() else { continue };
+            let advertised = hits.iter().any(|h| h.advertised);
+            let span = first
+                .value
+                .as_str()
+                .and_then(|s| s.literal_span(first.range.clone()))
+                .unwrap_or(first.value.origin.span);
+            let mut d = if advertised {
+                let h = hits.iter().find(|h| h.advertised).unwrap_or(first);
+                Diagnostic::new(
+                    &INFO,
+                    format!(
+                        "{} advertises `{}`, a deprecated Docker Desktop name for the host: clients \
+                         on the host cannot resolve it, and it exists on no other engine",
+                        h.place, h.name
+                    ),
+                )
+                .help("advertise `localhost:<published port>` to clients on the host, and the service name to containers")
+            } else {
+                Diagnostic::new(
+                    &INFO,
+                    format!(
+                        "{} uses `{}`, a deprecated Docker Desktop name for the host that other \
+                         engines do not resolve",
+                        first.place, first.name
+                    ),
+                )
+                .help("use `host.docker.internal` (with `extra_hosts: [\"host.docker.internal:host-gateway\"]` on Linux)")
+            };
+            if advertised {
+                d.severity = Severity::Error;
+            } else {
+                d = d.with_fix(fix(project, &hits));
+            }
+            out.push(
+                d.at(project.file(first.value.origin.file), span)
+                    .service(name),
+            );
+        }
+    }
+}
+
+fn hits(service: &Value) -> Vec<Hit<'_>> {
+    let mut out = Vec::new();
+    if let Some(env) = service.get("environment").and_then(Value::as_map) {
+        for (key, _, value) in env.iter() {
+            let upper = key.to_ascii_uppercase();
+            let advertised = ["ADVERTISED", "ANNOUNCE"].iter().any(|w| upper.contains(w));
+            // A kubeconfig-like setting names the Kubernetes API the host sees, on purpose.
+            let kube = upper.contains("KUBE");
+            find(value, &format!("`{key}`"), advertised, kube, &mut out);
+        }
+    }
+    for key in ["command", "entrypoint"] {
+        let place = format!("`{key}`");
+        match service.get(key) {
+            Some(Value {
+                kind: Kind::Seq(items),
+                ..
+            }) => {
+                for item in items {
+                    find(item, &place, false, false, &mut out);
+                }
+            }
+            Some(v) => find(v, &place, false, false, &mut out),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Appends every whole-name occurrence of a legacy name in one string value.
+fn find<'p>(value: &'p Value, place: &str, advertised: bool, kube: bool, out: &mut Vec<Hit<'p>>) {
+    let Some(s) = value.as_str().filter(|s| s.is_known()) else {
+        return;
+    };
+    let lower = s.text.to_ascii_lowercase();
+    for name in LEGACY {
+        if kube && name == "kubernetes.docker.internal" {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(name) {
+            let start = from + at;
+            let end = start + name.len();
+            let part = |c: Option<char>| {
+                c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            };
+            if !part(lower[..start].chars().next_back()) && !part(lower[end..].chars().next()) {
+                out.push(Hit {
+                    name,
+                    place: place.to_string(),
+                    advertised,
+                    value,
+                    range: start..end,
+                });
+            }
+            from = end;
+        }
+    }
+}
+
+/// Replaces every container-side use with `host.docker.internal`; None when one of them is not
+/// written literally in the file (a value from `.env`).
+fn fix(project: &Project, hits: &[Hit]) -> Option<Fix> {
+    let mut edits = Vec::new();
+    for h in hits {
+        edits.push(builders::replace_part(
+            project,
+            h.value,
+            h.range.clone(),
+            "host.docker.internal",
+        )?);
+    }
+    let names: Vec<&str> = hits.iter().map(|h| h.name).collect();
+    Some(Fix::new(
+        format!("Replace `{}` with `host.docker.internal`", names[0]),
+        Applicability::Safe,
+        edits,
+    ))
+}
