@@ -78,6 +78,7 @@ pub trait Rule: Sync {
 pub static CHECKS: &[&dyn Rule] = &[
     &kafka::zookeeper_connect_loopback::ZookeeperConnectLoopback,
     &network::host_docker_internal_without_host_gateway::HostDockerInternalWithoutHostGateway,
+    &network::ports_on_shared_network_namespace::PortsOnSharedNetworkNamespace,
     &mac::desktop_legacy_dns_name::DesktopLegacyDnsName,
 ];
 

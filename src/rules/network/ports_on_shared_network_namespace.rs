@@ -1,0 +1,179 @@
+//! NET006 ports-on-shared-network-namespace.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::project::Project;
+use crate::project::value::{Kind, Value};
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+#[doc = include_str!("../../../rules/NET006-ports-on-shared-network-namespace.md")]
+pub struct PortsOnSharedNetworkNamespace;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "NET006",
+    name: "ports-on-shared-network-namespace",
+    severity: Severity::Error,
+    platforms: &Platform::ALL,
+    fix: FixAvailability::Safe,
+    doc: include_str!("../../../rules/NET006-ports-on-shared-network-namespace.md"),
+};
+
+/// Settings Docker refuses for a container that joins another's network namespace.
+const REFUSED: [&str; 9] = [
+    "ports",
+    "expose",
+    "hostname",
+    "dns",
+    "dns_search",
+    "dns_opt",
+    "mac_address",
+    "extra_hosts",
+    "networks",
+];
+
+impl Rule for PortsOnSharedNetworkNamespace {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        for (name, service) in project.services() {
+            let Some(mode) = service.get("network_mode") else {
+                continue;
+            };
+            let Some(text) = mode.scalar_text() else {
+                continue;
+            };
+            let Some((kind, owner)) = text.split_once(':') else {
+                continue;
+            };
+            if kind != "service" && kind != "container" {
+                continue;
+            }
+            let Some(map) = service.as_map() else {
+                continue;
+            };
+            let found: Vec<(&str, &crate::project::value::Origin)> = REFUSED
+                .iter()
+                .filter_map(|k| map.entry(k).map(|(o, _)| (*k, o)))
+                .collect();
+            let Some((_, origin)) = found.first() else {
+                continue;
+            };
+            let keys: Vec<String> = found.iter().map(|(k, _)| format!("`{k}`")).collect();
+            let shown = keys.join(", ");
+            let subject = if kind == "service" {
+                format!("service `{owner}`")
+            } else {
+                format!("container `{owner}`")
+            };
+            let mut d = Diagnostic::new(
+                &INFO,
+                format!(
+                    "{shown} cannot be used with `network_mode: {text}`: `{name}` runs in the network \
+                     of {subject}, so Docker refuses to start it"
+                ),
+            )
+            .at(project.file(origin.file), origin.span)
+            .service(name)
+            .label(project.file(mode.origin.file), mode.origin.span, "the shared network namespace");
+            d = d.help(
+                if found.iter().any(|(k, _)| *k == "ports") && kind == "service" {
+                    format!("publish the ports on `{owner}`, whose network `{name}` uses")
+                } else {
+                    format!("remove {shown}; the namespace's owner decides its network settings")
+                },
+            );
+            let owner_service = (kind == "service")
+                .then(|| {
+                    project
+                        .services()
+                        .find(|(n, _)| *n == owner)
+                        .map(|(_, s)| s)
+                })
+                .flatten();
+            d = d.with_fix(fix(project, service, owner, owner_service, &found));
+            out.push(d);
+        }
+    }
+}
+
+/// Moves `ports` to the owner service (skipping entries it already has) and removes the other
+/// refused keys. Safe when only `ports`/`expose` are involved; removing DNS, host or network
+/// settings is for a person to review.
+fn fix(
+    project: &Project,
+    service: &Value,
+    owner: &str,
+    owner_service: Option<&Value>,
+    found: &[(&str, &crate::project::value::Origin)],
+) -> Option<Fix> {
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut moved = 0;
+    for (key, _) in found {
+        if *key == "ports" {
+            let owner_service = owner_service?;
+            edits.extend(move_ports(project, service, owner_service)?);
+            moved += 1;
+        }
+        edits.push(builders::remove_key(project, service, key)?);
+    }
+    let review = found.iter().any(|(k, _)| *k != "ports" && *k != "expose");
+    let title = if moved > 0 {
+        format!("Publish the ports on `{owner}` and remove what the shared namespace refuses")
+    } else {
+        "Remove the settings the shared network namespace refuses".to_string()
+    };
+    let applicability = if review {
+        Applicability::Review
+    } else {
+        Applicability::Safe
+    };
+    Some(Fix::new(title, applicability, edits))
+}
+
+/// Edits that add the service's port entries (their text as written) to the owner's `ports`.
+fn move_ports(project: &Project, service: &Value, owner: &Value) -> Option<Vec<Edit>> {
+    let ports = service.get("ports")?.as_seq()?;
+    let text_of = |v: &Value| {
+        let file = project.file(v.origin.file);
+        let text = file.text();
+        let span = v.origin.span;
+        match &v.kind {
+            Kind::Map(_) => None, // long syntax: a block that cannot move as one line
+            _ => Some(text[span.start..span.end].to_string()),
+        }
+    };
+    let existing: Vec<String> = owner
+        .get("ports")
+        .and_then(Value::as_seq)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.scalar_text().map(|s| s.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut items = Vec::new();
+    for p in ports {
+        let text = p.scalar_text()?;
+        if !existing.contains(&text.into_owned()) {
+            items.push(text_of(p)?);
+        }
+    }
+    if items.is_empty() {
+        return Some(Vec::new());
+    }
+    match owner.get("ports") {
+        Some(list) if list.as_seq().is_some() => items
+            .iter()
+            .map(|item| builders::add_item(project, list, item))
+            .collect(),
+        _ => Some(vec![builders::add_key(
+            project,
+            owner,
+            "ports",
+            &format!("[{}]", items.join(", ")),
+        )?]),
+    }
+}
