@@ -3,3 +3,4 @@
 pub mod connection;
 pub mod hostlist;
 pub mod images;
+pub mod ports;

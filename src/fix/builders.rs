@@ -66,6 +66,10 @@ pub fn replace_scalar(project: &Project, value: &Value, new: &str) -> Option<Edi
     if span.is_empty() || written.starts_with(['&', '*', '!']) {
         return None;
     }
+    // A number stays a number: `published: 8080` becomes `8081`, not `"8081"`.
+    if matches!(value.kind, Kind::Int(_)) && new.parse::<i64>().is_ok() {
+        return Some(edit(&file, span, new));
+    }
     Some(edit(&file, span, quoted(style, new)?))
 }
 

@@ -7,6 +7,7 @@ pub mod kafka;
 pub mod load;
 pub mod mac;
 pub mod network;
+pub mod ports;
 mod select;
 
 pub use select::{Selection, SelectionError};
@@ -80,6 +81,7 @@ pub static CHECKS: &[&dyn Rule] = &[
     &network::host_docker_internal_without_host_gateway::HostDockerInternalWithoutHostGateway,
     &network::ports_on_shared_network_namespace::PortsOnSharedNetworkNamespace,
     &mac::desktop_legacy_dns_name::DesktopLegacyDnsName,
+    &ports::host_port_conflict::HostPortConflict,
 ];
 
 /// Every code a user can see, in listing order: the loader's and the schema's, then the checks'.

@@ -1,0 +1,187 @@
+//! PRT001 host-port-conflict.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::ports::{Published, ips_overlap, published};
+use crate::fix::{Applicability, Fix, builders};
+use crate::project::Project;
+use crate::project::value::Value;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+use std::collections::BTreeSet;
+
+#[doc = include_str!("../../../rules/PRT001-host-port-conflict.md")]
+pub struct HostPortConflict;
+
+static INFO: RuleInfo = RuleInfo {
+    code: "PRT001",
+    name: "host-port-conflict",
+    severity: Severity::Error,
+    platforms: &Platform::ALL,
+    fix: FixAvailability::Review,
+    doc: include_str!("../../../rules/PRT001-host-port-conflict.md"),
+};
+
+/// A service's mappings with what decides whether it runs next to another.
+struct Publisher<'p> {
+    name: &'p str,
+    profiles: BTreeSet<String>,
+    replicas: u64,
+    ports: Vec<Published<'p>>,
+}
+
+fn profiles(service: &Value) -> BTreeSet<String> {
+    service
+        .get("profiles")
+        .and_then(Value::as_seq)
+        .map(|p| {
+            p.iter()
+                .filter_map(|v| v.scalar_text().map(|s| s.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `scale`. `deploy.replicas` is left out: stack files for Swarm set it with published ports
+/// that the routing mesh shares between replicas.
+fn replicas(service: &Value) -> u64 {
+    service
+        .get("scale")
+        .and_then(Value::scalar_text)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
+}
+
+fn clash(a: &Published, b: &Published) -> bool {
+    !a.flexible
+        && !b.flexible
+        && a.protocol == b.protocol
+        && a.host_ports.start() <= b.host_ports.end()
+        && b.host_ports.start() <= a.host_ports.end()
+        && ips_overlap(a.host_ip.as_deref(), b.host_ip.as_deref())
+}
+
+impl Rule for HostPortConflict {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let publishers: Vec<Publisher> = project
+            .services()
+            // With `network_mode` host or another container's namespace, Docker discards or
+            // refuses `ports` (NET005, NET006): nothing is published.
+            .filter(|(_, s)| !crate::facts::images::shares_network_namespace(s))
+            .map(|(name, s)| Publisher {
+                name,
+                profiles: profiles(s),
+                replicas: replicas(s),
+                ports: published(s),
+            })
+            .collect();
+        let used: BTreeSet<u16> = publishers
+            .iter()
+            .flat_map(|p| p.ports.iter().flat_map(|m| m.host_ports.clone()))
+            .collect();
+        for (i, later) in publishers.iter().enumerate() {
+            let mut conflicts: Vec<(&Published, String, bool)> = Vec::new();
+            // Replicas share one mapping: no other host port helps, only removing the scale.
+            let mut replicas_clash = false;
+            for (j, mapping) in later.ports.iter().enumerate() {
+                // Earlier mappings of the same service, then earlier services.
+                if later.ports[..j].iter().any(|o| clash(o, mapping)) {
+                    conflicts.push((mapping, "another entry of the same service".into(), false));
+                    continue;
+                }
+                if later.replicas > 1 && !mapping.flexible {
+                    replicas_clash = true;
+                    conflicts.push((
+                        mapping,
+                        format!("its other {} replicas", later.replicas - 1),
+                        false,
+                    ));
+                    continue;
+                }
+                for earlier in &publishers[..i] {
+                    if earlier.ports.iter().any(|o| clash(o, mapping)) {
+                        let disjoint = !earlier.profiles.is_empty()
+                            && !later.profiles.is_empty()
+                            && earlier.profiles.is_disjoint(&later.profiles);
+                        conflicts.push((mapping, format!("service `{}`", earlier.name), disjoint));
+                        break;
+                    }
+                }
+            }
+            let Some((first, with, _)) = conflicts.first() else {
+                continue;
+            };
+            let port = describe(first);
+            let mut d = Diagnostic::new(
+                &INFO,
+                format!("host port {port} is also published by {with}: the second container fails to start with \"port is already allocated\""),
+            )
+            .at(project.file(first.value.origin.file), span(first))
+            .service(later.name)
+            .help("publish a different host port (the container port can stay), or remove one of the mappings");
+            if conflicts.iter().all(|(_, _, disjoint)| *disjoint) {
+                d.severity = Severity::Warning;
+                d.message.push_str(" (only when both profiles are enabled)");
+            }
+            if !replicas_clash {
+                d = d.with_fix(fix(project, &conflicts, &used));
+            }
+            out.push(d);
+        }
+    }
+}
+
+fn describe(m: &Published) -> String {
+    let ports = if m.host_ports.start() == m.host_ports.end() {
+        m.host_ports.start().to_string()
+    } else {
+        format!("{}-{}", m.host_ports.start(), m.host_ports.end())
+    };
+    let ip = m
+        .host_ip
+        .as_deref()
+        .map(|ip| format!("{ip}:"))
+        .unwrap_or_default();
+    format!("`{ip}{ports}/{}`", m.protocol)
+}
+
+fn span(m: &Published) -> crate::source::Span {
+    m.value
+        .as_str()
+        .and_then(|s| s.literal_span(m.host_port_text.clone()))
+        .unwrap_or(m.value.origin.span)
+}
+
+/// Moves each conflicting single host port to the next port nobody publishes.
+fn fix(
+    project: &Project,
+    conflicts: &[(&Published, String, bool)],
+    used: &BTreeSet<u16>,
+) -> Option<Fix> {
+    let mut taken = used.clone();
+    let mut edits = Vec::new();
+    let mut moves = Vec::new();
+    for (m, _, _) in conflicts {
+        if m.host_ports.start() != m.host_ports.end() {
+            return None;
+        }
+        let old = *m.host_ports.start();
+        let new = (old.checked_add(1)?..=u16::MAX).find(|p| !taken.contains(p))?;
+        taken.insert(new);
+        let edit = match m.value.as_str() {
+            Some(_) => {
+                builders::replace_part(project, m.value, m.host_port_text.clone(), &new.to_string())
+            }
+            None => builders::replace_scalar(project, m.value, &new.to_string()),
+        };
+        edits.push(edit?);
+        moves.push(format!("{old} to {new}"));
+    }
+    Some(Fix::new(
+        format!("Move host port {}", moves.join(", ")),
+        Applicability::Review,
+        edits,
+    ))
+}

@@ -1,0 +1,3 @@
+//! Port publishing rules.
+
+pub mod host_port_conflict;
