@@ -54,6 +54,17 @@ fn set_env_in_a_list_with_unindented_dashes() {
 }
 
 #[test]
+fn set_env_in_a_list_of_quoted_items_quotes_the_new_one() {
+    let text = "services:\n  web:\n    environment:\n      - \"A=1\"\n";
+    let p = load(text);
+    let e = builders::set_env(&p, env(&p, "web"), "B", "say \"hi\"").unwrap();
+    assert_eq!(
+        apply(&p, &[e]),
+        "services:\n  web:\n    environment:\n      - \"A=1\"\n      - \"B=say \\\"hi\\\"\"\n"
+    );
+}
+
+#[test]
 fn set_env_in_a_flow_mapping_and_a_flow_list() {
     let p = load("services:\n  web:\n    environment: {A: 1}\n");
     let e = builders::set_env(&p, env(&p, "web"), "B", "x y").unwrap();

@@ -218,6 +218,13 @@ pub fn set_entry(
             .take_while(|c| *c == ' ')
             .count()
             .max(1);
+        // Quote the new item as its siblings are quoted.
+        let raw = format!("{key}{separator}{value}");
+        let entry = match item.trim_end().chars().last() {
+            Some('"') => format!("\"{}\"", escape_double(&raw)),
+            Some('\'') => format!("'{}'", raw.replace('\'', "''")),
+            _ => entry,
+        };
         format!(
             "{}-{}{entry}",
             " ".repeat(column(text, start) + dash),
