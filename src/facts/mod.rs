@@ -4,3 +4,4 @@ pub mod connection;
 pub mod hostlist;
 pub mod images;
 pub mod ports;
+pub mod values;

@@ -1,9 +1,10 @@
 //! MAC002 desktop-legacy-dns-name.
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::values::run_values;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
-use crate::project::value::{Kind, Value};
+use crate::project::value::Value;
 use crate::rules::{FixAvailability, Rule, RuleInfo};
 use std::ops::Range;
 
@@ -90,29 +91,12 @@ impl Rule for DesktopLegacyDnsName {
 
 fn hits(service: &Value) -> Vec<Hit<'_>> {
     let mut out = Vec::new();
-    if let Some(env) = service.get("environment").and_then(Value::as_map) {
-        for (key, _, value) in env.iter() {
-            let upper = key.to_ascii_uppercase();
-            let advertised = ["ADVERTISED", "ANNOUNCE"].iter().any(|w| upper.contains(w));
-            // A kubeconfig-like setting names the Kubernetes API the host sees, on purpose.
-            let kube = upper.contains("KUBE");
-            find(value, &format!("`{key}`"), advertised, kube, &mut out);
-        }
-    }
-    for key in ["command", "entrypoint"] {
-        let place = format!("`{key}`");
-        match service.get(key) {
-            Some(Value {
-                kind: Kind::Seq(items),
-                ..
-            }) => {
-                for item in items {
-                    find(item, &place, false, false, &mut out);
-                }
-            }
-            Some(v) => find(v, &place, false, false, &mut out),
-            None => {}
-        }
+    for v in run_values(service) {
+        let upper = v.key.unwrap_or_default().to_ascii_uppercase();
+        let advertised = ["ADVERTISED", "ANNOUNCE"].iter().any(|w| upper.contains(w));
+        // A kubeconfig-like setting names the Kubernetes API the host sees, on purpose.
+        let kube = upper.contains("KUBE");
+        find(v.value, &v.place, advertised, kube, &mut out);
     }
     out
 }

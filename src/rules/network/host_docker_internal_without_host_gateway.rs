@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::connection::{self, HostClass};
+use crate::facts::values::run_values;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
@@ -87,24 +88,9 @@ fn mapped_names(service: &Value) -> Vec<String> {
 
 fn uses(service: &Value) -> Vec<Use<'_>> {
     let mut out = Vec::new();
-    if let Some(env) = service.get("environment").and_then(Value::as_map) {
-        for (key, _, value) in env.iter().filter(|(key, _, _)| !is_server_side(key)) {
-            scan(value, &format!("`{key}`"), &mut out);
-        }
-    }
-    for key in ["command", "entrypoint"] {
-        let place = format!("`{key}`");
-        match service.get(key) {
-            Some(Value {
-                kind: Kind::Seq(items),
-                ..
-            }) => {
-                for item in items {
-                    scan(item, &place, &mut out);
-                }
-            }
-            Some(v) => scan(v, &place, &mut out),
-            None => {}
+    for v in run_values(service) {
+        if !v.key.is_some_and(is_server_side) {
+            scan(v.value, &v.place, &mut out);
         }
     }
     out
