@@ -588,7 +588,7 @@ const HOST_GATEWAY: [&str; 5] = [
 ];
 
 /// Legacy Docker Desktop names (§1.2).
-const DESKTOP_LEGACY: [&str; 6] = [
+pub const DESKTOP_LEGACY: [&str; 6] = [
     "docker.for.mac.localhost",
     "docker.for.mac.host.internal",
     "docker.for.mac.http.internal",

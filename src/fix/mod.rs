@@ -2,7 +2,7 @@
 //!
 //! Rules attach a [`Fix`] to a finding; [`builders`] make its edits in the file's own style;
 //! [`engine`] applies fixes in passes, re-loading and re-checking until nothing changes, and
-//! verifies the result before [`write`] puts it on disk atomically or renders a diff.
+//! verifies the result before [`write`](mod@write) puts it on disk atomically or renders a diff.
 
 pub mod builders;
 pub mod engine;

@@ -6,15 +6,14 @@ use crate::diagnostic::{Platform, Severity};
 
 macro_rules! load_rule {
     ($ident:ident, $code:literal, $name:literal) => {
-        #[doc = include_str!(concat!("../../rules/", $code, "-", $name, ".md"))]
-        pub static $ident: RuleInfo = RuleInfo {
-            code: $code,
-            name: $name,
-            severity: Severity::Error,
-            platforms: &Platform::ALL,
-            fix: FixAvailability::None,
-            doc: include_str!(concat!("../../rules/", $code, "-", $name, ".md")),
-        };
+        rule_info!(
+            $ident,
+            $code,
+            $name,
+            Severity::Error,
+            &Platform::ALL,
+            FixAvailability::None
+        );
     };
 }
 

@@ -3,6 +3,34 @@
 //! Every code a user can see is registered here, including the `SYN` and `SCH` findings that
 //! the loader and the schema validator produce.
 
+/// Declares a rule's [`RuleInfo`] (and, given a type, the rule's unit struct) from its code
+/// and name: the document is read once, from `rules/<CODE>-<name>.md`, and is also the rustdoc.
+macro_rules! rule_info {
+    ($ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
+        #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
+        pub static $ident: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
+            code: $code,
+            name: $name,
+            severity: $severity,
+            platforms: $platforms,
+            fix: $fix,
+            doc: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/rules/",
+                $code,
+                "-",
+                $name,
+                ".md"
+            )),
+        };
+    };
+    ($rule:ident, $ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
+        #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
+        pub struct $rule;
+        rule_info!($ident, $code, $name, $severity, $platforms, $fix);
+    };
+}
+
 pub mod kafka;
 pub mod load;
 pub mod mac;

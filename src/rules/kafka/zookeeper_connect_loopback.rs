@@ -8,17 +8,15 @@ use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::{FixAvailability, Rule, RuleInfo};
 
-#[doc = include_str!("../../../rules/KAF001-zookeeper-connect-loopback.md")]
-pub struct ZookeeperConnectLoopback;
-
-static INFO: RuleInfo = RuleInfo {
-    code: "KAF001",
-    name: "zookeeper-connect-loopback",
-    severity: Severity::Error,
-    platforms: &Platform::ALL,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../../rules/KAF001-zookeeper-connect-loopback.md"),
-};
+rule_info!(
+    ZookeeperConnectLoopback,
+    INFO,
+    "KAF001",
+    "zookeeper-connect-loopback",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Safe
+);
 
 /// ZooKeeper keys of Confluent companions, checked only when the project has a ZooKeeper.
 const COMPANION_KEYS: [(&str, &str); 2] = [

@@ -1,6 +1,7 @@
 //! MAC002 desktop-legacy-dns-name.
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::connection::DESKTOP_LEGACY;
 use crate::facts::values::run_values;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
@@ -8,27 +9,15 @@ use crate::project::value::Value;
 use crate::rules::{FixAvailability, Rule, RuleInfo};
 use std::ops::Range;
 
-#[doc = include_str!("../../../rules/MAC002-desktop-legacy-dns-name.md")]
-pub struct DesktopLegacyDnsName;
-
-static INFO: RuleInfo = RuleInfo {
-    code: "MAC002",
-    name: "desktop-legacy-dns-name",
-    severity: Severity::Warning,
-    platforms: &Platform::ALL,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../../rules/MAC002-desktop-legacy-dns-name.md"),
-};
-
-/// Names Docker Desktop once used for the host, deprecated since 18.03 (RULES.md §2).
-const LEGACY: [&str; 6] = [
-    "docker.for.mac.localhost",
-    "docker.for.mac.host.internal",
-    "docker.for.mac.http.internal",
-    "docker.for.win.localhost",
-    "docker.for.win.host.internal",
-    "kubernetes.docker.internal",
-];
+rule_info!(
+    DesktopLegacyDnsName,
+    INFO,
+    "MAC002",
+    "desktop-legacy-dns-name",
+    Severity::Warning,
+    &Platform::ALL,
+    FixAvailability::Safe
+);
 
 /// One legacy name in one value.
 struct Hit<'p> {
@@ -107,7 +96,7 @@ fn find<'p>(value: &'p Value, place: &str, advertised: bool, kube: bool, out: &m
         return;
     };
     let lower = s.text.to_ascii_lowercase();
-    for name in LEGACY {
+    for name in DESKTOP_LEGACY {
         if kube && name == "kubernetes.docker.internal" {
             continue;
         }

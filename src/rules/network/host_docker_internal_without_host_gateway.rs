@@ -8,17 +8,15 @@ use crate::project::Project;
 use crate::project::value::{Kind, Value};
 use crate::rules::{FixAvailability, Rule, RuleInfo};
 
-#[doc = include_str!("../../../rules/NET004-host-docker-internal-without-host-gateway.md")]
-pub struct HostDockerInternalWithoutHostGateway;
-
-static INFO: RuleInfo = RuleInfo {
-    code: "NET004",
-    name: "host-docker-internal-without-host-gateway",
-    severity: Severity::Warning,
-    platforms: &[Platform::Linux],
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../../rules/NET004-host-docker-internal-without-host-gateway.md"),
-};
+rule_info!(
+    HostDockerInternalWithoutHostGateway,
+    INFO,
+    "NET004",
+    "host-docker-internal-without-host-gateway",
+    Severity::Warning,
+    &[Platform::Linux],
+    FixAvailability::Safe
+);
 
 /// The Docker Desktop names that Docker Engine on Linux resolves only through `extra_hosts`.
 const NAMES: [&str; 2] = ["host.docker.internal", "gateway.docker.internal"];

@@ -6,17 +6,15 @@ use crate::project::Project;
 use crate::project::value::{Kind, Value};
 use crate::rules::{FixAvailability, Rule, RuleInfo};
 
-#[doc = include_str!("../../../rules/NET006-ports-on-shared-network-namespace.md")]
-pub struct PortsOnSharedNetworkNamespace;
-
-static INFO: RuleInfo = RuleInfo {
-    code: "NET006",
-    name: "ports-on-shared-network-namespace",
-    severity: Severity::Error,
-    platforms: &Platform::ALL,
-    fix: FixAvailability::Safe,
-    doc: include_str!("../../../rules/NET006-ports-on-shared-network-namespace.md"),
-};
+rule_info!(
+    PortsOnSharedNetworkNamespace,
+    INFO,
+    "NET006",
+    "ports-on-shared-network-namespace",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Safe
+);
 
 /// Settings Docker refuses for a container that joins another's network namespace.
 const REFUSED: [&str; 9] = [

@@ -8,17 +8,15 @@ use crate::project::value::Value;
 use crate::rules::{FixAvailability, Rule, RuleInfo};
 use std::collections::BTreeSet;
 
-#[doc = include_str!("../../../rules/PRT001-host-port-conflict.md")]
-pub struct HostPortConflict;
-
-static INFO: RuleInfo = RuleInfo {
-    code: "PRT001",
-    name: "host-port-conflict",
-    severity: Severity::Error,
-    platforms: &Platform::ALL,
-    fix: FixAvailability::Review,
-    doc: include_str!("../../../rules/PRT001-host-port-conflict.md"),
-};
+rule_info!(
+    HostPortConflict,
+    INFO,
+    "PRT001",
+    "host-port-conflict",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Review
+);
 
 /// A service's mappings with what decides whether it runs next to another.
 struct Publisher<'p> {
