@@ -152,9 +152,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
     } else {
         opts.targets.clone()
     };
-    diagnostics.retain(|d| {
-        opts.selection.enabled(d.rule) && d.platforms.iter().any(|p| targets.contains(p))
-    });
+    diagnostics.retain_mut(|d| opts.selection.enabled(d.rule) && d.target(&targets));
     diagnostics.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())

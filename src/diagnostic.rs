@@ -91,6 +91,9 @@ pub struct Diagnostic {
     pub service: Option<String>,
     /// The correction, when the rule knows one.
     pub fix: Option<Fix>,
+    /// The severity on each platform, when it differs by platform (RULES.md §0); empty when
+    /// `severity` holds everywhere.
+    pub severities: Vec<(Platform, Severity)>,
 }
 
 impl Diagnostic {
@@ -106,7 +109,39 @@ impl Diagnostic {
             labels: Vec::new(),
             service: None,
             fix: None,
+            severities: Vec::new(),
         }
+    }
+
+    /// Gives the finding a severity per platform: it occurs on the listed platforms and, once
+    /// [`Diagnostic::target`] has run, takes the highest severity among the targeted ones.
+    pub fn per_platform(mut self, severities: &[(Platform, Severity)]) -> Self {
+        self.platforms = severities.iter().map(|(p, _)| *p).collect();
+        self.severity = severities
+            .iter()
+            .map(|(_, s)| *s)
+            .max()
+            .unwrap_or(self.severity);
+        self.severities = severities.to_vec();
+        self
+    }
+
+    /// Narrows the finding to the platforms a run targets: false when it occurs on none of
+    /// them; otherwise its severity becomes the highest among the targeted platforms.
+    pub fn target(&mut self, targets: &[Platform]) -> bool {
+        if !self.platforms.iter().any(|p| targets.contains(p)) {
+            return false;
+        }
+        if let Some(max) = self
+            .severities
+            .iter()
+            .filter(|(p, _)| targets.contains(p))
+            .map(|(_, s)| *s)
+            .max()
+        {
+            self.severity = max;
+        }
+        true
     }
 
     /// Places the finding.

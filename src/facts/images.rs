@@ -138,9 +138,139 @@ pub fn shares_network_namespace(service: &Value) -> bool {
         .is_some_and(|m| m == "host" || m.starts_with("service:") || m.starts_with("container:"))
 }
 
+/// Commands that start a server (matched inside the command text); a shell script that runs
+/// one keeps the service a server.
+const START_COMMANDS: [&str; 6] = [
+    "/etc/confluent/docker/run",
+    "/etc/kafka/docker/run",
+    "redpanda start",
+    "bin/pulsar standalone",
+    "bin/elasticsearch",
+    "/opt/bitnami/scripts/",
+];
+
+/// Server programs, matched by the base name (with or without `.sh`) of the first word of a
+/// command in the text.
+const START_PROGRAMS: [&str; 7] = [
+    "start-kafka",
+    "redis-server",
+    "mongod",
+    "postgres",
+    "docker-entrypoint",
+    "kafka-server-start",
+    "zkServer",
+];
+
+/// Shells whose `-c` script decides what the container runs.
+const SHELLS: [&str; 4] = ["sh", "bash", "ash", "zsh"];
+
+/// Client programs: a command starting with one runs a one-shot client, not the server.
+const CLIENT_PROGRAMS: [&str; 13] = [
+    "curl",
+    "wget",
+    "nc",
+    "sleep",
+    "echo",
+    "redis-cli",
+    "mongosh",
+    "mongo",
+    "psql",
+    "mysql",
+    "kcat",
+    "kafkacat",
+    "rpk",
+];
+
+/// Client program prefixes (`kafka-topics.sh`, `kafka-console-consumer`).
+const CLIENT_PREFIXES: [&str; 5] = [
+    "kafka-topics",
+    "kafka-console-",
+    "kafka-configs",
+    "kafka-consumer-groups",
+    "kafka-acls",
+];
+
+fn runs_start_program(text: &str) -> bool {
+    START_COMMANDS.iter().any(|c| text.contains(c))
+        || text
+            .split([';', '&', '|', '"', '\'', '\n', '(', ')'])
+            .filter_map(|segment| {
+                segment
+                    .split_whitespace()
+                    .find(|w| *w != "exec" && !w.contains('='))
+            })
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .map(|w| w.strip_suffix(".sh").unwrap_or(w))
+            .any(|w| START_PROGRAMS.contains(&w))
+}
+
+/// A service that reuses a server image to run a one-shot client (RULES.md §1.3.1): its
+/// `entrypoint` is overridden, or its `command` starts with a shell or a client program, in
+/// each case without running the image's start program. Helpers are clients, not servers.
+pub fn is_helper(service: &Value) -> bool {
+    let command = command_text(service);
+    if runs_start_program(&command) {
+        return false;
+    }
+    if service
+        .get("entrypoint")
+        .is_some_and(|e| e.as_seq().is_none_or(|items| !items.is_empty()))
+    {
+        return true;
+    }
+    let args = super::values::args(service, "command");
+    let Some(first) = args.first() else {
+        return false;
+    };
+    let program = first.text.rsplit('/').next().unwrap_or(&first.text);
+    if SHELLS.contains(&program) {
+        return true;
+    }
+    if program == "rpk" {
+        return args.get(1).is_none_or(|a| a.text != "redpanda");
+    }
+    CLIENT_PROGRAMS.contains(&program) || CLIENT_PREFIXES.iter().any(|p| program.starts_with(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::repository;
+
+    #[test]
+    fn helpers() {
+        let yaml = r#"
+services:
+  plain: {image: redis}
+  server-flags: {image: redis, command: redis-server --port 7000}
+  topics: {image: bitnami/kafka, command: kafka-topics.sh --create --topic t}
+  shell-client: {image: redis, command: ["sh", "-c", "redis-cli -h redis ping"]}
+  shell-server: {image: confluentinc/cp-kafka-connect, command: ["bash", "-c", "confluent-hub install x && /etc/confluent/docker/run"]}
+  entry: {image: elasticsearch, entrypoint: ["/bin/sh", "/setup.sh"]}
+  rpk-start: {image: redpandadata/redpanda, command: rpk redpanda start --smp 1}
+  rpk-topic: {image: redpandadata/redpanda, command: rpk topic create t}
+  sleeper: {image: postgres, command: sleep infinity}
+  psql: {image: postgres, command: psql -h postgres -c "select 1"}
+  pg-flags: {image: postgres, command: postgres -c max_connections=200}
+"#;
+        let opts = crate::project::LoadOptions::default();
+        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let helpers: Vec<&str> = project
+            .services()
+            .filter(|(_, s)| super::is_helper(s))
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(
+            helpers,
+            [
+                "topics",
+                "shell-client",
+                "entry",
+                "rpk-topic",
+                "sleeper",
+                "psql"
+            ]
+        );
+    }
 
     #[test]
     fn repositories() {

@@ -19,6 +19,82 @@ pub struct Published<'p> {
     /// A host range for one container port (`6005-6015:80`): Docker binds one free port of
     /// the range per container, so it clashes only when the range runs out.
     pub flexible: bool,
+    /// The container port(s) the host ports forward to.
+    pub target_ports: RangeInclusive<u16>,
+}
+
+/// The container side of one `ports` entry, published on a fixed or an ephemeral host port.
+#[derive(Debug, Clone)]
+pub struct PortTarget<'p> {
+    /// Container ports.
+    pub ports: RangeInclusive<u16>,
+    /// `tcp` (default), `udp` or `sctp`, lower-case.
+    pub protocol: String,
+    /// The scalar entry in short syntax, the `target` value in long syntax.
+    pub value: &'p Value,
+    /// Bytes of the container port(s) inside `value`'s text.
+    pub text: Range<usize>,
+    /// The host port, when one is written (`"8080:80"`; not `"80"`).
+    pub host_port: Option<u16>,
+}
+
+/// The container side of every `ports` entry that parses and has no unknown variable.
+pub fn targets(service: &Value) -> Vec<PortTarget<'_>> {
+    let Some(items) = service.get("ports").and_then(Value::as_seq) else {
+        return Vec::new();
+    };
+    items.iter().filter_map(target).collect()
+}
+
+fn target(item: &Value) -> Option<PortTarget<'_>> {
+    match &item.kind {
+        Kind::Str(s) if s.is_known() => {
+            let text = s.text.as_str();
+            let spec = text.rsplit_once('/').map_or(text, |(spec, _)| spec);
+            let protocol = text
+                .rsplit_once('/')
+                .map_or("tcp".to_string(), |(_, p)| p.to_lowercase());
+            // The container side follows the last `:` outside an IPv6 bracket.
+            let after_bracket = spec.rfind(']').map_or(0, |i| i + 1);
+            let start = spec[after_bracket..]
+                .rfind(':')
+                .map_or(0, |i| after_bracket + i + 1);
+            let host_port = spec[..start.saturating_sub(1)]
+                .rsplit(':')
+                .next()
+                .and_then(|h| h.trim().parse().ok())
+                .filter(|_| start > 0);
+            Some(PortTarget {
+                ports: port_range(&spec[start..])?,
+                protocol,
+                value: item,
+                text: start..spec.len(),
+                host_port,
+            })
+        }
+        Kind::Map(m) => {
+            let value = m.get("target")?;
+            if value.as_str().is_some_and(|s| !s.is_known()) {
+                return None;
+            }
+            let text = value.scalar_text()?;
+            let host_port = m
+                .get("published")
+                .and_then(Value::scalar_text)
+                .and_then(|p| p.trim().parse().ok());
+            Some(PortTarget {
+                ports: port_range(&text)?,
+                protocol: m
+                    .get("protocol")
+                    .and_then(Value::scalar_text)
+                    .map_or("tcp".into(), |p| p.to_lowercase()),
+                value,
+                text: 0..text.len(),
+                host_port,
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The mappings with fixed host ports of a service's `ports`; entries with unknown variables
@@ -53,6 +129,10 @@ fn entry(item: &Value) -> Option<Published<'_>> {
                 && m.get("target")
                     .and_then(Value::scalar_text)
                     .is_some_and(|t| !t.contains('-'));
+            let target_ports = m
+                .get("target")
+                .and_then(Value::scalar_text)
+                .and_then(|t| port_range(&t))?;
             Some(Published {
                 host_ip,
                 host_ports,
@@ -60,6 +140,7 @@ fn entry(item: &Value) -> Option<Published<'_>> {
                 value: published,
                 host_port_text: 0..text.len(),
                 flexible,
+                target_ports,
             })
         }
         _ => None,
@@ -103,6 +184,7 @@ fn short<'p>(item: &'p Value, text: &str) -> Option<Published<'p>> {
         value: item,
         host_port_text: offset..offset + host.len(),
         flexible,
+        target_ports: port_range(container)?,
     })
 }
 
@@ -146,6 +228,33 @@ mod tests {
         assert!(!ips_overlap(Some("::"), Some("127.0.0.1")));
         assert!(!ips_overlap(Some("127.0.0.1"), Some("127.0.0.2")));
         assert!(ips_overlap(Some("[::1]"), Some("::1")));
+    }
+
+    #[test]
+    fn container_sides() {
+        let yaml = r#"
+services:
+  s:
+    ports: ["9092", "8080:80/udp", "127.0.0.1:5432:5432", "[::1]:6000-6001:6000-6001", "x:y",
+            {target: 7000, published: "7001"}]
+"#;
+        let opts = crate::project::LoadOptions::default();
+        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let (_, service) = project.services().next().unwrap();
+        let sides: Vec<_> = targets(service)
+            .into_iter()
+            .map(|t| (t.ports, t.protocol, t.text, t.host_port))
+            .collect();
+        assert_eq!(
+            sides,
+            [
+                (9092..=9092, "tcp".to_string(), 0..4, None),
+                (80..=80, "udp".into(), 5..7, Some(8080)),
+                (5432..=5432, "tcp".into(), 15..19, Some(5432)),
+                (6000..=6001, "tcp".into(), 16..25, None),
+                (7000..=7000, "tcp".into(), 0..4, Some(7001)),
+            ]
+        );
     }
 
     #[test]

@@ -48,3 +48,146 @@ pub fn run_values(service: &Value) -> Vec<RunValue<'_>> {
     }
     out
 }
+
+/// One argument of `command` or `entrypoint`.
+#[derive(Debug, Clone)]
+pub struct Arg<'p> {
+    /// The argument after shell-like unquoting.
+    pub text: String,
+    /// The value holding it: a list item, or the whole string of the string form.
+    pub value: &'p Value,
+    /// Where `text` starts in `value`'s text, when it is written there unchanged (a word
+    /// without quotes inside it, or wholly quoted), so ranges in `text` map back to the file.
+    pub offset: Option<usize>,
+}
+
+/// The arguments of `command` (`key` = "command") or `entrypoint`: list items as they are, the
+/// string form split like a shell splits words (quotes removed, no expansion). Unknown values
+/// (interpolation without default) are left out, and so is everything after them.
+pub fn args<'p>(service: &'p Value, key: &str) -> Vec<Arg<'p>> {
+    let mut out = Vec::new();
+    match service.get(key) {
+        Some(Value {
+            kind: Kind::Seq(items),
+            ..
+        }) => {
+            for item in items {
+                let Some(s) = item.as_str() else {
+                    match item.scalar_text() {
+                        Some(t) => out.push(Arg {
+                            text: t.into_owned(),
+                            value: item,
+                            offset: None,
+                        }),
+                        None => break,
+                    }
+                    continue;
+                };
+                if !s.is_known() {
+                    break;
+                }
+                out.push(Arg {
+                    text: s.text.clone(),
+                    value: item,
+                    offset: Some(0),
+                });
+            }
+        }
+        Some(value) => {
+            if let Some(s) = value.as_str().filter(|s| s.is_known()) {
+                out.extend(shell_words(&s.text).into_iter().map(|(text, offset)| Arg {
+                    text,
+                    value,
+                    offset,
+                }));
+            }
+        }
+        None => {}
+    }
+    out
+}
+
+/// Splits a command line into words as a POSIX shell would (single and double quotes,
+/// backslash escapes; no expansion), each with its start in `text` when the word is written
+/// there unchanged.
+pub fn shell_words(text: &str) -> Vec<(String, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut word = String::new();
+        // Quotes or escapes inside the word shift its bytes; a wholly quoted word does not.
+        let mut quotes = 0;
+        let mut escaped = false;
+        let mut whole_quote = None;
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_whitespace() {
+                break;
+            }
+            chars.next();
+            match c {
+                '\'' | '"' => {
+                    quotes += 1;
+                    if i == start {
+                        whole_quote = Some(c);
+                    }
+                    for (_, q) in chars.by_ref() {
+                        if q == c {
+                            break;
+                        }
+                        word.push(q);
+                    }
+                }
+                '\\' => {
+                    escaped = true;
+                    if let Some((_, next)) = chars.next() {
+                        word.push(next);
+                    }
+                }
+                _ => word.push(c),
+            }
+        }
+        let offset = match (quotes, whole_quote, escaped) {
+            (0, _, false) => Some(start),
+            (1, Some(q), false) if !word.contains(q) => Some(start + 1),
+            _ => None,
+        };
+        out.push((word, offset));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_words;
+
+    #[test]
+    fn words() {
+        let w = |t: &str| shell_words(t);
+        assert_eq!(
+            w("redis-server --port 7000"),
+            [
+                ("redis-server".to_string(), Some(0)),
+                ("--port".into(), Some(13)),
+                ("7000".into(), Some(20))
+            ]
+        );
+        assert_eq!(
+            w(r#"sh -c "echo a && kafka-topics --bootstrap-server kafka:9092""#),
+            [
+                ("sh".to_string(), Some(0)),
+                ("-c".into(), Some(3)),
+                (
+                    "echo a && kafka-topics --bootstrap-server kafka:9092".into(),
+                    Some(7)
+                )
+            ]
+        );
+        assert_eq!(w("--url='a b'x"), [("--url=a bx".to_string(), None)]);
+        assert_eq!(w(r"a\ b"), [("a b".to_string(), None)]);
+        assert_eq!(w("  "), Vec::<(String, Option<usize>)>::new());
+    }
+}
