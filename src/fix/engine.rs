@@ -1,12 +1,12 @@
 //! Applying fixes: one sorted pass of non-overlapping fixes, then re-load and re-check, until
-//! nothing changes (at most 10 passes). Every pass is verified: a file whose fixed text no
-//! longer parses, or gains load or schema errors, keeps its previous text and the fix is
-//! reported as failed.
+//! nothing changes (at most 10 passes). Every pass is verified: a fix that would make one of
+//! its files unparseable, or give it load or schema errors, is applied to none of its files
+//! and is reported as failed.
 
 use super::{Applicability, Fix, apply_edits};
 use crate::check::{self, CheckOptions, CheckResult, RunError};
 use crate::diagnostic::Diagnostic;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// A file's text before a pass, and the fixes (with their codes) that edit it.
@@ -78,13 +78,22 @@ fn select(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<(&'static str, 
 }
 
 /// Applies the fixes of the projects `opts` names until nothing changes.
+///
+/// A fix is applied to all the files it edits or to none: when one of its files would not
+/// parse, or would gain load or schema errors, every fix touching that file is set aside (and
+/// reported) and the pass is tried again without them.
 pub fn fix(opts: &CheckOptions, unsafe_fixes: bool) -> Result<(FixOutcome, CheckResult), RunError> {
     let mut outcome = FixOutcome::default();
     let mut overlay: HashMap<PathBuf, String> = HashMap::new();
     let mut originals: HashMap<PathBuf, String> = HashMap::new();
+    // `CODE: title` of fixes that failed verification: not tried again.
+    let mut rejected: HashSet<String> = HashSet::new();
     let mut result = check::check(opts)?;
     for pass in 0.. {
-        let chosen = select(&result.diagnostics, unsafe_fixes);
+        let mut chosen: Vec<(&str, &Fix)> = select(&result.diagnostics, unsafe_fixes)
+            .into_iter()
+            .filter(|(code, f)| !rejected.contains(&key(code, f)))
+            .collect();
         if chosen.is_empty() {
             break;
         }
@@ -95,73 +104,71 @@ pub fn fix(opts: &CheckOptions, unsafe_fixes: bool) -> Result<(FixOutcome, Check
             outcome.changed.clear();
             return Ok((outcome, result));
         }
-        let mut by_file: BTreeMap<PathBuf, FileFixes> = BTreeMap::new();
-        for (code, fix) in &chosen {
-            for e in &fix.edits {
-                let entry = by_file
-                    .entry(e.file.path().to_path_buf())
-                    .or_insert_with(|| (e.file.text().to_string(), Vec::new()));
-                if !entry.1.iter().any(|(_, f)| std::ptr::eq(*f, *fix)) {
-                    entry.1.push((code, fix));
+        let (next, checked) = loop {
+            let by_file = group(&chosen);
+            let mut next = overlay.clone();
+            let mut bad: Vec<(&PathBuf, String)> = Vec::new();
+            for (path, (text, fixes)) in &by_file {
+                originals
+                    .entry(path.clone())
+                    .or_insert_with(|| text.clone());
+                let edits: Vec<&super::Edit> = fixes
+                    .iter()
+                    .flat_map(|(_, f)| f.edits.iter().filter(|e| e.file.path() == path))
+                    .collect();
+                let fixed = apply_edits(text, &edits);
+                match crate::source::parse(&fixed, &Default::default()) {
+                    Ok(_) => {
+                        next.insert(path.clone(), fixed);
+                    }
+                    Err(e) => bad.push((path, format!("invalid YAML ({})", e.message))),
                 }
             }
-        }
-        let mut next = overlay.clone();
-        for (path, (text, fixes)) in &by_file {
-            originals
-                .entry(path.clone())
-                .or_insert_with(|| text.clone());
-            let edits: Vec<&super::Edit> = fixes
-                .iter()
-                .flat_map(|(_, f)| f.edits.iter().filter(|e| e.file.path() == path))
-                .collect();
-            let fixed = apply_edits(text, &edits);
-            if let Err(e) = crate::source::parse(&fixed, &Default::default()) {
-                for (code, f) in fixes {
-                    outcome.failures.push(format!(
-                        "fix `{}` ({code}) would make `{}` invalid YAML ({}); the file was left as it was",
-                        f.title,
-                        path.display(),
-                        e.message
-                    ));
+            let checked = if bad.is_empty() {
+                let checked = recheck(opts, &next)?;
+                for path in by_file.keys() {
+                    let changed = next.get(path) != overlay.get(path);
+                    if changed
+                        && load_errors(&checked.diagnostics, path)
+                            > load_errors(&result.diagnostics, path)
+                    {
+                        bad.push((path, "fail to load or validate".to_string()));
+                    }
                 }
-                continue;
-            }
-            next.insert(path.clone(), fixed);
-        }
-        let checked = recheck(opts, &next)?;
-        let mut rejected = false;
-        for (path, (_, fixes)) in &by_file {
-            if next.get(path) == overlay.get(path) {
-                continue;
-            }
-            if load_errors(&checked.diagnostics, path) > load_errors(&result.diagnostics, path) {
-                for (code, f) in fixes {
-                    outcome.failures.push(format!(
-                        "fix `{}` ({code}) would make `{}` fail to load or validate; the file was left as it was",
-                        f.title,
-                        path.display()
-                    ));
-                }
-                match overlay.get(path) {
-                    Some(previous) => next.insert(path.clone(), previous.clone()),
-                    None => next.remove(path),
-                };
-                rejected = true;
+                Some(checked)
             } else {
-                outcome
-                    .applied
-                    .extend(fixes.iter().map(|(code, f)| format!("{code}: {}", f.title)));
+                None
+            };
+            if bad.is_empty() {
+                break (next, checked);
             }
-        }
+            // Set aside every fix that touches a failing file, in all its files.
+            for (path, why) in &bad {
+                for (code, f) in &by_file[*path].1 {
+                    if rejected.insert(key(code, f)) {
+                        outcome.failures.push(format!(
+                            "fix `{}` ({code}) would make `{}` {why}; it was not applied",
+                            f.title,
+                            path.display()
+                        ));
+                    }
+                }
+            }
+            chosen.retain(|(code, f)| !rejected.contains(&key(code, f)));
+            if chosen.is_empty() {
+                break (overlay.clone(), None);
+            }
+        };
         if next == overlay {
             break;
         }
+        outcome
+            .applied
+            .extend(chosen.iter().map(|(code, f)| key(code, f)));
         overlay = next;
-        result = if rejected {
-            recheck(opts, &overlay)?
-        } else {
-            checked
+        result = match checked {
+            Some(checked) => checked,
+            None => recheck(opts, &overlay)?,
         };
     }
     for (path, text) in overlay {
@@ -171,4 +178,25 @@ pub fn fix(opts: &CheckOptions, unsafe_fixes: bool) -> Result<(FixOutcome, Check
         }
     }
     Ok((outcome, result))
+}
+
+/// How a fix is named in the outcome: `CODE: title`.
+fn key(code: &str, fix: &Fix) -> String {
+    format!("{code}: {}", fix.title)
+}
+
+/// The chosen fixes by file, with each file's current text.
+fn group<'a>(chosen: &[(&'a str, &'a Fix)]) -> BTreeMap<PathBuf, FileFixes<'a>> {
+    let mut by_file: BTreeMap<PathBuf, FileFixes> = BTreeMap::new();
+    for (code, fix) in chosen {
+        for e in &fix.edits {
+            let entry = by_file
+                .entry(e.file.path().to_path_buf())
+                .or_insert_with(|| (e.file.text().to_string(), Vec::new()));
+            if !entry.1.iter().any(|(_, f)| std::ptr::eq(*f, *fix)) {
+                entry.1.push((code, fix));
+            }
+        }
+    }
+    by_file
 }
