@@ -114,6 +114,13 @@ impl<'p> Topology<'p> {
         }
     }
 
+    /// Whether `service` has its own network namespace (no `network_mode` host, `service:` or
+    /// `container:`), so that its service name reaches it.
+    pub fn in_own_namespace(&self, service: &str) -> bool {
+        self.node(service)
+            .is_some_and(|n| n.namespace == Namespace::Own)
+    }
+
     /// The services publishing host port `port`.
     pub fn publishers(&self, port: u16) -> impl Iterator<Item = (&'p str, &Published<'p>)> + '_ {
         self.nodes

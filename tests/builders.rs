@@ -266,3 +266,30 @@ fn remove_key_in_a_flow_mapping() {
         "services:\n  web:\n    environment: {B: 2}\n"
     );
 }
+
+#[test]
+fn rename_key_changes_only_the_key_bytes_in_maps_and_lists() {
+    let p = load("services:\n  a:\n    environment:\n      X_A: 1 # keep\n      \"X_B\": two\n");
+    let e = builders::rename_key(&p, env(&p, "a"), "X_A", "Y_A").unwrap();
+    assert_eq!(
+        apply(&p, &[e]),
+        "services:\n  a:\n    environment:\n      Y_A: 1 # keep\n      \"X_B\": two\n"
+    );
+    let e = builders::rename_key(&p, env(&p, "a"), "X_B", "Y_B").unwrap();
+    assert_eq!(
+        apply(&p, &[e]),
+        "services:\n  a:\n    environment:\n      X_A: 1 # keep\n      \"Y_B\": two\n"
+    );
+    let p = load("services:\n  a:\n    environment:\n      - X_A=1\n      - \"X_B=b=c\"\n");
+    let e = builders::rename_key(&p, env(&p, "a"), "X_B", "Y_B").unwrap();
+    assert_eq!(
+        apply(&p, &[e]),
+        "services:\n  a:\n    environment:\n      - X_A=1\n      - \"Y_B=b=c\"\n"
+    );
+}
+
+#[test]
+fn rename_key_refuses_to_collide_with_an_existing_key() {
+    let p = load("services:\n  a:\n    environment:\n      X_A: 1\n      Y_A: 2\n");
+    assert!(builders::rename_key(&p, env(&p, "a"), "X_A", "Y_A").is_none());
+}

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const BROKEN: &str = "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.0\n  kafka:\n    image: confluentinc/cp-kafka:7.6.0\n    environment:\n      KAFKA_ZOOKEEPER_CONNECT: localhost:2181 # the broker's ZooKeeper\n";
-const FIXED: &str = "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.0\n  kafka:\n    image: confluentinc/cp-kafka:7.6.0\n    environment:\n      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181 # the broker's ZooKeeper\n";
+const BROKEN: &str = "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.0\n    environment: {ZOOKEEPER_CLIENT_PORT: 2181}\n  kafka:\n    image: confluentinc/cp-kafka:7.6.0\n    environment:\n      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:9092\n      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1\n      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 1\n      KAFKA_ZOOKEEPER_CONNECT: localhost:2181 # the broker's ZooKeeper\n";
+const FIXED: &str = "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.0\n    environment: {ZOOKEEPER_CLIENT_PORT: 2181}\n  kafka:\n    image: confluentinc/cp-kafka:7.6.0\n    environment:\n      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:9092\n      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1\n      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 1\n      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181 # the broker's ZooKeeper\n";
 
 fn composefix(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_composefix"))
@@ -24,7 +24,7 @@ fn diff_prints_a_unified_diff_writes_nothing_and_exits_1() {
     let diff = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         diff,
-        "--- a/compose.yaml\n+++ b/compose.yaml\n@@ -4,4 +4,4 @@\n   kafka:\n     image: confluentinc/cp-kafka:7.6.0\n     environment:\n-      KAFKA_ZOOKEEPER_CONNECT: localhost:2181 # the broker's ZooKeeper\n+      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181 # the broker's ZooKeeper\n"
+        "--- a/compose.yaml\n+++ b/compose.yaml\n@@ -9,4 +9,4 @@\n       KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n       KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1\n       KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 1\n-      KAFKA_ZOOKEEPER_CONNECT: localhost:2181 # the broker's ZooKeeper\n+      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181 # the broker's ZooKeeper\n"
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap(),
@@ -159,7 +159,7 @@ fn write_in_a_read_only_directory_fails_cleanly_and_leaves_the_file() {
 fn review_fixes_need_unsafe_fixes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("compose.yaml");
-    let text = "x-env: &env\n  KAFKA_ZOOKEEPER_CONNECT: localhost:2181\nservices:\n  zookeeper:\n    image: zookeeper:3.9\n  kafka1:\n    image: apache/kafka:3.7.0\n    environment: *env\n  kafka2:\n    image: apache/kafka:3.7.0\n    environment: *env\n";
+    let text = "x-env: &env\n  KAFKA_ZOOKEEPER_CONNECT: localhost:2181\n  KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n  KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1\n  KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: 1\nservices:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.0\n    environment: {ZOOKEEPER_CLIENT_PORT: 2181}\n  kafka1:\n    image: confluentinc/cp-kafka:7.6.0\n    environment:\n      <<: *env\n      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka1:9092\n  kafka2:\n    image: confluentinc/cp-kafka:7.6.0\n    environment:\n      <<: *env\n      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka2:9092\n";
     std::fs::write(&path, text).unwrap();
     assert_eq!(composefix(&["--write"], dir.path()).status.code(), Some(1));
     assert_eq!(
@@ -169,7 +169,13 @@ fn review_fixes_need_unsafe_fixes() {
     );
     let json = composefix(&["--format", "json"], dir.path());
     let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let fix = &doc["diagnostics"][0]["fix"];
+    let kaf001 = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "KAF001")
+        .expect("a KAF001 finding");
+    let fix = &kaf001["fix"];
     assert_eq!(fix["applicability"], "review");
     assert!(
         fix["title"]

@@ -6,7 +6,7 @@ use super::connection::{
     parse_value,
 };
 use super::images;
-use super::values::{args, shell_words};
+use super::values::{Arg, command_lines};
 use crate::project::value::Value;
 use crate::source::Span;
 use std::ops::Range;
@@ -79,16 +79,20 @@ impl ClientTarget<'_> {
 }
 
 /// Every client-side address of a service (§1.4): values of client-side environment keys
-/// (not a broker's own `KAFKA_*` properties, which the KAF rules read), and the client flags of
+/// (not a broker's own `KAFKA_*` properties, which the KAF rules read, nor those of a Kafka
+/// image running a client tool, which nothing reads), and the client flags of
 /// `command` and `entrypoint`, including inside `sh -c` scripts. Unknown values yield nothing.
 pub fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
     let mut out = Vec::new();
-    let broker = images::is_kafka_broker(service);
+    let broker = images::is_kafka_broker(service) || images::is_kafka_image(service);
     if let Some(env) = service.get("environment").and_then(Value::as_map) {
-        let texts: Vec<(&str, &str)> = env
+        // Ports are often written as numbers: `DB_PORT: 5432`.
+        let owned: Vec<(&str, String)> = env
             .iter()
-            .filter_map(|(k, _, v)| Some((k, v.as_str().filter(|s| s.is_known())?.text.as_str())))
+            .filter(|(_, _, v)| v.as_str().is_none_or(|s| s.is_known()))
+            .filter_map(|(k, _, v)| Some((k, v.scalar_text()?.into_owned())))
             .collect();
+        let texts: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let pairs = host_port_pairs(&texts);
         for (key, _, value) in env.iter() {
             let upper = key.to_ascii_uppercase();
@@ -140,34 +144,12 @@ pub fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
         }
     }
     for key in ["entrypoint", "command"] {
-        let args = args(service, key);
-        let mut lines: Vec<Vec<(String, &Value, Option<usize>)>> = vec![
-            args.iter()
-                .map(|a| (a.text.clone(), a.value, a.offset))
-                .collect(),
-        ];
-        // `sh -c 'script'`: the script's words are a command line too.
-        for (i, a) in args.iter().enumerate() {
-            if a.text == "-c"
-                && let Some(script) = args.get(i + 1)
-            {
-                lines.push(
-                    shell_words(&script.text)
-                        .into_iter()
-                        .map(|(word, at)| {
-                            let offset = script.offset.zip(at).map(|(s, w)| s + w);
-                            (word, script.value, offset)
-                        })
-                        .collect(),
-                );
-            }
-        }
-        for line in lines {
-            let words: Vec<&str> = line.iter().map(|(w, _, _)| w.as_str()).collect();
+        for line in command_lines(service, key) {
+            let words: Vec<&str> = line.iter().map(|a| a.text.as_str()).collect();
             let mut found = command_targets(&words);
             found.sort_by_key(|(index, t)| (*index, t.range.start));
             for (index, target) in found {
-                let (_, value, offset) = &line[index];
+                let Arg { value, offset, .. } = &line[index];
                 let (port, port_source) = match (target.port, target.port_written) {
                     (Some(p), true) => (Some(p), PortSource::Written),
                     (Some(p), false) => (Some(p), PortSource::SchemeDefault),

@@ -478,8 +478,18 @@ const BROWSER_PREFIXES: [&str; 6] = [
 /// Suffixes (or whole names) of browser-URL keys (§1.4).
 const BROWSER_SUFFIXES: [&str; 4] = ["PUBLIC_URL", "EXTERNAL_URL", "SITE_URL", "ROOT_URL"];
 
-/// Substrings of browser-URL keys (§1.4).
-const BROWSER_PARTS: [&str; 5] = ["CALLBACK", "REDIRECT", "CORS", "ORIGIN", "ALLOWED_HOSTS"];
+/// Substrings of browser-URL keys (§1.4), plus `BROWSER` and `_PUBLIC_` (Ory's
+/// `KRATOS_BROWSER_URL`, `SERVE_PUBLIC_BASE_URL`, Penpot's `PENPOT_PUBLIC_URI`), which name
+/// the URL a browser is sent to just as plainly.
+const BROWSER_PARTS: [&str; 7] = [
+    "CALLBACK",
+    "REDIRECT",
+    "CORS",
+    "ORIGIN",
+    "ALLOWED_HOSTS",
+    "BROWSER",
+    "_PUBLIC_",
+];
 
 /// Whether a key carries a host-side (browser) URL, where `localhost:<published port>` is right:
 /// the loopback rules NET001, NET002 and CMP001 skip these keys (§1.4).
@@ -1188,6 +1198,9 @@ mod tests {
             "CORS_ORIGINS",
             "APP_ORIGIN",
             "DJANGO_ALLOWED_HOSTS",
+            "KRATOS_BROWSER_URL",
+            "SERVE_PUBLIC_BASE_URL",
+            "PENPOT_PUBLIC_URI",
         ] {
             assert!(is_browser_url_key(key), "{key} should be a browser URL key");
         }

@@ -88,6 +88,14 @@ fn command_text(service: &Value) -> String {
         .join(" ")
 }
 
+/// True for a service whose image is a Kafka broker image, whatever it runs: its `KAFKA_*`
+/// variables are broker settings (unused when the image runs a client tool).
+pub fn is_kafka_image(service: &Value) -> bool {
+    image_of(service)
+        .map(repository)
+        .is_some_and(|r| BROKER_IMAGES.contains(&r))
+}
+
 /// True for a Kafka broker or controller (RULES.md §3.1), not for a client run from a Kafka
 /// image, and not for images that bundle ZooKeeper.
 pub fn is_kafka_broker(service: &Value) -> bool {
@@ -165,7 +173,9 @@ const START_PROGRAMS: [&str; 7] = [
 const SHELLS: [&str; 4] = ["sh", "bash", "ash", "zsh"];
 
 /// Client programs: a command starting with one runs a one-shot client, not the server.
-const CLIENT_PROGRAMS: [&str; 13] = [
+/// (`tail`, as in `tail -f /dev/null`, keeps a container alive without its server.)
+const CLIENT_PROGRAMS: [&str; 14] = [
+    "tail",
     "curl",
     "wget",
     "nc",

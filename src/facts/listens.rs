@@ -5,7 +5,9 @@ use super::connection::parse_value;
 use super::images::{self, image_of, repository};
 use super::ports;
 use super::values::args;
-use crate::project::value::Value;
+use crate::project::Project;
+use crate::project::value::{Map, Value};
+use crate::source::ScalarStyle;
 
 /// How a listening port is known, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,11 +20,26 @@ pub enum Evidence {
     Declared,
 }
 
+/// Where a configured or image-default port comes from (for messages, and for what a fix may
+/// point a mapping at).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// An environment key or a command-line flag, as written (`ZOO_PORT`, `--port`).
+    Setting(String),
+    /// The image's own port (the table of RULES.md §1.3).
+    Image,
+    /// A port opened besides the service's own ones (quorum, cluster bus, management): a
+    /// mapping may publish it, but it is not where clients are sent.
+    Secondary,
+}
+
 /// The ports a service listens on.
 #[derive(Debug, Clone, Default)]
 pub struct Listens {
     /// Each port with its strongest evidence.
     pub ports: Vec<(u16, Evidence)>,
+    /// Where each configured or image-default port comes from; `expose`/`ports` have none.
+    pub sources: Vec<(u16, Source)>,
     /// True when configured and image-default evidence name every port the process opens: the
     /// image is known, and no mounted configuration file, unknown `*PORT*` setting or command
     /// argument could move or add one. Only then may a missing port be reported (PRT002).
@@ -43,36 +60,109 @@ impl Listens {
             .filter(|(_, e)| *e != Evidence::Declared)
     }
 
+    /// Where a configured or image-default port comes from.
+    pub fn source(&self, port: u16) -> Option<&Source> {
+        self.sources
+            .iter()
+            .find(|(p, _)| *p == port)
+            .map(|(_, s)| s)
+    }
+
     fn add(&mut self, port: u16, evidence: Evidence) {
         match self.ports.iter_mut().find(|(p, _)| *p == port) {
             Some((_, e)) => *e = (*e).min(evidence),
             None => self.ports.push((port, evidence)),
         }
     }
+
+    /// Adds a port with where it comes from: the first source of the strongest evidence wins.
+    fn add_from(&mut self, port: u16, evidence: Evidence, source: Source) {
+        let stronger = self
+            .ports
+            .iter()
+            .find(|(p, _)| *p == port)
+            .is_none_or(|(_, e)| evidence < *e);
+        if stronger {
+            self.sources.retain(|(p, _)| *p != port);
+            self.sources.push((port, source));
+        }
+        self.add(port, evidence);
+    }
 }
 
-/// Environment keys whose value is the port a server listens on (§1.3).
-const PORT_KEYS: [&str; 13] = [
+/// Environment keys whose value is a port the server opens besides its own (§1.3). Keys
+/// ending in `_METRICS_PORT` or `_JMX_PORT` count too, and keys ending in `LISTENERS` (not
+/// advertised ones) hold listener URLs (`SCHEMA_REGISTRY_LISTENERS`, Confluent Server's
+/// `KAFKA_CONFLUENT_METADATA_SERVER_LISTENERS`).
+const PORT_KEYS: [&str; 3] = [
+    "JMX_PORT",
+    // Debezium's images.
+    "JMXPORT",
+    "ZOOKEEPER_SECURE_CLIENT_PORT",
+];
+
+/// Environment keys that move a server's own port, the images that read them, and the
+/// default port they replace. Other images ignore them (the official `redis` image does not
+/// read Bitnami's `REDIS_PORT_NUMBER`).
+const SERVER_PORT_KEYS: [(&str, &[&str], u16); 6] = [
+    ("PGPORT", &["postgres"], 5432),
+    (
+        "MYSQL_TCP_PORT",
+        &["mysql", "mysql/mysql-server", "mariadb"],
+        3306,
+    ),
+    (
+        "MONGODB_PORT_NUMBER",
+        &["bitnami/mongodb", "bitnamilegacy/mongodb"],
+        27017,
+    ),
+    (
+        "REDIS_PORT_NUMBER",
+        &["bitnami/redis", "bitnamilegacy/redis"],
+        6379,
+    ),
+    (
+        "CONNECT_REST_PORT",
+        &[
+            "confluentinc/cp-kafka-connect*",
+            "confluentinc/cp-server-connect*",
+            "debezium/connect",
+        ],
+        8083,
+    ),
+    ("REST_PORT", &["debezium/connect"], 8083),
+];
+
+/// Whether `repo` (an official image may be written `library/name`) reads a server-port key.
+fn reads(readers: &[&str], repo: &str) -> bool {
+    let repo = repo.strip_prefix("library/").unwrap_or(repo);
+    readers.iter().any(|r| matches(r, repo))
+}
+
+/// ZooKeeper client-port keys: which one an image reads depends on the image and its tag
+/// ([`zookeeper_client_port`]).
+const ZOOKEEPER_KEYS: [&str; 4] = [
     "ZOOKEEPER_CLIENT_PORT",
     "ZOO_PORT",
     "ZOO_CLIENT_PORT",
     "ZOO_PORT_NUMBER",
-    "PGPORT",
-    "MYSQL_TCP_PORT",
-    "CONNECT_REST_PORT",
-    "MONGODB_PORT_NUMBER",
-    "REDIS_PORT_NUMBER",
-    "KAFKA_JMX_PORT",
-    "JMX_PORT",
-    "REST_PORT",
-    "ZOOKEEPER_SECURE_CLIENT_PORT",
 ];
 
-/// Environment keys holding listener URLs (§1.3).
-const LISTENER_KEYS: [&str; 3] = [
-    "SCHEMA_REGISTRY_LISTENERS",
-    "KSQL_LISTENERS",
-    "KAFKA_REST_LISTENERS",
+/// Words that contain `PORT` without naming a port (`KAFKA_METRIC_REPORTERS`).
+const NOT_PORT_WORDS: [&str; 13] = [
+    "SUPPORT",
+    "SUPPORTED",
+    "REPORT",
+    "REPORTS",
+    "REPORTER",
+    "REPORTERS",
+    "REPORTING",
+    "EXPORT",
+    "EXPORTER",
+    "EXPORTERS",
+    "IMPORT",
+    "TRANSPORT",
+    "PASSPORT",
 ];
 
 /// Image defaults (§1.3): repository (exact, or `*/name` for any namespace), the ports the
@@ -129,6 +219,19 @@ const IMAGE_PORTS: &[(&[&str], &[u16], &[u16])] = &[
     (&["nats"], &[4222, 8222], &[6222]),
     (&["apachepulsar/pulsar*"], &[6650, 8080], &[6651, 8443]),
     (&["memcached", "*/memcached"], &[11211], &[]),
+    // Images that bundle ZooKeeper and Kafka (and, for fast-data-dev, the Confluent
+    // companions and its web UI) in one container.
+    (
+        &["spotify/kafka", "johnnypark/kafka-zookeeper"],
+        &[2181, 9092],
+        &[],
+    ),
+    (
+        &["landoop/fast-data-dev", "lensesio/fast-data-dev"],
+        &[2181, 9092, 8081, 8082, 8083, 3030],
+        // JMX of its JVMs (the README: "jconsole localhost:9581" for the broker).
+        &[9581, 9582, 9583, 9584, 9585],
+    ),
 ];
 
 /// Redpanda images (§3.1).
@@ -152,8 +255,14 @@ fn image_ports(repo: &str) -> Option<(&'static [u16], &'static [u16])> {
         .map(|(_, listed, other)| (*listed, *other))
 }
 
-/// What the service listens on (§1.3).
+/// What the service listens on (§1.3). A helper (§1.3.1) runs a client in a server image:
+/// only its declarations count.
 pub fn listens(service: &Value) -> Listens {
+    if images::is_helper(service) {
+        let mut out = Listens::default();
+        add_declared(service, &mut out);
+        return out;
+    }
     let mut out = Listens::default();
     let env = service.get("environment").and_then(Value::as_map);
     let env_text = |key: &str| -> Option<String> {
@@ -165,78 +274,90 @@ pub fn listens(service: &Value) -> Listens {
     };
     let mut understood = true;
 
+    let image = image_of(service);
+    let repo = image.map(repository).unwrap_or_default();
+
     // Configured: environment.
-    for key in PORT_KEYS {
-        if let Some(port) = env_text(key).and_then(|t| t.trim().parse().ok()) {
-            out.add(port, Evidence::Configured);
-        }
+    for (key, _, value) in env.iter().flat_map(|e| e.iter()) {
+        let known = value.as_str().is_none_or(|s| s.is_known());
+        let text = value.scalar_text().filter(|_| known);
+        understood &= env_ports(key, text.as_deref(), repo, &mut out);
     }
-    for key in LISTENER_KEYS {
-        if let Some(text) = env_text(key) {
-            for t in parse_value(&text) {
-                match t.port {
-                    Some(p) if t.port_written => out.add(p, Evidence::Configured),
-                    _ => understood = false,
-                }
-            }
+    let client_port = match zookeeper_client_port(repo, image, env) {
+        Ok(port) => port,
+        Err(()) => {
+            understood = false;
+            None
         }
+    };
+    if let Some((port, key)) = &client_port {
+        out.add_from(*port, Evidence::Configured, Source::Setting(key.clone()));
     }
-    if let Some(env) = env {
-        for (key, _, value) in env.iter() {
-            let upper = key.to_ascii_uppercase();
-            let metrics = upper.ends_with("_METRICS_PORT") || upper.ends_with("_JMX_PORT");
-            if metrics {
-                if let Some(p) = value.scalar_text().and_then(|t| t.trim().parse().ok()) {
-                    out.add(p, Evidence::Configured);
-                }
-            } else if upper.contains("PORT") && !PORT_KEYS.contains(&upper.as_str()) {
-                // A setting we do not know may move the server's port (or be a client's).
-                understood = false;
-            }
-        }
-    }
+    understood &= zookeeper_peer_ports(repo, env, &mut out);
 
     // Configured: Kafka listeners, Redpanda and server command-line flags.
-    let repo = image_of(service).map(repository).unwrap_or_default();
     let kafka = images::is_kafka_broker(service).then(|| kafka_ports(service, repo));
-    if let Some(ports) = &kafka {
-        for &p in ports.iter().flatten() {
-            out.add(p, Evidence::Configured);
+    if let Some(Some((ports, source))) = &kafka {
+        for &p in ports {
+            out.add_from(p, Evidence::Configured, source.clone());
         }
     }
+    if repo == "confluentinc/cp-server" {
+        // Confluent Server's embedded REST API (`confluent.http.server.listeners`).
+        out.add_from(8090, Evidence::ImageDefault, Source::Secondary);
+    }
     let redpanda = REDPANDA.iter().any(|r| matches(r, repo));
-    understood &= command_ports(service, redpanda, &mut out);
+    let command = command_ports(service, redpanda, &mut out);
+    understood &= command.understood;
 
     // Image defaults, unless configuration replaces them.
     let defaults = image_ports(repo);
     if let Some((listed, other)) = defaults {
         let replaced = |port: u16| match port {
-            2181 => [
-                "ZOOKEEPER_CLIENT_PORT",
-                "ZOO_PORT",
-                "ZOO_CLIENT_PORT",
-                "ZOO_PORT_NUMBER",
-            ]
-            .iter()
-            .any(|k| env_text(k).is_some()),
+            2181 => client_port.is_some(),
             8081 => env_text("SCHEMA_REGISTRY_LISTENERS").is_some(),
             8088 => env_text("KSQL_LISTENERS").is_some(),
             8082 => env_text("KAFKA_REST_LISTENERS").is_some(),
-            8083 => env_text("CONNECT_REST_PORT").is_some() || env_text("REST_PORT").is_some(),
-            5432 => env_text("PGPORT").is_some(),
-            3306 => env_text("MYSQL_TCP_PORT").is_some(),
-            27017 => env_text("MONGODB_PORT_NUMBER").is_some(),
-            6379 => env_text("REDIS_PORT_NUMBER").is_some(),
-            _ => false,
+            _ => SERVER_PORT_KEYS.iter().any(|(key, readers, default)| {
+                *default == port && reads(readers, repo) && env_text(key).is_some()
+            }),
         };
-        for &p in listed.iter().chain(other) {
-            if !replaced(p) && !out.known().any(|(k, _)| k == p) && !command_sets_port(service) {
-                out.add(p, Evidence::ImageDefault);
+        if !command.sets_port {
+            for &p in listed.iter().filter(|p| !replaced(**p)) {
+                out.add_from(p, Evidence::ImageDefault, Source::Image);
             }
+        }
+        for &p in other {
+            out.add_from(p, Evidence::ImageDefault, Source::Secondary);
+        }
+    }
+    if command.cluster_bus {
+        // Redis Cluster's bus listens 10000 above each client port.
+        let bus: Vec<u16> = out
+            .known()
+            .filter_map(|(p, _)| p.checked_add(10000))
+            .collect();
+        for p in bus {
+            out.add_from(p, Evidence::Configured, Source::Secondary);
         }
     }
 
-    // Declared.
+    add_declared(service, &mut out);
+
+    // A broker recognised only by its `KAFKA_*` settings may be any image (RULES.md §1.3:
+    // unknown images are skipped).
+    let known_broker =
+        kafka.as_ref().is_some_and(Option::is_some) && images::is_kafka_image(service);
+    let known_image = defaults.is_some() || redpanda || known_broker;
+    out.complete = known_image
+        && understood
+        && !mounts_configuration(service)
+        && kafka.as_ref().is_none_or(Option::is_some);
+    out
+}
+
+/// Adds the ports of `expose` and the container side of `ports`.
+fn add_declared(service: &Value, out: &mut Listens) {
     for port in exposed(service) {
         out.add(port, Evidence::Declared);
     }
@@ -245,14 +366,6 @@ pub fn listens(service: &Value) -> Listens {
             out.add(*t.ports.start(), Evidence::Declared);
         }
     }
-
-    let known_image = defaults.is_some() || redpanda || kafka.as_ref().is_some_and(Option::is_some);
-    out.complete = known_image
-        && understood
-        && !images::is_helper(service)
-        && !mounts_configuration(service)
-        && kafka.as_ref().is_none_or(Option::is_some);
-    out
 }
 
 /// The ports of `expose` entries (`"9092"`, `9092`, `"9092/tcp"`; ranges are left out).
@@ -270,11 +383,96 @@ pub fn exposed(service: &Value) -> Vec<u16> {
         .collect()
 }
 
-/// A Kafka broker's listener ports, when its listeners are known: `KAFKA_LISTENERS` (or
-/// `KAFKA_CFG_LISTENERS`); for Confluent and Apache images the ports of the advertised
-/// listeners, from which the image derives the listeners; the Apache image's defaults when it
-/// has no Kafka settings. JMX ports are added by the caller.
-fn kafka_ports(service: &Value, repo: &str) -> Option<Vec<u16>> {
+/// The ports clients connect to, known without `expose` or `ports`: configured ones and image
+/// defaults, not the secondary ports a server opens besides its own (quorum, cluster bus,
+/// management), which nobody needs published.
+pub fn main_ports(service: &Value) -> Vec<u16> {
+    let listens = listens(service);
+    listens
+        .known()
+        .filter(|(p, _)| listens.source(*p) != Some(&Source::Secondary))
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// One `expose` entry with a single known port, for fixes that publish it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExposeEntry {
+    /// The port.
+    pub port: u16,
+    /// `udp` or `sctp`; None for `tcp`.
+    pub protocol: Option<String>,
+    /// The port as written, so that `${PORT:-8080}` keeps its variable; else the number.
+    pub written: String,
+}
+
+impl ExposeEntry {
+    /// The `ports` item publishing it on `host_ip` (when given) at the same port number:
+    /// `P:P`, `127.0.0.1:P:P`, `P:P/udp`.
+    pub fn mapping(&self, host_ip: Option<&str>) -> String {
+        let p = &self.written;
+        let ip = host_ip.map(|ip| format!("{ip}:")).unwrap_or_default();
+        let protocol = self
+            .protocol
+            .as_ref()
+            .map(|p| format!("/{p}"))
+            .unwrap_or_default();
+        format!("{ip}{p}:{p}{protocol}")
+    }
+}
+
+/// The `expose` entries with a single known port (ranges and unknown variables left out).
+pub fn expose_entries(project: &Project, service: &Value) -> Vec<ExposeEntry> {
+    let items = service.get("expose").and_then(Value::as_seq);
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            if v.as_str().is_some_and(|s| !s.is_known()) {
+                return None;
+            }
+            let text = v.scalar_text()?;
+            let (port, protocol) = match text.split_once('/') {
+                Some((port, protocol)) => (port, Some(protocol.to_ascii_lowercase())),
+                None => (text.as_ref(), None),
+            };
+            let number: u16 = port.trim().parse().ok()?;
+            let written = written_port(project, v).unwrap_or_else(|| number.to_string());
+            Some(ExposeEntry {
+                port: number,
+                protocol: protocol.filter(|p| p != "tcp"),
+                written,
+            })
+        })
+        .collect()
+}
+
+/// The port part of an interpolated `expose` entry as the file writes it (`${PORT:-8080}`);
+/// None when it holds no variable or is not written literally.
+fn written_port(project: &Project, value: &Value) -> Option<String> {
+    let s = value.as_str()?;
+    if !s.interpolation.as_ref().is_some_and(|i| i.has_variables()) {
+        return None;
+    }
+    let start = s.raw_offset?;
+    let end = match s.style {
+        ScalarStyle::Plain => value.origin.span.end,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            value.origin.span.end.checked_sub(1)?
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    let raw = project.file(value.origin.file).text().get(start..end)?;
+    let port = raw.split('/').next()?.trim();
+    (!port.is_empty()).then(|| port.to_string())
+}
+
+/// A Kafka broker's listener ports and where they come from, when its listeners are known:
+/// `KAFKA_LISTENERS` (or `KAFKA_CFG_LISTENERS`); for Confluent and Apache images the ports of
+/// the advertised listeners, from which the image derives the listeners (not for a KRaft
+/// controller, whose listener is never advertised); the Apache image's defaults when it has
+/// no Kafka settings. JMX ports are added by the caller.
+fn kafka_ports(service: &Value, repo: &str) -> Option<(Vec<u16>, Source)> {
     let env = service.get("environment").and_then(Value::as_map);
     let text = |key: &str| {
         let v = env?.get(key)?;
@@ -287,57 +485,84 @@ fn kafka_ports(service: &Value, repo: &str) -> Option<Vec<u16>> {
             .map(|t| t.port.filter(|_| t.port_written))
             .collect()
     };
-    if let Some(list) = text("KAFKA_LISTENERS").or_else(|| text("KAFKA_CFG_LISTENERS")) {
-        return ports(&list);
+    for key in ["KAFKA_LISTENERS", "KAFKA_CFG_LISTENERS"] {
+        if let Some(list) = text(key) {
+            return Some((ports(&list)?, Source::Setting(key.into())));
+        }
     }
     let derives = repo.starts_with("confluentinc/cp-")
         || repo == "confluentinc/confluent-local"
         || repo.starts_with("apache/kafka");
-    if derives && let Some(list) = text("KAFKA_ADVERTISED_LISTENERS") {
-        return ports(&list);
+    let controller = text("KAFKA_PROCESS_ROLES").is_some_and(|r| r.contains("controller"));
+    if derives
+        && !controller
+        && let Some(list) = text("KAFKA_ADVERTISED_LISTENERS")
+    {
+        let source = Source::Setting("KAFKA_ADVERTISED_LISTENERS".into());
+        return Some((ports(&list)?, source));
     }
     let no_kafka_env = env.is_none_or(|e| e.iter().all(|(k, _, _)| !k.starts_with("KAFKA_")));
     if repo.starts_with("apache/kafka") && no_kafka_env {
-        return Some(vec![9092, 29092, 29093]);
+        return Some((vec![9092, 29092, 29093], Source::Image));
     }
     None
 }
 
+/// What a server's command line says about its ports.
+struct CommandPorts {
+    /// False when an argument could set a port in a way not understood here.
+    understood: bool,
+    /// `--port`/`-p` sets the server's port: the image default no longer holds.
+    sets_port: bool,
+    /// `--cluster-enabled yes` (Redis Cluster).
+    cluster_bus: bool,
+}
+
 /// Adds the ports a server's command line sets (`--port N`, `-p N` for redis-server and
-/// postgres, Redpanda's address flags and their defaults); false when the command has
-/// arguments that could set a port in a way not understood here.
-fn command_ports(service: &Value, redpanda: bool, out: &mut Listens) -> bool {
+/// postgres, Redpanda's address flags and their defaults). List items are split on spaces as
+/// well: images whose entrypoint expands `$@` unquoted (Redpanda's) see them as words.
+fn command_ports(service: &Value, redpanda: bool, out: &mut Listens) -> CommandPorts {
     let mut all: Vec<String> = Vec::new();
     for key in ["entrypoint", "command"] {
-        all.extend(args(service, key).into_iter().map(|a| a.text));
+        for arg in args(service, key) {
+            all.extend(arg.text.split_whitespace().map(str::to_string));
+        }
     }
-    let mut understood = true;
+    let mut result = CommandPorts {
+        understood: true,
+        sets_port: false,
+        cluster_bus: false,
+    };
     let mut redpanda_flags = [
         ("--kafka-addr", 9092, false),
         ("--pandaproxy-addr", 8082, false),
         ("--schema-registry-addr", 8081, false),
+        ("--rpc-addr", 33145, false),
     ];
-    let mut i = 0;
-    while i < all.len() {
-        let arg = all[i].as_str();
+    for (i, arg) in all.iter().enumerate() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
-            _ => (arg, None),
+            _ => (arg.as_str(), None),
         };
         let value = || inline.clone().or_else(|| all.get(i + 1).cloned());
         if flag == "--port" || (flag == "-p" && !redpanda) {
+            result.sets_port = true;
             match value().and_then(|v| v.trim().parse().ok()) {
-                Some(p) => out.add(p, Evidence::Configured),
-                None => understood = false,
+                Some(p) => out.add_from(p, Evidence::Configured, Source::Setting(flag.into())),
+                None => result.understood = false,
             }
         } else if let Some(entry) = redpanda_flags.iter_mut().find(|(f, _, _)| *f == flag) {
             entry.2 = true;
             for t in parse_value(&value().unwrap_or_default()) {
                 match t.port {
-                    Some(p) if t.port_written => out.add(p, Evidence::Configured),
-                    _ => understood = false,
+                    Some(p) if t.port_written => {
+                        out.add_from(p, Evidence::Configured, Source::Setting(flag.into()));
+                    }
+                    _ => result.understood = false,
                 }
             }
+        } else if flag == "--cluster-enabled" {
+            result.cluster_bus |= value().is_some_and(|v| v == "yes");
         } else if arg.to_ascii_lowercase().contains("port")
             || [
                 ".conf",
@@ -353,29 +578,253 @@ fn command_ports(service: &Value, redpanda: bool, out: &mut Listens) -> bool {
             || arg == "--shardsvr"
             || arg == "--configsvr"
         {
-            understood = false;
+            result.understood = false;
         }
-        i += 1;
     }
     if redpanda {
         for (_, default, set) in redpanda_flags {
             if !set {
-                out.add(default, Evidence::ImageDefault);
+                out.add_from(default, Evidence::ImageDefault, Source::Image);
             }
         }
-        out.add(9644, Evidence::ImageDefault);
-        out.add(33145, Evidence::ImageDefault);
+        out.add_from(9644, Evidence::ImageDefault, Source::Image);
+    }
+    result
+}
+
+/// Reads the ports one environment entry of a `repo` service sets (`text` is None for an
+/// unknown value); false when it may set one in a way not understood here, or sets a port key
+/// the image ignores to another port than the default (the author expects a port we cannot
+/// vouch for). ZooKeeper keys are read with the image.
+fn env_ports(key: &str, text: Option<&str>, repo: &str, out: &mut Listens) -> bool {
+    let upper = key.to_ascii_uppercase();
+    if ZOOKEEPER_KEYS.contains(&upper.as_str()) {
+        return true;
+    }
+    let mut understood = text.is_none_or(|t| jvm_ports(key, t, out));
+    let setting = || Source::Setting(key.to_string());
+    let port = text.and_then(|t| t.trim().parse::<u16>().ok());
+    if let Some((_, readers, default)) = SERVER_PORT_KEYS.iter().find(|(k, _, _)| *k == upper) {
+        match port {
+            Some(p) if reads(readers, repo) => out.add_from(p, Evidence::Configured, setting()),
+            Some(p) if p == *default => {}
+            _ => understood = false,
+        }
+    } else if PORT_KEYS.contains(&upper.as_str())
+        || upper.ends_with("_METRICS_PORT")
+        || upper.ends_with("_JMX_PORT")
+    {
+        match port {
+            Some(p) => out.add_from(p, Evidence::Configured, setting()),
+            None => understood = false,
+        }
+    } else if upper.ends_with("LISTENERS") && !upper.contains("ADVERTISED") {
+        let Some(text) = text else { return false };
+        for t in parse_value(text) {
+            match t.port {
+                Some(p) if t.port_written => out.add_from(p, Evidence::Configured, setting()),
+                _ => understood = false,
+            }
+        }
+    } else if upper
+        .split(['_', '.', '-'])
+        .any(|w| w.contains("PORT") && !NOT_PORT_WORDS.contains(&w))
+    {
+        // A setting we do not know may move the server's port (or be a client's).
+        understood = false;
     }
     understood
 }
 
-/// Whether the command line sets the server's port (then the image default is not used).
-fn command_sets_port(service: &Value) -> bool {
-    ["entrypoint", "command"].iter().any(|key| {
-        args(service, key)
-            .iter()
-            .any(|a| a.text == "--port" || a.text == "-p" || a.text.starts_with("--port="))
-    })
+/// Adds the ports JVM options open: a Java agent's (a Prometheus exporter's
+/// `-javaagent:x.jar=1234:config.yml` or `=host:1234:…`, Jolokia's `=port=8778,…`) and
+/// `-Dcom.sun.management.jmxremote.port=N` / `.rmi.port=N`. False for an agent whose port is
+/// not written in one of these ways.
+fn jvm_ports(key: &str, text: &str, out: &mut Listens) -> bool {
+    let mut understood = true;
+    let mut add = |port: Option<u16>| match port {
+        Some(p) => out.add_from(p, Evidence::Configured, Source::Setting(key.to_string())),
+        None => understood = false,
+    };
+    for word in text.split_whitespace() {
+        let word = word.trim_matches(['"', '\'']);
+        if let Some(agent) = word.strip_prefix("-javaagent:") {
+            add(agent.split_once('=').and_then(|(_, args)| agent_port(args)));
+        } else if let Some((name, value)) = word.split_once('=')
+            && (name.ends_with("jmxremote.port") || name.ends_with("jmxremote.rmi.port"))
+        {
+            add(value.parse().ok());
+        }
+    }
+    understood
+}
+
+/// The port in a Java agent's arguments: `1234:config.yml`, `host:1234:config.yml` or
+/// `port=8778,host=…`.
+fn agent_port(args: &str) -> Option<u16> {
+    if let Some(port) = args.split(',').find_map(|kv| kv.strip_prefix("port=")) {
+        return port.parse().ok();
+    }
+    args.split(':').take(2).find_map(|part| part.parse().ok())
+}
+
+/// The tag of an image reference (`zookeeper:3.4.9` → `3.4.9`), None for none.
+fn tag(image: &str) -> Option<&str> {
+    let image = image.split('@').next().unwrap_or(image);
+    let name = image.rsplit('/').next().unwrap_or(image);
+    name.split_once(':').map(|(_, t)| t)
+}
+
+/// The `major.minor.patch` a tag starts with (`3.5.5`, `3.9.2-jre-17`, `3.4` → `3.4.0`).
+fn version(tag: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = tag
+        .split(|c: char| !c.is_ascii_digit() && c != '.')
+        .next()?
+        .split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    let patch = parts.next().map_or(Some(0), |p| p.parse().ok())?;
+    Some((major, minor, patch))
+}
+
+/// Which setting gives a ZooKeeper image its client port.
+enum ClientPortSetting {
+    /// This environment key.
+    Key(&'static str),
+    /// The `;port` of `ZOO_SERVERS` entries (the official image from 3.5), 2181 without it.
+    Servers,
+    /// Nothing: the image listens on 2181.
+    Fixed,
+    /// The tag does not tell.
+    Unknown,
+}
+
+/// The client port of a ZooKeeper image and the setting it comes from; None when the default
+/// 2181 holds (or the image is not ZooKeeper). Each image reads its own key: Confluent's
+/// `ZOOKEEPER_CLIENT_PORT`, Bitnami's `ZOO_PORT_NUMBER`, the official image `ZOO_PORT` up to
+/// 3.4 (and in 3.5.0–3.5.5 when `ZOO_SERVERS` is unset) and the `;port` of `ZOO_SERVERS`
+/// later (`ZOO_CLIENT_PORT` in none). Err when a client-port key is set to another port than
+/// the one the image uses, or to an unknown value: the author expects a port we cannot vouch
+/// for.
+fn zookeeper_client_port(
+    repo: &str,
+    image: Option<&str>,
+    env: Option<&Map>,
+) -> Result<Option<(u16, String)>, ()> {
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    if !name.contains("zookeeper") {
+        return Ok(None);
+    }
+    // Some(None): set to an unknown value.
+    let value = |key: &str| -> Option<Option<String>> {
+        let v = env?.get(key)?;
+        let known = v.as_str().is_none_or(|s| s.is_known());
+        Some(
+            v.scalar_text()
+                .filter(|_| known)
+                .map(|t| t.trim().to_string()),
+        )
+    };
+    let official = matches!(repo, "zookeeper" | "library/zookeeper" | "31z4/zookeeper");
+    let setting = if repo == "confluentinc/cp-zookeeper" {
+        ClientPortSetting::Key("ZOOKEEPER_CLIENT_PORT")
+    } else if matches!(repo, "bitnami/zookeeper" | "bitnamilegacy/zookeeper") {
+        ClientPortSetting::Key("ZOO_PORT_NUMBER")
+    } else if official {
+        match image.and_then(tag).filter(|t| *t != "latest") {
+            None => ClientPortSetting::Servers,
+            Some(t) => match version(t) {
+                None => ClientPortSetting::Unknown,
+                Some(v) if v < (3, 5, 0) => ClientPortSetting::Key("ZOO_PORT"),
+                Some(v) if v <= (3, 5, 5) && value("ZOO_SERVERS").is_none() => {
+                    ClientPortSetting::Key("ZOO_PORT")
+                }
+                Some(_) => ClientPortSetting::Servers,
+            },
+        }
+    } else {
+        ClientPortSetting::Fixed
+    };
+    let port = match setting {
+        ClientPortSetting::Key(key) => match value(key) {
+            None => None,
+            Some(text) => Some((
+                text.and_then(|t| t.parse().ok()).ok_or(())?,
+                key.to_string(),
+            )),
+        },
+        ClientPortSetting::Servers => match value("ZOO_SERVERS") {
+            None => None,
+            Some(text) => {
+                let text = text.ok_or(())?;
+                // `server.1=zoo1:2888:3888;2181`: every entry must name the same client port.
+                let mut ports = text.split_whitespace().map(|e| {
+                    e.split_once(';')
+                        .and_then(|(_, c)| c.rsplit(':').next()?.parse().ok())
+                });
+                let first: u16 = ports.next().flatten().ok_or(())?;
+                if !ports.all(|p| p == Some(first)) {
+                    return Err(());
+                }
+                Some((first, "ZOO_SERVERS".to_string()))
+            }
+        },
+        ClientPortSetting::Fixed | ClientPortSetting::Unknown => None,
+    };
+    let effective = port.as_ref().map_or(2181, |(p, _)| *p);
+    let read = match setting {
+        ClientPortSetting::Key(key) => Some(key),
+        _ => None,
+    };
+    for key in ZOOKEEPER_KEYS.iter().filter(|k| Some(**k) != read) {
+        if let Some(text) = value(key)
+            && text.and_then(|t| t.parse::<u16>().ok()) != Some(effective)
+        {
+            return Err(());
+        }
+    }
+    Ok(port)
+}
+
+/// Adds a ZooKeeper's peer ports from `ZOO_SERVERS` / `ZOOKEEPER_SERVERS` (`zoo1:2888:3888`)
+/// and the `*Port` settings of `ZOO_CFG_EXTRA`; false when those cannot be read or
+/// `ZOO_CFG_EXTRA` sets the client port.
+fn zookeeper_peer_ports(repo: &str, env: Option<&Map>, out: &mut Listens) -> bool {
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    let Some(env) = env.filter(|_| name.contains("zookeeper")) else {
+        return true;
+    };
+    let mut understood = true;
+    for key in ["ZOO_SERVERS", "ZOOKEEPER_SERVERS", "ZOO_CFG_EXTRA"] {
+        let Some(v) = env.get(key) else { continue };
+        let Some(text) = v.as_str().filter(|s| s.is_known()).map(|s| s.text.as_str()) else {
+            understood = false;
+            continue;
+        };
+        for entry in text.split([' ', '\t', '\n', ';']) {
+            if key == "ZOO_CFG_EXTRA" {
+                let Some((k, v)) = entry.split_once('=') else {
+                    continue;
+                };
+                if k == "clientPort" {
+                    understood = false;
+                } else if k.to_ascii_lowercase().ends_with("port") {
+                    match v.trim().parse() {
+                        Ok(p) => out.add_from(p, Evidence::Configured, Source::Secondary),
+                        Err(_) => understood = false,
+                    }
+                }
+                continue;
+            }
+            let address = entry.split_once('=').map_or(entry, |(_, a)| a);
+            for part in address.split(':').skip(1) {
+                if let Ok(p) = part.parse() {
+                    out.add_from(p, Evidence::Configured, Source::Secondary);
+                }
+            }
+        }
+    }
+    understood
 }
 
 /// Whether a volume mounts a configuration file or directory into the container, which can
@@ -394,6 +843,10 @@ fn mounts_configuration(service: &Value) -> bool {
         target.is_some_and(|t| {
             let t = t.to_ascii_lowercase();
             let name = t.rsplit('/').next().unwrap_or(&t);
+            // The host's clock settings, mounted into many containers, set no port.
+            if matches!(t.as_str(), "/etc/localtime" | "/etc/timezone") {
+                return false;
+            }
             t.contains("conf")
                 || t.starts_with("/etc/")
                 || t.contains("/config")
@@ -438,9 +891,12 @@ mod tests {
             r#"
 services:
   zk:
-    image: zookeeper:3.9
+    image: zookeeper:3.4.9
     environment: {ZOO_PORT: "20021"}
     ports: ["20021:2181"]
+  zk-new:
+    image: zookeeper:3.9
+    environment: {ZOO_PORT: "20021"}
   pg:
     image: postgres:16
     expose: ["5433"]
@@ -481,6 +937,19 @@ services:
                 true,
             ),
             (
+                // ZOO_PORT is not read from 3.5.6 on: the image listens on 2181, and the
+                // author expects another port.
+                "zk-new".into(),
+                vec![
+                    (2181, ImageDefault),
+                    (2888, ImageDefault),
+                    (3888, ImageDefault),
+                    (8080, ImageDefault),
+                    (7000, ImageDefault),
+                ],
+                false,
+            ),
+            (
                 "pg".into(),
                 vec![(5432, ImageDefault), (5433, Declared)],
                 true,
@@ -497,5 +966,160 @@ services:
             ("ui".into(), vec![(8080, ImageDefault)], false),
         ];
         assert_eq!(got, expected);
+    }
+
+    fn service_listens(yaml: &str) -> Vec<(String, Listens)> {
+        let opts = crate::project::LoadOptions::default();
+        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        project
+            .services()
+            .map(|(n, s)| (n.to_string(), listens(s)))
+            .collect()
+    }
+
+    #[test]
+    fn sources() {
+        let got = service_listens(
+            r#"
+services:
+  zk:
+    image: confluentinc/cp-zookeeper:7.6.0
+    environment: {ZOOKEEPER_CLIENT_PORT: "2182", ZOOKEEPER_SERVERS: "zk:2889:3889"}
+  kafka:
+    image: confluentinc/cp-kafka:7.6.0
+    environment:
+      KAFKA_LISTENERS: PLAINTEXT://:9092
+      KAFKA_OPTS: -javaagent:/jmx/agent.jar=7071:/jmx/kafka.yml
+      KAFKA_JMX_OPTS: -Dcom.sun.management.jmxremote.rmi.port=9997
+      KAFKA_METRIC_REPORTERS: io.confluent.metrics.reporter.ConfluentMetricsReporter
+  redpanda:
+    image: redpandadata/redpanda:v24.1.1
+    command:
+      - redpanda start
+      - --kafka-addr internal://0.0.0.0:9092,external://0.0.0.0:19092
+"#,
+        );
+        let setting = |k: &str| Some(Source::Setting(k.into()));
+        let (_, zk) = &got[0];
+        assert!(zk.complete);
+        assert_eq!(zk.source(2182).cloned(), setting("ZOOKEEPER_CLIENT_PORT"));
+        assert_eq!(zk.source(2889), Some(&Source::Secondary));
+        assert_eq!(zk.source(2181), None);
+        let (_, kafka) = &got[1];
+        assert!(kafka.complete);
+        assert_eq!(kafka.source(9092).cloned(), setting("KAFKA_LISTENERS"));
+        assert_eq!(kafka.source(7071).cloned(), setting("KAFKA_OPTS"));
+        assert_eq!(kafka.source(9997).cloned(), setting("KAFKA_JMX_OPTS"));
+        let (_, redpanda) = &got[2];
+        assert!(redpanda.complete);
+        assert_eq!(redpanda.source(19092).cloned(), setting("--kafka-addr"));
+        assert_eq!(redpanda.source(8082), Some(&Source::Image));
+    }
+
+    #[test]
+    fn server_port_keys_count_for_the_images_that_read_them() {
+        let got = service_listens(
+            r#"
+services:
+  official: {image: redis:7.2, environment: {REDIS_PORT_NUMBER: "6380"}}
+  bitnami: {image: bitnami/redis:7.2, environment: {REDIS_PORT_NUMBER: "6380"}}
+  default: {image: mongo:7, environment: {MONGODB_PORT_NUMBER: "27017"}}
+  pg: {image: docker.io/library/postgres:16, environment: {PGPORT: "5433"}}
+"#,
+        );
+        let summary: Vec<(&str, Vec<u16>, bool)> = got
+            .iter()
+            .map(|(n, l)| (n.as_str(), l.known().map(|(p, _)| p).collect(), l.complete))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("official", vec![6379], false),
+                ("bitnami", vec![6380], true),
+                ("default", vec![27017], true),
+                ("pg", vec![5433], true),
+            ]
+        );
+    }
+
+    #[test]
+    fn zookeeper_client_ports() {
+        let port = |image: &str, env: &str| {
+            let yaml = format!("services:\n  zk:\n    image: {image}\n    environment: {env}\n");
+            let (_, l) = service_listens(&yaml).remove(0);
+            let client = [2181, 2182, 20021]
+                .into_iter()
+                .find(|p| matches!(l.source(*p), Some(Source::Image | Source::Setting(_))));
+            (client, l.complete)
+        };
+        assert_eq!(
+            port("zookeeper:3.4.9", "{ZOO_PORT: 20021}"),
+            (Some(20021), true)
+        );
+        assert_eq!(
+            port("zookeeper:3.5.5", "{ZOO_PORT: 20021}"),
+            (Some(20021), true)
+        );
+        let servers = "{ZOO_PORT: 20021, ZOO_SERVERS: 'server.1=0.0.0.0:2888:3888;2182'}";
+        assert_eq!(port("zookeeper:3.5.5", servers), (Some(2181), false));
+        let servers =
+            "{ZOO_SERVERS: 'server.1=0.0.0.0:2888:3888;2182 server.2=zk2:2888:3888;2182'}";
+        assert_eq!(port("zookeeper:3.8", servers), (Some(2182), true));
+        assert_eq!(
+            port("zookeeper", "{ZOO_CLIENT_PORT: 2181}"),
+            (Some(2181), true)
+        );
+        assert_eq!(
+            port("zookeeper", "{ZOO_CLIENT_PORT: 2182}"),
+            (Some(2181), false)
+        );
+        assert_eq!(
+            port("zookeeper:${ZK_TAG}", "{ZOO_PORT: 20021}"),
+            (None, false)
+        );
+        assert_eq!(
+            port("bitnami/zookeeper:3.9", "{ZOO_PORT_NUMBER: 2182}"),
+            (Some(2182), true)
+        );
+        assert_eq!(
+            port("bitnami/zookeeper:3.9", "{ZOO_PORT: 2182}"),
+            (Some(2181), false)
+        );
+        assert_eq!(
+            port("zookeeper:3.4.9", "{ZOO_PORT: '${ZK_PORT}'}"),
+            (Some(2181), false)
+        );
+    }
+
+    #[test]
+    fn main_ports_and_expose_entries() {
+        let yaml = r#"
+services:
+  zk:
+    image: confluentinc/cp-zookeeper:7.6.1
+    environment: {ZOOKEEPER_CLIENT_PORT: "20021"}
+  mq:
+    image: rabbitmq:3-management
+  app:
+    image: ghcr.io/acme/app:1
+    expose: ["${APP_PORT:-8080}", "53/udp", '9000/TCP', "7000-7010", "${UNSET}"]
+"#;
+        let opts = crate::project::LoadOptions::default();
+        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let services: Vec<&Value> = project.services().map(|(_, s)| s).collect();
+        assert_eq!(main_ports(services[0]), [20021]);
+        assert_eq!(main_ports(services[1]), [5672, 15672]);
+        let mappings: Vec<String> = expose_entries(&project, services[2])
+            .iter()
+            .map(|e| e.mapping(Some("127.0.0.1")))
+            .collect();
+        assert_eq!(
+            mappings,
+            [
+                "127.0.0.1:${APP_PORT:-8080}:${APP_PORT:-8080}",
+                "127.0.0.1:53:53/udp",
+                "127.0.0.1:9000:9000"
+            ]
+        );
     }
 }

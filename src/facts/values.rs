@@ -107,6 +107,28 @@ pub fn args<'p>(service: &'p Value, key: &str) -> Vec<Arg<'p>> {
     out
 }
 
+/// The command lines of `command` (`key` = "command") or `entrypoint`: its [`args`], then the
+/// words of each `sh -c` script among them, whose offsets point into the script's value.
+pub fn command_lines<'p>(service: &'p Value, key: &str) -> Vec<Vec<Arg<'p>>> {
+    let args = args(service, key);
+    let scripts: Vec<Vec<Arg<'p>>> = args
+        .iter()
+        .zip(args.iter().skip(1))
+        .filter(|(flag, _)| flag.text == "-c")
+        .map(|(_, script)| {
+            shell_words(&script.text)
+                .into_iter()
+                .map(|(text, at)| Arg {
+                    text,
+                    value: script.value,
+                    offset: script.offset.zip(at).map(|(s, w)| s + w),
+                })
+                .collect()
+        })
+        .collect();
+    std::iter::once(args).chain(scripts).collect()
+}
+
 /// Splits a command line into words as a POSIX shell would (single and double quotes,
 /// backslash escapes; no expansion), each with its start in `text` when the word is written
 /// there unchanged.

@@ -326,6 +326,32 @@ pub fn remove_key(project: &Project, map_value: &Value, key: &str) -> Option<Edi
     Some(edit(&file, whole_lines(text, from, to), ""))
 }
 
+/// Renames `key` of a mapping (or of a `KEY=value` list) to `new_key`, keeping its value and
+/// quoting: only the key's bytes change. None when the key is not written literally (an escape,
+/// a variable), or when `new_key` is already a key of the mapping or needs quoting.
+pub fn rename_key(project: &Project, map_value: &Value, key: &str, new_key: &str) -> Option<Edit> {
+    let map = map_value.as_map()?;
+    if map.contains_key(new_key) || plain_or_quoted(new_key) != new_key {
+        return None;
+    }
+    let (key_origin, _) = map.entry(key)?;
+    let file = file_of(project, key_origin);
+    let span = key_origin.span;
+    let written = file.text().get(span.start..span.end)?;
+    // The key's own bytes: a plain key, a quoted key without escapes, or a list item's key
+    // with the spaces before `=`.
+    let inner = written.trim_end();
+    let inner = ["\"", "'"]
+        .iter()
+        .find_map(|q| inner.strip_prefix(q)?.strip_suffix(q))
+        .unwrap_or(inner);
+    if inner != key {
+        return None;
+    }
+    let start = span.start + written.find(key)?;
+    Some(edit(&file, Span::new(start, start + key.len()), new_key))
+}
+
 /// Removes item `index` of a sequence, with its own comment lines and trailing comment.
 pub fn remove_item(project: &Project, seq_value: &Value, index: usize) -> Option<Edit> {
     let item = seq_value.as_seq()?.get(index)?;

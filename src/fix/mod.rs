@@ -5,6 +5,7 @@
 //! verifies the result before [`write`](mod@write) puts it on disk atomically or renders a diff.
 
 pub mod builders;
+pub mod dual_listener;
 pub mod engine;
 mod text;
 pub mod write;

@@ -1,0 +1,96 @@
+//! Whether a project is whole: a file written to be combined with others (`docker compose -f
+//! base.yml -f this.yml`) refers to services, networks and volumes it does not declare, so
+//! names that are missing from it may well exist.
+
+use crate::project::Project;
+use crate::project::value::Value;
+
+/// True when the project cannot run on its own: a service has neither `image`, `build` nor
+/// `extends`; or refers to an undeclared network, named volume or `depends_on` service
+/// (Compose refuses each of these); or the loader could not read an included or extended file.
+pub fn is_partial(project: &Project) -> bool {
+    let Some(model) = project.model.as_ref() else {
+        return true;
+    };
+    let declared = |key: &str| -> Vec<&str> {
+        model
+            .get(key)
+            .and_then(Value::as_map)
+            .map(|m| m.iter().map(|(k, _, _)| k).collect())
+            .unwrap_or_default()
+    };
+    let (networks, volumes) = (declared("networks"), declared("volumes"));
+    let services: Vec<&str> = project.services().map(|(n, _)| n).collect();
+    let keys = |service: &Value, key: &str| -> Vec<String> {
+        service
+            .get(key)
+            .and_then(Value::as_map)
+            .map(|m| m.iter().map(|(k, _, _)| k.to_string()).collect())
+            .unwrap_or_default()
+    };
+    let incomplete_service = project.services().any(|(_, s)| {
+        ["image", "build", "extends"]
+            .iter()
+            .all(|k| s.get(k).is_none())
+            || keys(s, "networks")
+                .iter()
+                .any(|n| n != "default" && !networks.contains(&n.as_str()))
+            || keys(s, "depends_on")
+                .iter()
+                .any(|d| !services.contains(&d.as_str()))
+            || named_volumes(s).any(|v| !volumes.contains(&v))
+    });
+    incomplete_service || project.diagnostics.iter().any(|d| d.rule.code == "SYN006")
+}
+
+/// The named volumes a service mounts (`data:/var/lib/x`, or long syntax `type: volume`).
+fn named_volumes(service: &Value) -> impl Iterator<Item = &str> {
+    service
+        .get("volumes")
+        .and_then(Value::as_seq)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| match v.as_str() {
+            Some(s) if s.is_known() => {
+                let (source, _) = s.text.split_once(':')?;
+                let bind = source.is_empty()
+                    || source.starts_with(['/', '.', '~', '$'])
+                    || source.contains('/')
+                    || source.contains('\\');
+                (!bind).then_some(source)
+            }
+            Some(_) => None,
+            None => {
+                let volume = v.get("type")?.as_str()?.text == "volume";
+                let source = v.get("source")?.as_str()?;
+                volume.then_some(source.text.as_str())
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_partial;
+
+    fn partial(yaml: &str) -> bool {
+        let opts = crate::project::LoadOptions::default();
+        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        is_partial(&project)
+    }
+
+    #[test]
+    fn fragments() {
+        let whole = "services:\n  a:\n    image: x\n    networks: [back]\n    volumes: [data:/d, ./src:/src]\nnetworks:\n  back: {}\nvolumes:\n  data: {}\n";
+        assert!(!partial(whole));
+        assert!(partial(
+            "services:\n  a:\n    image: x\n    networks: [back]\n"
+        ));
+        assert!(partial(
+            "services:\n  a:\n    image: x\n    volumes: [data:/d]\n"
+        ));
+        assert!(partial(
+            "services:\n  a:\n    image: x\n    depends_on: [db]\n"
+        ));
+        assert!(partial("services:\n  a:\n    environment: {A: b}\n"));
+    }
+}

@@ -1,0 +1,449 @@
+//! The dual-listener rewrite (RULES.md §3.5), shared by the Kafka fixes: a broker gets one
+//! listener for containers (`INTERNAL://<service>:<Pi>`) and one for the host
+//! (`EXTERNAL://localhost:<Pe>`, published as `"Pe:Pe"`), and the project's clients of the
+//! broker bootstrap from the internal one.
+
+use super::{Applicability, Edit, Fix, builders};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::bootstrap::bootstrap_targets;
+use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, Family};
+use crate::facts::ports::{published, targets};
+use crate::project::Project;
+use crate::project::value::Value;
+
+/// Internal ports tried in order (§3.5).
+const INTERNAL_PORTS: [u16; 3] = [29092, 19092, 39092];
+
+/// The listener layout the rewrite produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The listener containers use, and its port.
+    pub internal: (String, u16),
+    /// The listener the host uses, and its (published, equal) port.
+    pub external: (String, u16),
+}
+
+/// Plans the layout for `broker`: keeps the names that already play a role (the inter-broker
+/// listener stays the internal one; a listener advertised on loopback becomes the external
+/// one), keeps the published host port clients use (9092 when there is none), and picks a free
+/// internal port.
+pub fn plan(book: &AddressBook, broker: &Broker) -> Layout {
+    let (listeners, _) = broker.effective_listeners();
+    let advertised = broker.effective_advertised();
+    let controllers = broker.controller_names();
+    let inter_broker = broker.inter_broker_name();
+    let internal_name = if listeners.iter().any(|l| l.name == inter_broker) {
+        inter_broker
+    } else if broker.family == Family::Bitnami {
+        "CLIENT".to_string()
+    } else {
+        "INTERNAL".to_string()
+    };
+    let external_name = advertised
+        .iter()
+        .find(|a| {
+            a.name != internal_name
+                && !controllers.contains(&a.name)
+                && book.resolve(broker.service, &a.host) == Addressee::Loopback
+        })
+        .map_or_else(|| "EXTERNAL".to_string(), |a| a.name.clone());
+    let listener_ports: Vec<u16> = listeners
+        .iter()
+        .filter(|l| !controllers.contains(&l.name))
+        .filter_map(|l| l.port)
+        .collect();
+    // The host port clients use: one published to a listener, preferring the external one's.
+    let mappings = published(broker.spec);
+    let external_bind = listeners
+        .iter()
+        .find(|l| l.name == external_name)
+        .and_then(|l| l.port);
+    let to_listener = |port: Option<u16>| {
+        mappings
+            .iter()
+            .find(|m| port.is_some_and(|p| m.target_ports.contains(&p)))
+            .map(|m| *m.host_ports.start())
+    };
+    let pe = to_listener(external_bind)
+        .or_else(|| listener_ports.iter().find_map(|p| to_listener(Some(*p))))
+        .unwrap_or(9092);
+    let internal_port = listeners
+        .iter()
+        .find(|l| l.name == internal_name)
+        .and_then(|l| l.port)
+        .filter(|p| *p != pe);
+    let all_ports: Vec<u16> = listeners.iter().filter_map(|l| l.port).collect();
+    let pi = internal_port.unwrap_or_else(|| {
+        INTERNAL_PORTS
+            .into_iter()
+            .find(|p| *p != pe && !all_ports.contains(p))
+            .unwrap_or(29092)
+    });
+    Layout {
+        internal: (internal_name, pi),
+        external: (external_name, pe),
+    }
+}
+
+/// The rewrite of `broker` as one fix, or None when a value involved cannot be edited in
+/// place (an unset variable, a value from `.env`) or the broker has no environment to edit.
+pub fn rewrite(project: &Project, brokers: &[Broker], broker: &Broker, title: &str) -> Option<Fix> {
+    let book = AddressBook::new(project);
+    let layout = plan(&book, broker);
+    let (internal, pi) = (&layout.internal.0, layout.internal.1);
+    let (external, pe) = (&layout.external.0, layout.external.1);
+    let mut edits = match broker.family {
+        Family::Redpanda => redpanda_edits(project, broker, &layout)?,
+        _ => kafka_edits(project, broker, &layout)?,
+    };
+    edits.extend(port_edits(project, broker, &layout)?);
+    // Re-point the project's clients of the broker at the internal listener.
+    let address = format!("{}:{pi}", broker.service);
+    for (name, service) in project.services() {
+        if name == broker.service {
+            continue;
+        }
+        for t in bootstrap_targets(service) {
+            if book.resolve(name, &t.target.host) != Addressee::Service(broker.service)
+                || t.port == Some(pi)
+            {
+                continue;
+            }
+            let range = t.value_range(t.target.range.clone())?;
+            edits.push(builders::replace_part(project, t.value, range, &address)?);
+        }
+    }
+    let secure = broker
+        .effective_listeners()
+        .0
+        .iter()
+        .any(|l| broker.protocol(&l.name).is_some_and(|p| p != "PLAINTEXT"));
+    let per_listener = broker
+        .properties
+        .iter()
+        .any(|(p, _)| p.starts_with("listener.name."));
+    let single = kafka::cluster_broker_count(&book, brokers, broker) == Some(1);
+    let safe = single && !secure && !per_listener;
+    Some(Fix::new(
+        format!(
+            "{title}: `{internal}://{}:{pi}` for containers, `{external}://localhost:{pe}` for the host",
+            broker.service
+        ),
+        if safe {
+            Applicability::Safe
+        } else {
+            Applicability::Review
+        },
+        edits,
+    ))
+}
+
+/// `NAME://host:port`.
+fn entry(name: &str, host: &str, port: u16) -> String {
+    format!("{name}://{host}:{port}")
+}
+
+/// The other endpoints of a list, as written, that the rewrite keeps.
+fn kept(
+    endpoints: &[Endpoint],
+    layout: &Layout,
+    controllers: &[String],
+    keep_controllers: bool,
+) -> Vec<String> {
+    endpoints
+        .iter()
+        .filter(|e| e.name != layout.internal.0 && e.name != layout.external.0)
+        .filter(|e| keep_controllers || !controllers.contains(&e.name))
+        .map(|e| match e.port {
+            Some(p) => entry(&e.name, &e.host, p),
+            None => format!("{}://{}", e.name, e.host),
+        })
+        .collect()
+}
+
+/// Listener, advertised listener, protocol map and inter-broker settings, and the legacy keys
+/// wurstmeister's script would otherwise prefer.
+fn kafka_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Vec<Edit>> {
+    let env = broker.spec.get("environment")?;
+    let prefix = broker.family.prefix();
+    let (internal, pi) = (&layout.internal.0, layout.internal.1);
+    let (external, pe) = (&layout.external.0, layout.external.1);
+    let controllers = broker.controller_names();
+    let (listeners, _) = broker.effective_listeners();
+    // Keep the file's way of writing a bind-all host.
+    let bind = if broker
+        .listeners()
+        .is_some_and(|l| l.iter().any(|e| e.host.is_empty()))
+    {
+        ""
+    } else {
+        "0.0.0.0"
+    };
+    let mut new_listeners = vec![entry(internal, bind, pi), entry(external, bind, pe)];
+    new_listeners.extend(kept(&listeners, layout, &controllers, true));
+    let mut new_advertised = vec![
+        entry(internal, &internal_host(project, broker, layout), pi),
+        entry(external, "localhost", pe),
+    ];
+    new_advertised.extend(kept(
+        &broker.effective_advertised(),
+        layout,
+        &controllers,
+        false,
+    ));
+    let mut edits = vec![
+        set(
+            project,
+            env,
+            broker,
+            "listeners",
+            &format!("{prefix}LISTENERS"),
+            &new_listeners.join(","),
+        )?,
+        set(
+            project,
+            env,
+            broker,
+            "advertised.listeners",
+            &format!("{prefix}ADVERTISED_LISTENERS"),
+            &new_advertised.join(","),
+        )?,
+    ];
+    // Every name needs a protocol; new names are PLAINTEXT.
+    let names: Vec<String> = new_listeners
+        .iter()
+        .filter_map(|l| l.split_once("://").map(|(n, _)| n.to_string()))
+        .collect();
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| broker.protocol(n).is_none())
+        .collect();
+    if !missing.is_empty() {
+        let map = match broker.protocol_map() {
+            Some(mut map) => {
+                map.extend(
+                    missing
+                        .iter()
+                        .map(|n| (n.to_string(), "PLAINTEXT".to_string())),
+                );
+                map
+            }
+            None => names
+                .iter()
+                .map(|n| {
+                    let protocol = if BUILT_IN_PROTOCOLS.contains(&n.as_str()) {
+                        n.clone()
+                    } else {
+                        "PLAINTEXT".to_string()
+                    };
+                    (n.clone(), protocol)
+                })
+                .collect(),
+        };
+        let text: Vec<String> = map.iter().map(|(n, p)| format!("{n}:{p}")).collect();
+        edits.push(set(
+            project,
+            env,
+            broker,
+            "listener.security.protocol.map",
+            &format!("{prefix}LISTENER_SECURITY_PROTOCOL_MAP"),
+            &text.join(","),
+        )?);
+    }
+    if broker.inter_broker_name() != *internal {
+        if broker.property("security.inter.broker.protocol").is_some() {
+            return None;
+        }
+        edits.push(set(
+            project,
+            env,
+            broker,
+            "inter.broker.listener.name",
+            &format!("{prefix}INTER_BROKER_LISTENER_NAME"),
+            internal,
+        )?);
+    }
+    if broker.family == Family::Wurstmeister {
+        for legacy in ["advertised.host.name", "advertised.port", "port"] {
+            if let Some(setting) = broker.property(legacy) {
+                edits.push(builders::remove_key(project, env, setting.key)?);
+            }
+        }
+    }
+    Some(edits)
+}
+
+/// The host containers use for the internal listener: the one it already advertises when
+/// that names the broker (a `hostname`, an alias), else the service name.
+fn internal_host(project: &Project, broker: &Broker, layout: &Layout) -> String {
+    let book = AddressBook::new(project);
+    broker
+        .effective_advertised()
+        .into_iter()
+        .find(|a| {
+            a.name == layout.internal.0
+                && book.resolve(broker.service, &a.host) == Addressee::Service(broker.service)
+        })
+        .map_or_else(|| broker.service.to_string(), |a| a.host)
+}
+
+/// Sets a broker property: its variable where one is written, else a new variable `key`.
+fn set(
+    project: &Project,
+    env: &Value,
+    broker: &Broker,
+    property: &str,
+    key: &str,
+    value: &str,
+) -> Option<Edit> {
+    match broker.property(property) {
+        Some(setting) => builders::replace_scalar(project, setting.value, value),
+        None => builders::set_env(project, env, key, value),
+    }
+}
+
+/// Redpanda's `--kafka-addr` and `--advertise-kafka-addr` values; the latter is added after
+/// the former when missing.
+fn redpanda_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Vec<Edit>> {
+    let (internal, pi) = (layout.internal.0.to_ascii_lowercase(), layout.internal.1);
+    let (external, pe) = (layout.external.0.to_ascii_lowercase(), layout.external.1);
+    let host = internal_host(project, broker, layout);
+    let listeners = format!("{internal}://0.0.0.0:{pi},{external}://0.0.0.0:{pe}");
+    let advertised = format!("{internal}://{host}:{pi},{external}://localhost:{pe}");
+    let mut edits = vec![replace_list(project, &broker.listeners()?, &listeners)?];
+    match broker.advertised() {
+        Some(endpoints) => edits.push(replace_list(project, &endpoints, &advertised)?),
+        None => {
+            // After the listeners' flag, written the same way.
+            let source = broker.listeners()?.first()?.source.clone()?;
+            let text = &source.value.as_str()?.text;
+            let separator = if text[..source.offset].ends_with('=') {
+                "="
+            } else {
+                " "
+            };
+            let flag = format!("--advertise-kafka-addr{separator}{advertised}");
+            edits.push(match broker.spec.get("command") {
+                Some(command) if command.as_seq().is_some() => {
+                    builders::add_item(project, command, &flag)?
+                }
+                _ => builders::replace_part(
+                    project,
+                    source.value,
+                    text.len()..text.len(),
+                    &format!(" {flag}"),
+                )?,
+            });
+        }
+    }
+    Some(edits)
+}
+
+/// Replaces a written endpoint list (from its first entry's name to its last entry's end)
+/// with `new`, or the whole scalar when the part cannot be replaced in place.
+fn replace_list(project: &Project, endpoints: &[Endpoint], new: &str) -> Option<Edit> {
+    let first = endpoints.first()?.source.as_ref()?;
+    let last = endpoints.last()?.source.as_ref()?;
+    let end = last.offset + last.entry.end;
+    let text = &first.value.as_str()?.text;
+    // The list starts after the flag (`--flag=list`, `--flag list`).
+    let start = first.offset;
+    builders::replace_part(project, first.value, start..end, new).or_else(|| {
+        let mut whole = text.clone();
+        whole.replace_range(start..end, new);
+        builders::replace_scalar(project, first.value, &whole)
+    })
+}
+
+/// `"Pe:Pe"` published (an existing mapping of host port `Pe` is pointed at `Pe`), and
+/// mappings that published the internal listener removed.
+fn port_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Vec<Edit>> {
+    let (pi, pe) = (layout.internal.1, layout.external.1);
+    let mut edits = Vec::new();
+    let sides = targets(broker.spec);
+    match sides.iter().find(|t| t.host_port == Some(pe)) {
+        Some(t) if *t.ports.start() != pe => {
+            edits.push(match t.value.as_str() {
+                Some(_) => {
+                    builders::replace_part(project, t.value, t.text.clone(), &pe.to_string())?
+                }
+                None => builders::replace_scalar(project, t.value, &pe.to_string())?,
+            });
+        }
+        Some(_) => {}
+        None => {
+            let item = format!("\"{pe}:{pe}\"");
+            edits.push(match broker.spec.get("ports") {
+                Some(ports) => builders::add_item(project, ports, &item)?,
+                None => builders::add_key(project, broker.spec, "ports", &format!("[{item}]"))?,
+            });
+        }
+    }
+    if let Some(items) = broker.spec.get("ports").and_then(Value::as_seq) {
+        for (index, item) in items.iter().enumerate() {
+            let internal = sides.iter().any(|t| {
+                (std::ptr::eq(t.value, item)
+                    || item.get("target").is_some_and(|v| std::ptr::eq(v, t.value)))
+                    && *t.ports.start() == pi
+                    && t.host_port != Some(pe)
+            });
+            if internal {
+                edits.push(builders::remove_item(
+                    project,
+                    broker.spec.get("ports")?,
+                    index,
+                )?);
+            }
+        }
+    }
+    Some(edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(yaml: &str) -> Layout {
+        let opts = crate::project::LoadOptions::default();
+        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let book = AddressBook::new(&project);
+        let brokers = kafka::brokers(&project);
+        plan(&book, &brokers[0])
+    }
+
+    #[test]
+    fn plans() {
+        let single_loopback = r#"
+services:
+  kafka:
+    image: confluentinc/cp-kafka:7.6.0
+    ports: ["9092:9092"]
+    environment:
+      KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://localhost:9092
+"#;
+        assert_eq!(
+            layout(single_loopback),
+            Layout {
+                internal: ("PLAINTEXT".into(), 29092),
+                external: ("EXTERNAL".into(), 9092)
+            }
+        );
+        let named = r#"
+services:
+  kafka:
+    image: bitnami/kafka:3.7
+    ports: ["19094:9094"]
+    environment:
+      KAFKA_CFG_LISTENERS: CLIENT://:9092,EXTERNAL://:9094
+      KAFKA_CFG_ADVERTISED_LISTENERS: CLIENT://localhost:9092,EXTERNAL://localhost:9094
+      KAFKA_CFG_INTER_BROKER_LISTENER_NAME: CLIENT
+"#;
+        assert_eq!(
+            layout(named),
+            Layout {
+                internal: ("CLIENT".into(), 9092),
+                external: ("EXTERNAL".into(), 19094)
+            }
+        );
+    }
+}

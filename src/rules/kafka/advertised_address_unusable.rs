@@ -1,0 +1,151 @@
+//! KAF002 advertised-address-unusable.
+
+use super::advertised_loopback_but_container_clients::location;
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::bootstrap::bootstrap_targets;
+use crate::facts::connection::{HostClass, classify};
+use crate::facts::kafka::{self, Broker, Endpoint, Family};
+use crate::facts::ports::published;
+use crate::fix::{Applicability, Fix, builders, dual_listener};
+use crate::project::Project;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+rule_info!(
+    AdvertisedAddressUnusable,
+    INFO,
+    "KAF002",
+    "advertised-address-unusable",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Review
+);
+
+impl Rule for AdvertisedAddressUnusable {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let brokers = kafka::brokers(project);
+        let book = AddressBook::new(project);
+        for broker in &brokers {
+            if !broker.is_broker()
+                || broker.spec.get("network_mode").is_some()
+                || kafka::exits_at_startup(broker)
+            {
+                continue;
+            }
+            // wurstmeister's script fills an empty host from `HOSTNAME_COMMAND`.
+            let filled =
+                broker.family == Family::Wurstmeister && env_has(broker, "HOSTNAME_COMMAND");
+            let controllers = broker.controller_names();
+            let bad: Vec<Endpoint> = broker
+                .effective_advertised()
+                .into_iter()
+                .filter(|a| !controllers.contains(&a.name))
+                .filter(|a| match classify(&a.host) {
+                    HostClass::AnyAddress => !(a.host.is_empty() && filled),
+                    _ => false,
+                })
+                .collect();
+            let Some(first) = bad.first() else { continue };
+            let any_address = !first.host.is_empty();
+            let observed =
+                !published(broker.spec).is_empty() || has_clients(project, &book, broker);
+            // Nothing can observe an empty host; `0.0.0.0` stops the broker at start-up.
+            if !any_address && !observed {
+                continue;
+            }
+            let shown = format!(
+                "{}://{}:{}",
+                first.name,
+                first.host,
+                first.port.unwrap_or_default()
+            );
+            let message = if any_address {
+                format!(
+                    "`{}` advertises `{shown}`: Kafka refuses to start (\"advertised.listeners cannot \
+                     use the nonroutable meta-address 0.0.0.0\"), and older brokers hand clients an \
+                     address that leads nowhere",
+                    broker.service
+                )
+            } else {
+                format!(
+                    "`{}` advertises `{shown}` with no host: Kafka then advertises the container's \
+                     host name (its container id), which no client outside the container can resolve",
+                    broker.service
+                )
+            };
+            let (file, span) = location(project, broker);
+            out.push(
+                Diagnostic::new(&INFO, message)
+                    .at(file, span)
+                    .service(broker.service)
+                    .help(
+                        "advertise the service name to containers and `localhost` with a published \
+                         port to the host",
+                    )
+                    .with_fix(minimal_fix(project, &book, broker, &bad).or_else(|| {
+                        dual_listener::rewrite(project, &brokers, broker, "Advertise two listeners")
+                            .map(|mut f| {
+                                f.applicability = Applicability::Review;
+                                f
+                            })
+                    })),
+            );
+        }
+    }
+}
+
+fn env_has(broker: &Broker, key: &str) -> bool {
+    broker
+        .spec
+        .get("environment")
+        .and_then(|e| e.get(key))
+        .is_some()
+}
+
+/// Whether another service bootstraps from the broker.
+fn has_clients(project: &Project, book: &AddressBook, broker: &Broker) -> bool {
+    project.services().any(|(name, service)| {
+        name != broker.service
+            && bootstrap_targets(service)
+                .iter()
+                .any(|t| book.resolve(name, &t.target.host) == Addressee::Service(broker.service))
+    })
+}
+
+/// The minimal variant: one PLAINTEXT listener written in the advertised list, no client in
+/// the project: its host becomes `localhost` when its port is published as `P:P`, else the
+/// service name.
+fn minimal_fix(
+    project: &Project,
+    book: &AddressBook,
+    broker: &Broker,
+    bad: &[Endpoint],
+) -> Option<Fix> {
+    let advertised = broker.advertised()?;
+    let [only] = advertised.as_slice() else {
+        return None;
+    };
+    let [_] = bad else { return None };
+    if broker.protocol(&only.name).as_deref() != Some("PLAINTEXT")
+        || has_clients(project, book, broker)
+    {
+        return None;
+    }
+    let port = only.port?;
+    let same = published(broker.spec)
+        .iter()
+        .any(|m| *m.host_ports.start() == port && m.target_ports.contains(&port));
+    let host = if same { "localhost" } else { broker.service };
+    let s = only.source.as_ref()?;
+    let range = s.offset + s.host.start..s.offset + s.host.end;
+    let edit = builders::replace_part(project, s.value, range, host)?;
+    Some(Fix::new(
+        format!("Advertise `{}://{host}:{port}`", only.name),
+        Applicability::Safe,
+        vec![edit],
+    ))
+}

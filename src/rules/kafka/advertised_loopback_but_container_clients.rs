@@ -1,0 +1,171 @@
+//! KAF003 advertised-loopback-but-container-clients.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::bootstrap::bootstrap_targets;
+use crate::facts::kafka::{self, Broker};
+use crate::facts::ports::published;
+use crate::fix::dual_listener;
+use crate::project::Project;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+rule_info!(
+    AdvertisedLoopbackButContainerClients,
+    INFO,
+    "KAF003",
+    "advertised-loopback-but-container-clients",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Safe
+);
+
+/// Who needs an address other than loopback from the broker.
+enum Need {
+    /// A client in another container names the broker.
+    Client(String),
+    /// A client in another container bootstraps from loopback on one of the broker's ports
+    /// (CMP001): it will be pointed at the broker.
+    LoopbackClient(String),
+    /// Other brokers replicate from it.
+    Cluster(usize),
+}
+
+impl Rule for AdvertisedLoopbackButContainerClients {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let brokers = kafka::brokers(project);
+        let book = AddressBook::new(project);
+        for broker in &brokers {
+            if !broker.is_broker()
+                || broker.spec.get("network_mode").is_some()
+                || kafka::exits_at_startup(broker)
+            {
+                continue;
+            }
+            let advertised = broker.effective_advertised();
+            let all_loopback = !advertised.is_empty()
+                && advertised
+                    .iter()
+                    .all(|a| book.resolve(broker.service, &a.host) == Addressee::Loopback);
+            if !all_loopback {
+                continue;
+            }
+            let Some(need) = need(project, &book, &brokers, broker) else {
+                continue;
+            };
+            let shown: Vec<String> = advertised
+                .iter()
+                .filter_map(|a| Some(format!("`{}:{}`", a.host, a.port?)))
+                .collect();
+            let why = match &need {
+                Need::Client(c) => format!(
+                    "`{c}` reaches it by name, then is told to connect to {}, which in `{c}`'s \
+                     container is `{c}` itself",
+                    shown.join(", ")
+                ),
+                Need::LoopbackClient(c) => format!(
+                    "`{c}` uses it from another container and needs an address it can resolve"
+                ),
+                Need::Cluster(n) => format!(
+                    "its cluster has {n} brokers, and each replicates through the advertised \
+                     address, so every broker would connect to itself"
+                ),
+            };
+            let message = format!(
+                "`{}` advertises only loopback ({}) but {why}",
+                broker.service,
+                shown.join(", ")
+            );
+            let (file, span) = location(project, broker);
+            out.push(
+                Diagnostic::new(&INFO, message)
+                    .at(file, span)
+                    .service(broker.service)
+                    .help(
+                        "advertise two listeners: the service name for containers, `localhost` \
+                         with a published port for the host",
+                    )
+                    .with_fix(dual_listener::rewrite(
+                        project,
+                        &brokers,
+                        broker,
+                        "Advertise two listeners",
+                    )),
+            );
+        }
+    }
+}
+
+/// The first reason containers need a non-loopback address from `broker`.
+fn need(
+    project: &Project,
+    book: &AddressBook,
+    brokers: &[Broker],
+    broker: &Broker,
+) -> Option<Need> {
+    let ports: Vec<u16> = broker
+        .effective_listeners()
+        .0
+        .iter()
+        .filter_map(|l| l.port)
+        .chain(published(broker.spec).iter().map(|p| *p.host_ports.start()))
+        .collect();
+    for (name, service) in project.services() {
+        if name == broker.service || service.get("network_mode").is_some() {
+            continue;
+        }
+        for t in bootstrap_targets(service) {
+            match book.resolve(name, &t.target.host) {
+                Addressee::Service(s) if s == broker.service => {
+                    return Some(Need::Client(name.to_string()));
+                }
+                Addressee::Loopback if t.port.is_some_and(|p| ports.contains(&p)) => {
+                    return Some(Need::LoopbackClient(name.to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+    match kafka::cluster_broker_count(book, brokers, broker) {
+        Some(n) if n >= 2 => Some(Need::Cluster(n)),
+        _ => None,
+    }
+}
+
+/// Where the broker advertises: its first written advertised endpoint (a Redpanda flag too),
+/// else the `advertised.listeners` value, else its first written listener (Kafka advertises
+/// the listeners when nothing else is advertised), else the service.
+pub(super) fn location<'p>(
+    project: &'p Project,
+    broker: &Broker,
+) -> (
+    &'p std::sync::Arc<crate::source::SourceFile>,
+    crate::source::Span,
+) {
+    let written = |endpoints: Vec<crate::facts::kafka::Endpoint>| {
+        endpoints.into_iter().find_map(|e| {
+            let s = e.source?;
+            let range = s.offset + s.entry.start..s.offset + s.entry.end;
+            Some((s.value.origin.file, s.value.as_str()?.literal_span(range)?))
+        })
+    };
+    if let Some((file, span)) = written(broker.advertised().unwrap_or_default()) {
+        return (project.file(file), span);
+    }
+    if let Some(setting) = broker.property("advertised.listeners") {
+        return (
+            project.file(setting.value.origin.file),
+            setting.value.origin.span,
+        );
+    }
+    if let Some((file, span)) = written(broker.listeners().unwrap_or_default()) {
+        return (project.file(file), span);
+    }
+    (
+        project.file(broker.spec.origin.file),
+        broker.spec.origin.span,
+    )
+}

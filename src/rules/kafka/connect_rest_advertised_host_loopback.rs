@@ -1,0 +1,159 @@
+//! CMP003 connect-rest-advertised-host-loopback.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::connection::{HostClass, classify};
+use crate::facts::images::{self, image_of, repository};
+use crate::fix::{Applicability, Fix, builders};
+use crate::project::Project;
+use crate::project::value::Value;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+rule_info!(
+    ConnectRestAdvertisedHostLoopback,
+    INFO,
+    "CMP003",
+    "connect-rest-advertised-host-loopback",
+    Severity::Warning,
+    &Platform::ALL,
+    FixAvailability::Safe
+);
+
+/// The keys of a Connect worker: advertised REST host, group id, bootstrap servers.
+struct Keys {
+    advertised: &'static str,
+    group: &'static str,
+    bootstrap: &'static str,
+}
+
+const CONFLUENT: Keys = Keys {
+    advertised: "CONNECT_REST_ADVERTISED_HOST_NAME",
+    group: "CONNECT_GROUP_ID",
+    bootstrap: "CONNECT_BOOTSTRAP_SERVERS",
+};
+
+/// Debezium's image exports `ADVERTISED_HOST_NAME` as the REST advertised host, over any
+/// `CONNECT_REST_ADVERTISED_HOST_NAME` (RULES.md §3.1).
+const DEBEZIUM: Keys = Keys {
+    advertised: "ADVERTISED_HOST_NAME",
+    group: "GROUP_ID",
+    bootstrap: "BOOTSTRAP_SERVERS",
+};
+
+/// The worker keys of a service: by image, or any service configuring a Connect worker
+/// through `CONNECT_BOOTSTRAP_SERVERS` and `CONNECT_GROUP_ID`.
+fn keys(service: &Value) -> Option<&'static Keys> {
+    let repo = image_of(service).map(repository).unwrap_or_default();
+    if repo == "debezium/connect" || repo == "debezium/connect-base" {
+        return Some(&DEBEZIUM);
+    }
+    let env = service.get("environment").and_then(Value::as_map)?;
+    let confluent = repo.starts_with("confluentinc/cp-kafka-connect")
+        || repo.starts_with("confluentinc/cp-server-connect")
+        || (repo.starts_with("cnfldemos/") && repo.contains("connect"));
+    (confluent || (env.contains_key(CONFLUENT.bootstrap) && env.contains_key(CONFLUENT.group)))
+        .then_some(&CONFLUENT)
+}
+
+fn env_text(service: &Value, key: &str) -> Option<String> {
+    let v = service.get("environment")?.get(key)?;
+    if v.as_str().is_some_and(|s| !s.is_known()) {
+        return None;
+    }
+    Some(v.scalar_text()?.trim().to_string())
+}
+
+/// The group a worker joins: its group id and the normalised bootstrap list.
+fn group(service: &Value, keys: &Keys) -> Option<(String, Vec<String>)> {
+    let id = env_text(service, keys.group)?;
+    let mut servers: Vec<String> = env_text(service, keys.bootstrap)?
+        .split([',', ' '])
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    servers.sort();
+    Some((id, servers))
+}
+
+impl Rule for ConnectRestAdvertisedHostLoopback {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let workers: Vec<(&str, &Value, &Keys)> = project
+            .services()
+            .filter_map(|(n, s)| Some((n, s, keys(s)?)))
+            .collect();
+        for &(name, service, keys) in &workers {
+            // With `network_mode` loopback is shared (host, another container); a helper that
+            // reuses the image does not run the worker.
+            if service.get("network_mode").is_some() || images::is_helper(service) {
+                continue;
+            }
+            let Some(value) = service
+                .get("environment")
+                .and_then(|e| e.get(keys.advertised))
+            else {
+                continue;
+            };
+            let Some(text) = value.as_str().filter(|s| s.is_known()).map(|s| &s.text) else {
+                continue;
+            };
+            let host = text.trim();
+            if !matches!(classify(host), HostClass::Loopback | HostClass::AnyAddress)
+                || host.is_empty()
+            {
+                continue;
+            }
+            let own = group(service, keys);
+            let peers: Vec<&str> = workers
+                .iter()
+                .filter(|(n, s, k)| *n != name && own.is_some() && group(s, k) == own)
+                .map(|(n, _, _)| *n)
+                .collect();
+            let replacement = service
+                .get("hostname")
+                .and_then(Value::scalar_text)
+                .map_or_else(|| name.to_string(), |h| h.into_owned());
+            let mut d = Diagnostic::new(
+                &INFO,
+                format!(
+                    "`{}` is `{host}`: Connect workers forward REST requests to the leader's \
+                     advertised address, and `{host}` makes each worker call itself{}",
+                    keys.advertised,
+                    if peers.is_empty() {
+                        " (harmless alone; it breaks as soon as a second worker joins)".to_string()
+                    } else {
+                        format!(
+                            ", so requests forwarded by `{}` (same group `{}`) fail",
+                            peers.join("` and `"),
+                            own.map(|(id, _)| id).unwrap_or_default()
+                        )
+                    }
+                ),
+            )
+            .at(project.file(value.origin.file), value.origin.span)
+            .service(name)
+            .help(format!(
+                "advertise a name every worker resolves: `{}: {replacement}`",
+                keys.advertised
+            ))
+            .with_fix(
+                // The written text, also inside `${VAR:-default}`; else the whole scalar.
+                builders::replace_part(project, value, 0..text.len(), &replacement)
+                    .or_else(|| builders::replace_scalar(project, value, &replacement))
+                    .map(|edit| {
+                        Fix::new(
+                            format!("Advertise `{replacement}`"),
+                            Applicability::Safe,
+                            vec![edit],
+                        )
+                    }),
+            );
+            if !peers.is_empty() {
+                d.severity = Severity::Error;
+            }
+            out.push(d);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! KAF007 inter-broker-listener-not-advertised.
+
+use super::listener_list::{self, span};
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::completeness::is_partial;
+use crate::facts::kafka::{self, Broker, Endpoint, Family};
+use crate::fix::{Applicability, Fix, builders, dual_listener};
+use crate::project::Project;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+rule_info!(
+    InterBrokerListenerNotAdvertised,
+    INFO,
+    "KAF007",
+    "inter-broker-listener-not-advertised",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Safe
+);
+
+const NAME: &str = "inter.broker.listener.name";
+const PROTOCOL: &str = "security.inter.broker.protocol";
+
+/// Properties whose unknown value (an unset variable) keeps the rule silent.
+const READ: [&str; 6] = [
+    NAME,
+    PROTOCOL,
+    "listeners",
+    "advertised.listeners",
+    "controller.listener.names",
+    "process.roles",
+];
+
+impl Rule for InterBrokerListenerNotAdvertised {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let partial = is_partial(project);
+        let book = AddressBook::new(project);
+        let brokers = kafka::brokers(project);
+        for broker in &brokers {
+            if broker.family == Family::Redpanda
+                || !broker.is_broker()
+                || listener_list::unknown(broker, &READ)
+            {
+                continue;
+            }
+            // Defaults (PLAINTEXT, advertised = listeners) hold only where nothing else sets them.
+            let defaulted = (broker.property(NAME).is_none()
+                && broker.property(PROTOCOL).is_none())
+                || broker.property("advertised.listeners").is_none();
+            if defaulted && (partial || !kafka::unset_means_default(broker)) {
+                continue;
+            }
+            if let Some(d) = diagnose(project, &book, &brokers, broker) {
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// The finding for one broker whose inter-broker name is not advertised.
+fn diagnose(
+    project: &Project,
+    book: &AddressBook,
+    brokers: &[Broker],
+    broker: &Broker,
+) -> Option<Diagnostic> {
+    let name = broker.inter_broker_name();
+    let advertised = broker.effective_advertised();
+    if advertised.is_empty() || advertised.iter().any(|e| e.name == name) {
+        return None;
+    }
+    let names: Vec<String> = advertised.iter().map(|e| format!("`{}`", e.name)).collect();
+    let (origin, setting) = match (broker.property(NAME), broker.property(PROTOCOL)) {
+        (Some(s), _) => (format!("`{}` is `{name}`", s.key), Some(s)),
+        (None, Some(s)) => (
+            format!(
+                "`{}` is `{name}`, so the inter-broker listener is `{name}`",
+                s.key
+            ),
+            Some(s),
+        ),
+        (None, None) => (
+            format!(
+                "the inter-broker listener defaults to `{name}` (no `{}INTER_BROKER_LISTENER_NAME`)",
+                broker.family.prefix()
+            ),
+            None,
+        ),
+    };
+    let listed = match broker.property("advertised.listeners") {
+        Some(s) => format!("`{}` lists only {}", s.key, names.join(", ")),
+        None => format!("the broker advertises only {}", names.join(", ")),
+    };
+    let message = format!(
+        "{origin}, but {listed}: the `{}` broker exits at start-up with \"inter.broker.listener.name \
+         must be a listener name defined in advertised.listeners\"",
+        broker.service
+    );
+    let (file, at) = match setting {
+        Some(s) => span(project, s.value, 0..s.text()?.len()),
+        None => {
+            let s = broker
+                .property("advertised.listeners")
+                .or_else(|| broker.property("listeners"))?;
+            span(project, s.value, 0..s.text()?.len())
+        }
+    };
+    let internal: Vec<&Endpoint> = advertised
+        .iter()
+        .filter(|e| matches!(book.resolve(broker.service, &e.host), Addressee::Service(_)))
+        .collect();
+    let mut d = Diagnostic::new(&INFO, message)
+        .at(&file, at)
+        .service(broker.service);
+    match internal.first() {
+        Some(choice) => {
+            let key = broker.property(NAME).map_or_else(
+                || format!("{}INTER_BROKER_LISTENER_NAME", broker.family.prefix()),
+                |s| s.key.to_string(),
+            );
+            d = d
+                .help(format!(
+                    "replicate through the listener the brokers reach each other on: `{key}: {}`",
+                    choice.name
+                ))
+                .with_fix(fix(
+                    project,
+                    broker,
+                    &key,
+                    &choice.name,
+                    internal.len() == 1,
+                ));
+        }
+        // No listener other brokers can reach: give the broker one (§3.5), for review.
+        None => {
+            let rewrite = dual_listener::rewrite(
+                project,
+                brokers,
+                broker,
+                "Give the broker an internal listener for inter-broker traffic",
+            )
+            .map(|f| Fix::new(f.title, Applicability::Review, f.edits));
+            d = d
+                .help(
+                    "advertise a listener under the broker's service name (e.g. \
+                     `INTERNAL://kafka:29092`) and name it in `KAFKA_INTER_BROKER_LISTENER_NAME`",
+                )
+                .with_fix(rewrite);
+        }
+    }
+    Some(d)
+}
+
+/// Sets the inter-broker listener name (dropping `security.inter.broker.protocol`, which Kafka
+/// refuses alongside it).
+fn fix(project: &Project, broker: &Broker, key: &str, name: &str, only: bool) -> Option<Fix> {
+    let env = broker.spec.get("environment")?;
+    let mut edits = vec![builders::set_env(project, env, key, name)?];
+    let protocol = broker.property(PROTOCOL);
+    if let Some(p) = protocol {
+        edits.push(builders::remove_key(project, env, p.key)?);
+    }
+    let shared = broker.property(NAME).is_some_and(|s| {
+        builders::services_sharing(project, s.value)
+            .iter()
+            .any(|o| o != broker.service)
+    });
+    let applicability = if only && protocol.is_none() && !shared {
+        Applicability::Safe
+    } else {
+        Applicability::Review
+    };
+    Some(Fix::new(
+        format!("Set `{key}` to `{name}`"),
+        applicability,
+        edits,
+    ))
+}

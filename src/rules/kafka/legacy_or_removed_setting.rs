@@ -1,0 +1,431 @@
+//! KAF012 legacy-or-removed-setting.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::bootstrap::bootstrap_targets;
+use crate::facts::kafka::{self, Broker, Family, TagVersion, image_version, runs_start_script};
+use crate::facts::ports::published;
+use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::project::Project;
+use crate::project::value::Value;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+rule_info!(
+    LegacyOrRemovedSetting,
+    INFO,
+    "KAF012",
+    "legacy-or-removed-setting",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Review
+);
+
+/// The Confluent start script, which refuses the legacy variables.
+const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
+
+/// Confluent broker images whose entrypoint exits on the legacy variables (§3.2).
+const CONFLUENT_BROKERS: [&str; 3] = [
+    "confluentinc/cp-kafka",
+    "confluentinc/cp-server",
+    "confluentinc/cp-enterprise-kafka",
+];
+
+/// Variables the cp-kafka entrypoint refuses ("… is deprecated. Please use
+/// KAFKA_ADVERTISED_LISTENERS instead.").
+const CONFLUENT_REFUSED: [&str; 4] = [
+    "KAFKA_ADVERTISED_PORT",
+    "KAFKA_ADVERTISED_HOST",
+    "KAFKA_HOST",
+    "KAFKA_PORT",
+];
+
+/// Broker properties removed in Kafka 3.0 (KAFKA-12945).
+const REMOVED: [&str; 4] = [
+    "advertised.host.name",
+    "advertised.port",
+    "host.name",
+    "port",
+];
+
+/// One legacy or removed setting of a service.
+struct Hit<'p> {
+    key: &'p str,
+    value: &'p Value,
+    severity: Severity,
+    text: String,
+}
+
+impl Rule for LegacyOrRemovedSetting {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let brokers = kafka::brokers(project);
+        for (name, spec) in project.services() {
+            let Some((repo, tag)) = image_version(spec) else {
+                continue;
+            };
+            let broker = brokers.iter().find(|b| b.service == name);
+            let hits = match broker {
+                Some(b) => broker_hits(b, repo, tag),
+                None => companion_hits(spec, repo, tag),
+            };
+            let fix = match broker {
+                Some(b) => broker_fix(project, b, &hits),
+                None => registry_fix(project, spec, &hits),
+            };
+            if let Some(d) = diagnose(project, name, &hits) {
+                out.push(d.with_fix(fix));
+            }
+        }
+    }
+}
+
+/// Whether the tag names release `major` or later (the newest release counts; an unknown tag
+/// does not).
+fn at_least(tag: TagVersion, major: u32) -> bool {
+    match tag {
+        TagVersion::Known(m, _) => m >= major,
+        TagVersion::Newest => true,
+        TagVersion::Unknown => false,
+    }
+}
+
+/// The text of a value when known and not empty (the scripts test `-n`).
+fn filled(value: &Value) -> Option<String> {
+    if value.as_str().is_some_and(|s| !s.is_known()) {
+        return None;
+    }
+    value
+        .scalar_text()
+        .map(|t| t.into_owned())
+        .filter(|t| !t.is_empty())
+}
+
+fn broker_hits<'p>(b: &Broker<'p>, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> {
+    let mut out = Vec::new();
+    if !b.reads_environment() {
+        return out;
+    }
+    let confluent = b.family == Family::Confluent && CONFLUENT_BROKERS.contains(&repo);
+    let env = b.spec.get("environment").and_then(Value::as_map);
+    if confluent {
+        for (key, _, value) in env.into_iter().flat_map(|e| e.iter()) {
+            if CONFLUENT_REFUSED.contains(&key) && filled(value).is_some() {
+                out.push(Hit {
+                    key,
+                    value,
+                    severity: Severity::Error,
+                    text: format!(
+                        "`{key}` makes the {repo} entrypoint exit at start-up (\"… is deprecated. \
+                         Please use KAFKA_ADVERTISED_LISTENERS instead.\")"
+                    ),
+                });
+            }
+        }
+    }
+    // The enterprise image was renamed `cp-server` before CP 7: its newest tags run Kafka 2.
+    let enterprise = repo == "confluentinc/cp-enterprise-kafka";
+    let kafka3 = match b.family {
+        Family::Confluent if enterprise => matches!(tag, TagVersion::Known(7.., _)),
+        Family::Confluent => at_least(tag, 7),
+        Family::Apache => true,
+        Family::Bitnami => at_least(tag, 3),
+        _ => false,
+    };
+    if kafka3 {
+        for (property, setting) in &b.properties {
+            let refused = out.iter().any(|h| h.key == setting.key);
+            if REMOVED.contains(&property.as_str()) && !refused && filled(setting.value).is_some() {
+                out.push(Hit {
+                    key: setting.key,
+                    value: setting.value,
+                    severity: Severity::Warning,
+                    text: format!(
+                        "`{}` sets `{property}`, which Kafka 3.0 removed: it is ignored and the \
+                         broker advertises its listeners instead",
+                        setting.key
+                    ),
+                });
+            }
+        }
+    }
+    let kraft_only = match b.family {
+        Family::Confluent if CONFLUENT_BROKERS.contains(&repo) && !enterprise => at_least(tag, 8),
+        Family::Apache | Family::Bitnami => at_least(tag, 4),
+        _ => false,
+    };
+    if kraft_only && let Some(setting) = b.property("zookeeper.connect") {
+        out.push(Hit {
+            key: setting.key,
+            value: setting.value,
+            severity: Severity::Error,
+            text: format!(
+                "`{}` configures ZooKeeper mode, which {} no longer has (Kafka 4.0 is KRaft only)",
+                setting.key,
+                version_name(repo, tag)
+            ),
+        });
+    }
+    out
+}
+
+/// The image as messages name it: `repo` and its tag's version, or "the newest …".
+fn version_name(repo: &str, tag: TagVersion) -> String {
+    match tag {
+        TagVersion::Known(major, Some(minor)) => format!("{repo} {major}.{minor}"),
+        TagVersion::Known(major, None) => format!("{repo} {major}"),
+        _ => format!("the newest {repo} (the tag names no version)"),
+    }
+}
+
+fn companion_hits<'p>(spec: &'p Value, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> {
+    let mut out = Vec::new();
+    match repo {
+        "confluentinc/cp-schema-registry" if runs_start_script(spec, CONFLUENT_RUN) => {
+            let env = spec.get("environment").and_then(Value::as_map);
+            if let Some((key, _, value)) = env
+                .into_iter()
+                .flat_map(|e| e.iter())
+                .find(|(k, _, v)| *k == "SCHEMA_REGISTRY_PORT" && filled(v).is_some())
+            {
+                out.push(Hit {
+                    key,
+                    value,
+                    severity: Severity::Error,
+                    text: "`SCHEMA_REGISTRY_PORT` makes the Schema Registry entrypoint exit at \
+                           start-up (\"PORT is deprecated. Please use SCHEMA_REGISTRY_LISTENERS \
+                           instead.\")"
+                        .into(),
+                });
+            }
+        }
+        "confluentinc/cp-zookeeper" if matches!(tag, TagVersion::Known(8.., _)) => {
+            if let Some(image) = spec.get("image") {
+                out.push(Hit {
+                    key: "image",
+                    value: image,
+                    severity: Severity::Error,
+                    text: format!(
+                        "{} does not exist: Confluent Platform 8 publishes no ZooKeeper image \
+                         (Kafka 4.0 removed ZooKeeper mode), so the pull fails",
+                        version_name(repo, tag)
+                    ),
+                });
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn diagnose(project: &Project, service: &str, hits: &[Hit]) -> Option<Diagnostic> {
+    let severity = hits.iter().map(|h| h.severity).max()?;
+    let first = hits.iter().find(|h| h.severity == severity)?;
+    let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
+    let help = if hits.iter().any(|h| h.key == "image") {
+        "use a 7.x tag of `confluentinc/cp-zookeeper`, or move the cluster to KRaft and drop ZooKeeper"
+    } else if hits.iter().any(|h| h.key == "SCHEMA_REGISTRY_PORT") {
+        "set the port in `SCHEMA_REGISTRY_LISTENERS` (`http://0.0.0.0:<port>`) instead"
+    } else if hits.iter().any(|h| h.key.ends_with("ZOOKEEPER_CONNECT")) {
+        "configure KRaft (`KAFKA_PROCESS_ROLES`, `KAFKA_NODE_ID`, the controller quorum, \
+         `CLUSTER_ID`), or pin an image tag that still has ZooKeeper mode"
+    } else {
+        "describe what the broker binds and advertises with `KAFKA_LISTENERS` and \
+         `KAFKA_ADVERTISED_LISTENERS`, and remove the legacy keys"
+    };
+    let mut d = Diagnostic::new(&INFO, format!("`{service}`: {}", texts.join("; ")))
+        .at(
+            project.file(first.value.origin.file),
+            first.value.origin.span,
+        )
+        .service(service)
+        .help(help);
+    d.severity = severity;
+    Some(d)
+}
+
+/// The Schema Registry fix: the port moves into `SCHEMA_REGISTRY_LISTENERS` — of every
+/// registry that shares the setting when it is written once in an anchor (`review` then).
+fn registry_fix(project: &Project, spec: &Value, hits: &[Hit]) -> Option<Fix> {
+    let hit = hits.iter().find(|h| h.key == "SCHEMA_REGISTRY_PORT")?;
+    let env = spec.get("environment")?;
+    if empties_a_mapping(env, &[hit.key]) {
+        return None;
+    }
+    let listeners = format!("http://0.0.0.0:{}", filled(hit.value)?.trim());
+    let mut edits = vec![builders::remove_key(project, env, hit.key)?];
+    let sharing = builders::services_sharing(project, hit.value);
+    for (_, other) in project
+        .services()
+        .filter(|(name, _)| sharing.iter().any(|s| s == name))
+    {
+        let other_env = other.get("environment")?;
+        if !other_env
+            .as_map()?
+            .contains_key("SCHEMA_REGISTRY_LISTENERS")
+        {
+            let edit =
+                builders::set_env(project, other_env, "SCHEMA_REGISTRY_LISTENERS", &listeners)?;
+            if !edits
+                .iter()
+                .any(|e| e.span == edit.span && e.content == edit.content)
+            {
+                edits.push(edit);
+            }
+        }
+    }
+    Some(Fix::new(
+        "Move `SCHEMA_REGISTRY_PORT` into `SCHEMA_REGISTRY_LISTENERS`",
+        if sharing.len() > 1 {
+            Applicability::Review
+        } else {
+            Applicability::Safe
+        },
+        edits,
+    ))
+}
+
+/// The broker fix (`review`): without listeners of its own, the legacy host and port become the
+/// dual-listener block (§3.5); with them, the legacy keys only go.
+fn broker_fix(project: &Project, b: &Broker, hits: &[Hit]) -> Option<Fix> {
+    // ZooKeeper settings on a KRaft-only image have no fix, and a fix settles the whole finding.
+    if hits.is_empty() || hits.iter().any(|h| h.key.ends_with("ZOOKEEPER_CONNECT")) {
+        return None;
+    }
+    let legacy: Vec<&str> = hits.iter().map(|h| h.key).collect();
+    let env = b.spec.get("environment")?;
+    if empties_a_mapping(env, &legacy) {
+        return None;
+    }
+    let mut edits: Vec<Edit> = legacy
+        .iter()
+        .map(|k| builders::remove_key(project, env, k))
+        .collect::<Option<_>>()?;
+    let names = format!("`{}`", legacy.join("`, `"));
+    if b.property("advertised.listeners").is_some() || b.property("listeners").is_some() {
+        return Some(Fix::new(
+            format!(
+                "Remove {names}: the listener settings already say what the broker binds and advertises"
+            ),
+            Applicability::Review,
+            edits,
+        ));
+    }
+    let (block, title) = dual_listeners(b)?;
+    for (key, value) in &block {
+        edits.push(builders::set_env(project, env, key, value)?);
+    }
+    edits.extend(repoint_clients(project, b)?);
+    Some(Fix::new(
+        format!("Replace {names} with {title}"),
+        Applicability::Review,
+        edits,
+    ))
+}
+
+/// Whether removing `keys` leaves no entry of the environment in a file that wrote some of
+/// them (an override that only held them): an empty `environment:` does not validate.
+fn empties_a_mapping(env: &Value, keys: &[&str]) -> bool {
+    let Some(map) = env.as_map() else {
+        return true;
+    };
+    map.iter()
+        .filter(|(k, _, _)| keys.contains(k))
+        .any(|(_, origin, _)| {
+            !map.iter()
+                .any(|(k, o, _)| !keys.contains(&k) && o.file == origin.file)
+        })
+}
+
+/// The port the legacy broker binds (`port`, else 9092).
+fn bind_port(b: &Broker) -> u16 {
+    b.property("port")
+        .and_then(|s| s.scalar()?.parse().ok())
+        .unwrap_or(9092)
+}
+
+/// The internal port of the dual-listener block: the first of 29092, 19092, 39092 not taken.
+fn internal_port(b: &Broker) -> u16 {
+    let bind = bind_port(b);
+    [29092, 19092, 39092]
+        .into_iter()
+        .find(|p| *p != bind)
+        .unwrap_or(29092)
+}
+
+/// The §3.5 block for a ZooKeeper-mode broker with no listener settings: an internal listener
+/// for containers (`S:Pi`) and an external one on the legacy port for the host (`localhost`
+/// and the host port published to it). None in KRaft, or when the protocol map or the
+/// inter-broker settings are already given.
+fn dual_listeners(b: &Broker) -> Option<(Vec<(String, String)>, String)> {
+    let taken = [
+        "process.roles",
+        "listener.security.protocol.map",
+        "inter.broker.listener.name",
+        "security.inter.broker.protocol",
+    ];
+    if taken.iter().any(|p| b.property(p).is_some()) {
+        return None;
+    }
+    let bind = bind_port(b);
+    let host_ports: Vec<u16> = published(b.spec)
+        .iter()
+        .filter(|p| p.protocol == "tcp" && p.target_ports.contains(&bind))
+        .filter(|p| p.host_ports.start() == p.host_ports.end())
+        .map(|p| *p.host_ports.start())
+        .collect();
+    let external_port = match host_ports.as_slice() {
+        [one] => *one,
+        _ => bind,
+    };
+    let internal = internal_port(b);
+    let (i, e) = match b.family {
+        Family::Bitnami => ("CLIENT", "EXTERNAL"),
+        _ => ("INTERNAL", "EXTERNAL"),
+    };
+    let prefix = b.family.prefix();
+    let s = b.service;
+    let block = vec![
+        (
+            format!("{prefix}LISTENERS"),
+            format!("{i}://0.0.0.0:{internal},{e}://0.0.0.0:{bind}"),
+        ),
+        (
+            format!("{prefix}ADVERTISED_LISTENERS"),
+            format!("{i}://{s}:{internal},{e}://localhost:{external_port}"),
+        ),
+        (
+            format!("{prefix}LISTENER_SECURITY_PROTOCOL_MAP"),
+            format!("{i}:PLAINTEXT,{e}:PLAINTEXT"),
+        ),
+        (format!("{prefix}INTER_BROKER_LISTENER_NAME"), i.to_string()),
+    ];
+    let title = format!(
+        "listeners `{i}` (`{s}:{internal}`, for containers) and `{e}` (`localhost:{external_port}`, \
+         for the host)"
+    );
+    Some((block, title))
+}
+
+/// Points the project's Kafka clients of the broker's legacy port at its internal listener.
+fn repoint_clients(project: &Project, b: &Broker) -> Option<Vec<Edit>> {
+    let book = AddressBook::new(project);
+    let bind = bind_port(b);
+    let target = format!("{}:{}", b.service, internal_port(b));
+    let mut edits = Vec::new();
+    for (name, spec) in project.services() {
+        for t in bootstrap_targets(spec) {
+            if !t.target.port_written
+                || t.port != Some(bind)
+                || book.resolve(name, &t.target.host) != Addressee::Service(b.service)
+            {
+                continue;
+            }
+            let range = t.value_range(t.target.range.clone())?;
+            edits.push(builders::replace_part(project, t.value, range, &target)?);
+        }
+    }
+    Some(edits)
+}

@@ -1,0 +1,109 @@
+//! KAF004 published-listener-not-host-resolvable.
+
+use super::advertised_loopback_but_container_clients::location;
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::kafka;
+use crate::facts::ports::published;
+use crate::fix::dual_listener;
+use crate::project::Project;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+rule_info!(
+    PublishedListenerNotHostResolvable,
+    INFO,
+    "KAF004",
+    "published-listener-not-host-resolvable",
+    Severity::Warning,
+    &Platform::ALL,
+    FixAvailability::Review
+);
+
+impl Rule for PublishedListenerNotHostResolvable {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let brokers = kafka::brokers(project);
+        let book = AddressBook::new(project);
+        for broker in &brokers {
+            if !broker.is_broker()
+                || broker.spec.get("network_mode").is_some()
+                || kafka::exits_at_startup(broker)
+            {
+                continue;
+            }
+            let advertised = broker.effective_advertised();
+            // Some advertised listener already serves the host (loopback, a LAN address, a
+            // qualified name, a host-gateway name): nothing to report.
+            let host_facing =
+                advertised
+                    .iter()
+                    .any(|a| match book.resolve(broker.service, &a.host) {
+                        Addressee::Loopback | Addressee::HostGateway | Addressee::DesktopLegacy => {
+                            true
+                        }
+                        Addressee::External | Addressee::ContainerIp => {
+                            a.host.contains('.') || a.host.contains(':')
+                        }
+                        _ => false,
+                    });
+            if host_facing || advertised.iter().any(|a| a.host.is_empty()) {
+                continue;
+            }
+            let (listeners, _) = broker.effective_listeners();
+            let mappings = published(broker.spec);
+            let controllers = broker.controller_names();
+            let hit = advertised.iter().find_map(|a| {
+                // Controllers serve no clients (KAF009 reports advertising them).
+                if controllers.contains(&a.name) || a.name == "CONTROLLER" {
+                    return None;
+                }
+                // A container name; a literal (static) container IP is MAC001's.
+                let Addressee::Service(_) = book.resolve(broker.service, &a.host) else {
+                    return None;
+                };
+                if a.host.parse::<std::net::IpAddr>().is_ok() {
+                    return None;
+                }
+                let bind = listeners.iter().find(|l| l.name == a.name)?.port?;
+                let mapping = mappings.iter().find(|m| m.target_ports.contains(&bind))?;
+                Some((a, *mapping.host_ports.start()))
+            });
+            let Some((a, host_port)) = hit else { continue };
+            let message = format!(
+                "`{}` publishes host port {host_port} to its `{}` listener, which advertises \
+                 `{}:{}`: a client on the host bootstraps through `localhost:{host_port}`, gets \
+                 `{}` back, and cannot resolve it (only containers can)",
+                broker.service,
+                a.name,
+                a.host,
+                a.port.unwrap_or_default(),
+                a.host
+            );
+            let (file, span) = location(project, broker);
+            out.push(
+                Diagnostic::new(&INFO, message)
+                    .at(file, span)
+                    .service(broker.service)
+                    .help(format!(
+                        "add a listener for the host advertised as `localhost:{host_port}`, or \
+                         remove the `ports` entry if only containers should connect"
+                    ))
+                    .with_fix(
+                        dual_listener::rewrite(
+                            project,
+                            &brokers,
+                            broker,
+                            "Add a listener for the host",
+                        )
+                        .map(|mut f| {
+                            f.applicability = crate::fix::Applicability::Review;
+                            f
+                        }),
+                    ),
+            );
+        }
+    }
+}

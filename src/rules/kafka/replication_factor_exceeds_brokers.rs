@@ -1,0 +1,428 @@
+//! KAF013 replication-factor-exceeds-brokers.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::bootstrap::bootstrap_targets;
+use crate::facts::images::{self, image_of, repository};
+use crate::facts::kafka::{self, Broker, Family};
+use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::project::Project;
+use crate::project::value::Value;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+rule_info!(
+    ReplicationFactorExceedsBrokers,
+    INFO,
+    "KAF013",
+    "replication-factor-exceeds-brokers",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Safe
+);
+
+/// A replication setting a broker reads: property, environment suffix, default where the
+/// image generates its configuration from the environment, and whether it is a
+/// transaction-state key (a warning unless the project uses transactions).
+struct BrokerKey {
+    property: &'static str,
+    suffix: &'static str,
+    default: Option<u64>,
+    transactional: bool,
+    /// Only Confluent Server (`cp-server`) reads it, with a default of 3.
+    cp_server: bool,
+}
+
+const BROKER_KEYS: [BrokerKey; 6] = [
+    BrokerKey {
+        property: "offsets.topic.replication.factor",
+        suffix: "OFFSETS_TOPIC_REPLICATION_FACTOR",
+        default: Some(3),
+        transactional: false,
+        cp_server: false,
+    },
+    BrokerKey {
+        property: "transaction.state.log.replication.factor",
+        suffix: "TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+        default: Some(3),
+        transactional: true,
+        cp_server: false,
+    },
+    BrokerKey {
+        property: "default.replication.factor",
+        suffix: "DEFAULT_REPLICATION_FACTOR",
+        default: None,
+        transactional: false,
+        cp_server: false,
+    },
+    BrokerKey {
+        property: "min.insync.replicas",
+        suffix: "MIN_INSYNC_REPLICAS",
+        default: None,
+        transactional: false,
+        cp_server: false,
+    },
+    BrokerKey {
+        property: "confluent.license.topic.replication.factor",
+        suffix: "CONFLUENT_LICENSE_TOPIC_REPLICATION_FACTOR",
+        default: Some(3),
+        transactional: false,
+        cp_server: true,
+    },
+    BrokerKey {
+        property: "confluent.cluster.link.metadata.topic.replication.factor",
+        suffix: "CONFLUENT_CLUSTER_LINK_METADATA_TOPIC_REPLICATION_FACTOR",
+        default: Some(3),
+        transactional: false,
+        cp_server: true,
+    },
+];
+
+/// Connect's internal topics (`-1` takes the broker default).
+const CONNECT_KEYS: [&str; 3] = [
+    "CONNECT_CONFIG_STORAGE_REPLICATION_FACTOR",
+    "CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR",
+    "CONNECT_STATUS_STORAGE_REPLICATION_FACTOR",
+];
+
+/// One setting above what the cluster can hold.
+struct Excess<'p> {
+    service: &'p str,
+    key: String,
+    value: u64,
+    wanted: u64,
+    /// The written setting, or None when the default bites (the fix adds the key).
+    setting: Option<&'p Value>,
+    env: Option<&'p Value>,
+    /// The service's value, where the finding goes when nothing is written.
+    spec: &'p Value,
+    transactional: bool,
+}
+
+impl Rule for ReplicationFactorExceedsBrokers {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let brokers = kafka::brokers(project);
+        if brokers.is_empty() {
+            return;
+        }
+        let book = AddressBook::new(project);
+        let transactions = uses_transactions(project);
+        let mut reported: Vec<&str> = Vec::new();
+        for broker in &brokers {
+            if broker.family == Family::Redpanda || reported.contains(&broker.service) {
+                continue;
+            }
+            let members = kafka::cluster_members(&book, &brokers, broker);
+            reported.extend(members.iter().map(|b| b.service));
+            let Some(n) = kafka::cluster_broker_count(&book, &brokers, broker) else {
+                continue;
+            };
+            if n == 0 || members.iter().any(|b| kafka::exits_at_startup(b)) {
+                continue;
+            }
+            // Controllers create no topics; a mounted configuration hides the values.
+            let excess: Vec<Excess> = members
+                .iter()
+                .filter(|b| b.is_broker() && !b.mounts_config())
+                .flat_map(|b| broker_excess(b, n))
+                .collect();
+            if let Some(d) = diagnose(project, &excess, n, transactions) {
+                out.push(d);
+            }
+        }
+        // Connect workers, by the broker they bootstrap from.
+        for (name, service) in project.services() {
+            if !is_connect(service) {
+                continue;
+            }
+            let target = bootstrap_targets(service).iter().find_map(|t| {
+                match book.resolve(name, &t.target.host) {
+                    Addressee::Service(s) => brokers.iter().find(|b| b.service == s),
+                    _ => None,
+                }
+            });
+            let Some(broker) = target else { continue };
+            let Some(n) = kafka::cluster_broker_count(&book, &brokers, broker) else {
+                continue;
+            };
+            if n == 0 || kafka::exits_at_startup(broker) {
+                continue;
+            }
+            let excess = connect_excess(name, service, n);
+            if let Some(d) = diagnose(project, &excess, n, transactions) {
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// Whether a broker's image writes Kafka's defaults (3) rather than the tarball's
+/// `server.properties` (1): Confluent's images, and Apache's once it has settings. Other
+/// images (Strimzi's, Debezium's, a `build:`) often start from the tarball's file: only what
+/// they set explicitly counts.
+fn defaults_bite(broker: &Broker) -> bool {
+    // confluent-local ships its own single-node defaults (replication factors of 1).
+    let local =
+        kafka::image_version(broker.spec).map(|(r, _)| r) == Some("confluentinc/confluent-local");
+    match broker.family {
+        Family::Confluent => !local,
+        Family::Apache => !broker.properties.is_empty(),
+        Family::Bitnami | Family::Wurstmeister | Family::Redpanda | Family::Other => false,
+    }
+}
+
+fn number(value: &Value) -> Option<u64> {
+    if value.as_str().is_some_and(|s| !s.is_known()) {
+        return None;
+    }
+    value.scalar_text()?.trim().parse().ok()
+}
+
+fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
+    let n = n as u64;
+    let env = broker.spec.get("environment");
+    let mut out = Vec::new();
+    let mut rf_transactions = None;
+    let cp_server = image_of(broker.spec).map(repository) == Some("confluentinc/cp-server");
+    for key in BROKER_KEYS.iter().filter(|k| cp_server || !k.cp_server) {
+        let setting = broker.property(key.property);
+        let value = match setting {
+            Some(s) => match number(s.value) {
+                Some(v) => v,
+                None => continue,
+            },
+            None if defaults_bite(broker) => match key.default {
+                Some(d) => d,
+                None => continue,
+            },
+            None => continue,
+        };
+        if key.transactional {
+            rf_transactions = Some(value);
+        }
+        if value > n {
+            out.push(Excess {
+                service: broker.service,
+                key: setting.map_or_else(
+                    || format!("{}{}", broker.family.prefix(), key.suffix),
+                    |s| s.key.to_string(),
+                ),
+                value,
+                wanted: n.min(3),
+                setting: setting.map(|s| s.value),
+                env,
+                spec: broker.spec,
+                transactional: key.transactional,
+            });
+        }
+    }
+    // Confluent's metrics reporter creates its topic with 3 replicas unless told otherwise.
+    let reporter = broker
+        .text("metric.reporters")
+        .is_some_and(|r| r.contains("ConfluentMetricsReporter"));
+    if reporter {
+        let key = "CONFLUENT_METRICS_REPORTER_TOPIC_REPLICAS";
+        let setting = env.and_then(|e| e.get(key));
+        let value = match setting {
+            Some(v) => number(v),
+            None => Some(3),
+        };
+        if let Some(value) = value.filter(|v| *v > n) {
+            out.push(Excess {
+                service: broker.service,
+                key: key.to_string(),
+                value,
+                wanted: n.min(3),
+                setting,
+                env,
+                spec: broker.spec,
+                transactional: false,
+            });
+        }
+    }
+    // `transaction.state.log.min.isr` must not exceed the replicas that can exist.
+    let isr_setting = broker.property("transaction.state.log.min.isr");
+    let isr = match isr_setting {
+        Some(s) => number(s.value),
+        None if defaults_bite(broker) => Some(2),
+        None => None,
+    };
+    let rf = rf_transactions.unwrap_or(if defaults_bite(broker) { 3 } else { 1 });
+    if let Some(isr) = isr
+        && isr > rf.min(n)
+    {
+        out.push(Excess {
+            service: broker.service,
+            key: isr_setting.map_or_else(
+                || format!("{}TRANSACTION_STATE_LOG_MIN_ISR", broker.family.prefix()),
+                |s| s.key.to_string(),
+            ),
+            value: isr,
+            wanted: rf.min(n).min(2),
+            setting: isr_setting.map(|s| s.value),
+            env,
+            spec: broker.spec,
+            transactional: true,
+        });
+    }
+    out
+}
+
+/// Kafka Connect workers by image (Confluent, Debezium) or by their worker settings.
+fn is_connect(service: &Value) -> bool {
+    if images::is_helper(service) {
+        return false;
+    }
+    let repo = image_of(service).map(repository).unwrap_or_default();
+    repo.starts_with("confluentinc/cp-kafka-connect")
+        || repo.starts_with("confluentinc/cp-server-connect")
+        || service
+            .get("environment")
+            .and_then(Value::as_map)
+            .is_some_and(|e| {
+                e.contains_key("CONNECT_GROUP_ID") && e.contains_key("CONNECT_BOOTSTRAP_SERVERS")
+            })
+}
+
+fn connect_excess<'p>(name: &'p str, service: &'p Value, n: usize) -> Vec<Excess<'p>> {
+    let n = n as u64;
+    let env = service.get("environment");
+    CONNECT_KEYS
+        .iter()
+        .filter_map(|key| {
+            let setting = env.and_then(|e| e.get(key));
+            let value = match setting {
+                Some(v) => {
+                    let text = v.scalar_text()?;
+                    if text.trim() == "-1" {
+                        return None;
+                    }
+                    number(v)?
+                }
+                None => 3,
+            };
+            (value > n).then(|| Excess {
+                service: name,
+                key: key.to_string(),
+                value,
+                wanted: n.min(3),
+                setting,
+                env,
+                spec: service,
+                transactional: false,
+            })
+        })
+        .collect()
+}
+
+/// Whether the project shows transactional producers (§4 KAF013).
+fn uses_transactions(project: &Project) -> bool {
+    project.services().any(|(_, s)| {
+        s.get("environment")
+            .and_then(Value::as_map)
+            .is_some_and(|env| {
+                env.iter().any(|(k, _, v)| {
+                    let key = k.to_ascii_uppercase();
+                    let text = v.scalar_text().unwrap_or_default().to_ascii_lowercase();
+                    (key.ends_with("PROCESSING_GUARANTEE") && text.starts_with("exactly_once"))
+                        || (key == "CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT" && text == "enabled")
+                        || key.contains("TRANSACTIONAL_ID")
+                })
+            })
+    })
+}
+
+fn diagnose(
+    project: &Project,
+    excess: &[Excess],
+    n: usize,
+    transactions: bool,
+) -> Option<Diagnostic> {
+    let first = excess.first()?;
+    let severity = if excess.iter().any(|e| !e.transactional || transactions) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let mut keys: Vec<String> = Vec::new();
+    for e in excess {
+        let item = format!(
+            "`{}` is {}{}",
+            e.key,
+            e.value,
+            if e.setting.is_none() {
+                " (the image's default)"
+            } else {
+                ""
+            }
+        );
+        if !keys.contains(&item) {
+            keys.push(item);
+        }
+    }
+    let brokers = if n == 1 {
+        "1 broker".to_string()
+    } else {
+        format!("{n} brokers")
+    };
+    let message = format!(
+        "{} but the cluster has {brokers}: Kafka cannot place the replicas, so consumer groups \
+         never get a coordinator, transactions or Connect's internal topics cannot be created",
+        keys.join(", ")
+    );
+    let place = first.setting.or(first.env).unwrap_or(first.spec);
+    let mut d = Diagnostic::new(&INFO, message)
+        .at(project.file(place.origin.file), place.origin.span)
+        .service(first.service)
+        .help(format!(
+            "set {} to at most {n}",
+            excess
+                .iter()
+                .map(|e| format!("`{}`", e.key))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .with_fix(fix(project, excess));
+    d.severity = severity;
+    Some(d)
+}
+
+/// Sets each offending key to what the cluster can hold, adding missing keys in the
+/// environment's own style. Each place is edited once (an anchor shared by several brokers),
+/// and an edit in a place other services share makes the fix `review`.
+fn fix(project: &Project, excess: &[Excess]) -> Option<Fix> {
+    let mut edits: Vec<Edit> = Vec::new();
+    // (where, key) already edited: the value's span, or the environment's for added keys.
+    let mut done: Vec<(crate::source::Span, &str)> = Vec::new();
+    let mut shared = false;
+    for e in excess {
+        let place = e.setting.or(e.env)?;
+        let key = (place.origin.span, e.key.as_str());
+        if done.contains(&key) {
+            continue;
+        }
+        done.push(key);
+        shared |= builders::services_sharing(project, place)
+            .iter()
+            .any(|other| other != e.service);
+        let value = e.wanted.to_string();
+        edits.push(match e.setting {
+            Some(setting) => builders::replace_scalar(project, setting, &value)?,
+            None => builders::set_env(project, place, &e.key, &value)?,
+        });
+    }
+    let mut keys: Vec<&str> = excess.iter().map(|e| e.key.as_str()).collect();
+    keys.dedup();
+    Some(Fix::new(
+        format!("Set `{}` to {}", keys.join("`, `"), excess[0].wanted),
+        if shared {
+            Applicability::Review
+        } else {
+            Applicability::Safe
+        },
+        edits,
+    ))
+}

@@ -1,0 +1,386 @@
+//! NET005 host-network-mode.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::clients::{ClientTarget, client_targets};
+use crate::facts::images;
+use crate::facts::listens::{expose_entries, main_ports};
+use crate::facts::ports::published;
+use crate::fix::{Applicability, Fix, builders};
+use crate::project::Project;
+use crate::project::value::{Origin, Value};
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+use std::collections::BTreeSet;
+
+rule_info!(
+    HostNetworkMode,
+    INFO,
+    "NET005",
+    "host-network-mode",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::Review
+);
+
+/// Why the service is a problem, strongest first: it decides the severity per platform.
+enum Case<'a> {
+    /// `ports` next to `network_mode: host`: refused or discarded everywhere.
+    Ports,
+    /// Another service reaches it by one of its names, which no network resolves.
+    Named {
+        consumer: &'a str,
+        target: &'a ClientTarget<'a>,
+    },
+    /// A server the host is expected to reach (it exposes or is known to listen on ports).
+    Server,
+    /// Host networking for its own sake (a monitoring agent, a VPN client).
+    Plain,
+}
+
+impl Rule for HostNetworkMode {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let hosts: Vec<(&str, &Value, &Origin)> = project
+            .services()
+            .filter_map(|(n, s)| Some((n, s, host_mode(s)?)))
+            .collect();
+        if hosts.is_empty() {
+            return;
+        }
+        let book = AddressBook::new(project);
+        // Every client-side address of every service, with its consumer.
+        let targets: Vec<(&str, ClientTarget)> = project
+            .services()
+            .flat_map(|(n, s)| client_targets(s).into_iter().map(move |t| (n, t)))
+            .filter(|(_, t)| !t.browser)
+            .collect();
+        // Host ports the fixes may not take: published by services with their own network
+        // (Docker discards the others'), and those an earlier fix takes.
+        let mut taken: BTreeSet<u16> = project
+            .services()
+            .filter(|(_, s)| !images::shares_network_namespace(s))
+            .flat_map(|(_, s)| published(s))
+            .flat_map(|p| p.host_ports)
+            .collect();
+        for (name, service, key) in hosts {
+            let case = case(&book, &targets, name, service);
+            let ports = publish(project, service);
+            let free = ports.iter().all(|(p, _)| !taken.contains(p));
+            taken.extend(ports.iter().map(|(p, _)| *p));
+            let d = diagnostic(project, name, service, key, &case, &ports);
+            // Without anything to publish, the fix would cut the host off on Linux too.
+            let fixable = free && (matches!(case, Case::Ports) || !ports.is_empty());
+            out.push(
+                d.with_fix(
+                    fixable
+                        .then(|| fix(project, service, key, &ports))
+                        .flatten(),
+                ),
+            );
+        }
+    }
+}
+
+/// The `network_mode` key of a service whose network mode is `host`. An unset variable keeps
+/// the rule silent, and so does `networks` next to it: Compose refuses the pair (SCH003).
+fn host_mode(service: &Value) -> Option<&Origin> {
+    let map = service.as_map()?;
+    if map.contains_key("networks") {
+        return None;
+    }
+    let (key, mode) = map.entry("network_mode")?;
+    let mode = mode.as_str()?;
+    (mode.is_known() && mode.text.trim() == "host").then_some(key)
+}
+
+fn has_ports(service: &Value) -> bool {
+    service
+        .get("ports")
+        .and_then(Value::as_seq)
+        .is_some_and(|p| !p.is_empty())
+}
+
+fn has_expose(service: &Value) -> bool {
+    service
+        .get("expose")
+        .and_then(Value::as_seq)
+        .is_some_and(|p| !p.is_empty())
+}
+
+fn case<'a>(
+    book: &AddressBook,
+    targets: &'a [(&'a str, ClientTarget<'a>)],
+    name: &str,
+    service: &Value,
+) -> Case<'a> {
+    if has_ports(service) {
+        return Case::Ports;
+    }
+    let named = targets.iter().find(|(consumer, t)| {
+        *consumer != name && book.resolve(consumer, &t.host()) == Addressee::Service(name)
+    });
+    if let Some((consumer, target)) = named {
+        return Case::Named { consumer, target };
+    }
+    let server = !images::is_helper(service)
+        && (has_expose(service)
+            || images::is_kafka_broker(service)
+            || !main_ports(service).is_empty());
+    if server { Case::Server } else { Case::Plain }
+}
+
+/// What Docker Desktop does with host networking, for the messages.
+const DESKTOP: &str = "host networking is off on Docker Desktop for Mac and Windows unless \
+                       enabled (Desktop 4.34 and later), and the container then shares the \
+                       network of Docker's VM, not the host's";
+
+fn diagnostic(
+    project: &Project,
+    name: &str,
+    service: &Value,
+    key: &Origin,
+    case: &Case,
+    ports: &[(u16, String)],
+) -> Diagnostic {
+    use Platform::{Linux, Mac, Windows};
+    use Severity::{Error, Info, Warning};
+    let (message, severities) = match case {
+        Case::Ports => (
+            format!(
+                "`ports` cannot be used with `network_mode: host`: Compose refuses them or Docker \
+                 discards them; and {DESKTOP}"
+            ),
+            [(Mac, Error), (Windows, Error), (Linux, Error)],
+        ),
+        Case::Named { consumer, target } => (
+            format!(
+                "`{consumer}` reaches `{name}` as `{}` in {}, but with `network_mode: host` \
+                 `{name}` is on no Compose network and no container resolves its name; and \
+                 {DESKTOP}",
+                target.host(),
+                target.place
+            ),
+            [(Mac, Error), (Windows, Error), (Linux, Error)],
+        ),
+        Case::Server => (
+            format!(
+                "`network_mode: host` puts `{name}`{} in the host's network only on Docker \
+                 Engine on Linux: {DESKTOP}",
+                if ports.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and its {}", ports_in_words(ports))
+                }
+            ),
+            [(Mac, Error), (Windows, Error), (Linux, Info)],
+        ),
+        Case::Plain => (
+            format!(
+                "`network_mode: host` puts `{name}` in the host's network only on Docker Engine \
+                 on Linux: {DESKTOP}"
+            ),
+            [(Mac, Warning), (Windows, Warning), (Linux, Info)],
+        ),
+    };
+    let mut d = Diagnostic::new(&INFO, message)
+        .per_platform(&severities)
+        .at(project.file(key.file), key.span)
+        .service(name)
+        .help(help(case, ports));
+    if let Some((ports_key, _)) = service.as_map().and_then(|m| m.entry("ports")) {
+        d = d.label(
+            project.file(ports_key.file),
+            ports_key.span,
+            "discarded with host networking",
+        );
+    }
+    if let Case::Named { target, .. } = case {
+        d = d.label(
+            project.file(target.value.origin.file),
+            target.host_span(),
+            "resolves on no network",
+        );
+    }
+    d
+}
+
+/// The remedy for each case.
+fn help(case: &Case, ports: &[(u16, String)]) -> String {
+    let publish = if ports.is_empty() {
+        String::new()
+    } else {
+        format!(" and publish its ports: `ports: {}`", flow_list(ports))
+    };
+    match case {
+        Case::Ports => "remove `network_mode: host` and keep `ports`".to_string(),
+        Case::Named { .. } => format!(
+            "remove `network_mode: host`{publish}; other services then reach it by its \
+             service name"
+        ),
+        Case::Server => format!(
+            "remove `network_mode: host`{publish}, or have every Docker Desktop user enable \
+             host networking in its settings"
+        ),
+        Case::Plain => "if programs on the host use it on Docker Desktop, enable host networking \
+                        in its settings, or remove `network_mode: host` and publish its ports"
+            .to_string(),
+    }
+}
+
+/// `port 80`, `ports 80 and 443`, `ports 80, 443 and 8080`.
+fn ports_in_words(ports: &[(u16, String)]) -> String {
+    let numbers: Vec<String> = ports.iter().map(|(p, _)| p.to_string()).collect();
+    match numbers.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("ports {} and {last}", rest.join(", ")),
+        Some((last, _)) => format!("port {last}"),
+        None => String::new(),
+    }
+}
+
+/// The `ports` value written by the fix and shown in the help: `["5432:5432"]`.
+fn flow_list(ports: &[(u16, String)]) -> String {
+    let items: Vec<String> = ports
+        .iter()
+        .map(|(_, item)| format!("\"{item}\""))
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// What the service listens on once it leaves the host's network, with the `ports` item
+/// publishing it: `"P:P"` for each `expose` entry, else for each configured or image-default
+/// port; nothing when the service already has `ports` or is a one-shot helper.
+fn publish(project: &Project, service: &Value) -> Vec<(u16, String)> {
+    if service.get("ports").is_some() || images::is_helper(service) {
+        return Vec::new();
+    }
+    let exposed: Vec<(u16, String)> = expose_entries(project, service)
+        .iter()
+        .map(|e| (e.port, e.mapping(None)))
+        .collect();
+    if !exposed.is_empty() {
+        return exposed;
+    }
+    main_ports(service)
+        .into_iter()
+        .map(|p| (p, format!("{p}:{p}")))
+        .collect()
+}
+
+/// Removes `network_mode` and, when the service had no `ports`, publishes `ports`. None when
+/// the setting comes from an anchor that other services share (removing it there changes
+/// them too), or when it is all that its file or anchor sets for the service (removing it
+/// would leave an empty mapping, which Compose refuses).
+fn fix(project: &Project, service: &Value, key: &Origin, ports: &[(u16, String)]) -> Option<Fix> {
+    let map = service.as_map()?;
+    let mode = map.get("network_mode")?;
+    if builders::services_sharing(project, mode).len() > 1 {
+        return None;
+    }
+    let written_with = |o: &Origin| o.file == key.file && o.via_alias == key.via_alias;
+    if !map
+        .iter()
+        .any(|(k, o, _)| k != "network_mode" && written_with(o))
+    {
+        return None;
+    }
+    let mut edits = vec![builders::remove_key(project, service, "network_mode")?];
+    let title = if ports.is_empty() {
+        "Remove `network_mode: host`".to_string()
+    } else {
+        let list = flow_list(ports);
+        edits.push(builders::add_key(project, service, "ports", &list)?);
+        format!("Remove `network_mode: host` and publish `ports: {list}`")
+    };
+    Some(Fix::new(title, Applicability::Review, edits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Platform::{Linux, Mac, Windows};
+    use Severity::{Error, Info, Warning};
+
+    /// Each finding's service, severity per platform, and whether it has a fix.
+    type Found = (String, Vec<(Platform, Severity)>, bool);
+
+    fn severities(yaml: &str) -> Vec<Found> {
+        let opts = crate::project::LoadOptions::default();
+        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let mut out = Vec::new();
+        HostNetworkMode.check(&project, &mut out);
+        out.into_iter()
+            .map(|d| (d.service.unwrap_or_default(), d.severities, d.fix.is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn severity_by_case_and_platform() {
+        let got = severities(
+            r#"
+services:
+  published:
+    image: ghcr.io/acme/app:1
+    network_mode: host
+    ports: ["8080:8080"]
+  db:
+    image: postgres:16
+    network_mode: host
+  cache:
+    image: redis:7
+    network_mode: host
+  app:
+    image: ghcr.io/acme/app:1
+    environment:
+      REDIS_URL: redis://cache:6379
+  agent:
+    image: prom/node-exporter:v1.8.2
+    network_mode: host
+  listed:
+    image: ghcr.io/acme/app:1
+    network_mode: "host"
+    networks: [default]
+  unknown:
+    image: postgres:16
+    network_mode: ${MODE}
+"#,
+        );
+        let all_error = vec![(Mac, Error), (Windows, Error), (Linux, Error)];
+        assert_eq!(
+            got,
+            vec![
+                ("published".to_string(), all_error.clone(), true),
+                (
+                    "db".to_string(),
+                    vec![(Mac, Error), (Windows, Error), (Linux, Info)],
+                    true
+                ),
+                ("cache".to_string(), all_error, true),
+                (
+                    "agent".to_string(),
+                    vec![(Mac, Warning), (Windows, Warning), (Linux, Info)],
+                    false
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn fixes_do_not_take_published_host_ports() {
+        let got = severities(
+            r#"
+services:
+  db:
+    image: postgres:16
+    network_mode: host
+  other:
+    image: postgres:16
+    ports: ["5432:5432"]
+"#,
+        );
+        assert_eq!(got.len(), 1);
+        assert!(!got[0].2, "the fix would publish host port 5432 twice");
+    }
+}

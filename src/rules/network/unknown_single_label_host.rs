@@ -1,0 +1,203 @@
+//! NET003 unknown-single-label-host.
+
+use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::clients::{ClientTarget, PortSource, client_targets};
+use crate::facts::completeness::is_partial;
+use crate::fix::{Applicability, Fix, builders};
+use crate::project::Project;
+use crate::rules::{FixAvailability, Rule, RuleInfo};
+
+rule_info!(
+    UnknownSingleLabelHost,
+    INFO,
+    "NET003",
+    "unknown-single-label-host",
+    Severity::Warning,
+    &Platform::ALL,
+    FixAvailability::Review
+);
+
+/// Key suffixes under which a bare word is a host name (`DB_HOST: database`). Bare words under
+/// other client keys are often something else: Laravel's `DB_CONNECTION: mysql` is a driver,
+/// `APP_SERVER: gunicorn` a program.
+/// `X_HOSTNAME` is left out: it is as often the service's own name (`CLUSTER_HOSTNAME`).
+const BARE_HOST_SUFFIXES: [&str; 4] = ["HOST", "HOSTS", "ADDR", "ADDRESS"];
+
+/// Words that are settings, not hosts (`ONLY_MAILCOW_HOSTNAME: n`, `SEED_SELF_HOST: true`).
+const NOT_HOSTS: [&str; 16] = [
+    "true", "false", "yes", "no", "y", "n", "on", "off", "none", "null", "auto", "default",
+    "disabled", "enabled", "any", "all",
+];
+
+/// Keys that name the service's own host name or domain, not a server it connects to.
+const OWN_NAME_KEYS: [&str; 5] = [
+    "HOST",
+    "HOSTNAME",
+    "VIRTUAL_HOST",
+    "LETSENCRYPT_HOST",
+    "SERVER_HOST",
+];
+
+/// Words naming a key's own identity or scope rather than a server.
+const OWN_NAME_PARTS: [&str; 4] = ["DOMAIN", "PUBLIC", "EXTERNAL", "VIRTUAL"];
+
+impl Rule for UnknownSingleLabelHost {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        if is_partial(project) {
+            return;
+        }
+        let book = AddressBook::new(project);
+        for (name, service) in project.services() {
+            if service.get("network_mode").is_some()
+                || service.get("external_links").is_some()
+                || book.on_external_network(name)
+            {
+                continue;
+            }
+            let unknown: Vec<ClientTarget> = client_targets(service)
+                .into_iter()
+                .filter(|t| {
+                    candidate(t) && book.resolve(name, &t.target.host) == Addressee::External
+                })
+                .collect();
+            let Some(first) = unknown.first() else {
+                continue;
+            };
+            let host = first.target.host.as_str();
+            let suggestions = suggestions(&book, host);
+            let mut hosts: Vec<String> = unknown
+                .iter()
+                .map(|t| format!("`{}`", t.target.host))
+                .collect();
+            hosts.dedup();
+            let message = format!(
+                "{} connects to {}, which is not a service of this project: inside the Compose \
+                 network the name does not resolve",
+                first.place,
+                hosts.join(", ")
+            );
+            let help = match suggestions.as_slice() {
+                [] => "use the name of the service that runs this server, or add the service (or \
+                       an `extra_hosts` entry) that this name refers to"
+                    .to_string(),
+                [one] => format!("did you mean the service `{one}`?"),
+                many => format!(
+                    "did you mean one of the services {}?",
+                    many.iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let fix = match suggestions.as_slice() {
+                [one] => fix(project, &unknown, host, one),
+                _ => None,
+            };
+            out.push(
+                Diagnostic::new(&INFO, message)
+                    .at(project.file(first.value.origin.file), first.host_span())
+                    .service(name)
+                    .help(help)
+                    .with_fix(fix),
+            );
+        }
+    }
+}
+
+/// A host that must be a service name: a single DNS label (no dot, not an IP), written where
+/// a host is certain (a URL, a `host:port` list, a host key, a client flag).
+fn candidate(t: &ClientTarget) -> bool {
+    let host = t.target.host.as_str();
+    let label = !host.is_empty()
+        && host.as_bytes()[0].is_ascii_alphabetic()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !label
+        || t.target.srv
+        || t.browser
+        || NOT_HOSTS.contains(&host.to_ascii_lowercase().as_str())
+    {
+        return false;
+    }
+    let Some(key) = t.key else {
+        return true;
+    };
+    let key = key.to_ascii_uppercase();
+    if OWN_NAME_KEYS.contains(&key.as_str()) || OWN_NAME_PARTS.iter().any(|p| key.contains(p)) {
+        return false;
+    }
+    if !t.target.is_bare() {
+        return true;
+    }
+    matches!(t.port_source, PortSource::Pair { .. })
+        || BARE_HOST_SUFFIXES
+            .iter()
+            .any(|s| key == *s || key.ends_with(&format!("_{s}")))
+}
+
+/// Services whose name is close to `host`: at most 3 edits apart, one a prefix of the other
+/// (`postgres`/`postgresql`), or an abbreviation (`db` of `database`).
+fn suggestions<'p>(book: &AddressBook<'p>, host: &str) -> Vec<&'p str> {
+    let host = host.to_ascii_lowercase();
+    book.services()
+        .filter(|s| {
+            let s = s.to_ascii_lowercase();
+            strsim::levenshtein(&s, &host) <= 3.min(host.len().max(s.len()) / 2)
+                || (s.len() >= 2
+                    && host.len() >= 2
+                    && (s.starts_with(&host) || host.starts_with(&s)))
+                || abbreviates(&s, &host)
+                || abbreviates(&host, &s)
+        })
+        .collect()
+}
+
+/// `short` (two or three letters) keeps the first letter of `long` and the rest of its
+/// letters in order (`db` of `database`, `pg` of `postgres`).
+fn abbreviates(short: &str, long: &str) -> bool {
+    if !(2..=3).contains(&short.len())
+        || short.len() >= long.len()
+        || short.get(..1) != long.get(..1)
+    {
+        return false;
+    }
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
+}
+
+/// Replaces the unknown host with the suggested service wherever the service writes it.
+fn fix(project: &Project, unknown: &[ClientTarget], host: &str, service: &str) -> Option<Fix> {
+    let mut edits = Vec::new();
+    for t in unknown.iter().filter(|t| t.target.host == host) {
+        edits.push(builders::replace_part(
+            project,
+            t.value,
+            t.host_range()?,
+            service,
+        )?);
+    }
+    Some(Fix::new(
+        format!("Connect to the service `{service}` instead of `{host}`"),
+        Applicability::Review,
+        edits,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::abbreviates;
+
+    #[test]
+    fn abbreviations() {
+        assert!(abbreviates("db", "database"));
+        assert!(abbreviates("pg", "postgres"));
+        assert!(!abbreviates("db", "redis"));
+        assert!(!abbreviates("d", "database"));
+    }
+}
