@@ -169,3 +169,59 @@ fn every_rule_has_firing_fixtures_and_clean_ones_exist() {
         "testdata/ok/ is empty"
     );
 }
+
+/// `--write` (safe fixes only) on every fixture: no finding with a safe fix is left, and
+/// re-checking finds no rule that did not fire before.
+#[test]
+fn safe_fixes_remove_their_findings_and_add_none() {
+    use composefix::fix::{Applicability, engine};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut failures = Vec::new();
+    for group in std::fs::read_dir(&root).unwrap() {
+        let group = group.unwrap().path();
+        let name = group.file_name().unwrap().to_string_lossy().into_owned();
+        if !group.is_dir() || NOT_FIXTURES.contains(&name.as_str()) {
+            continue;
+        }
+        for case in std::fs::read_dir(&group).unwrap() {
+            let case = case.unwrap().path();
+            let is_yaml = case.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            if !(case.is_dir() || is_yaml) {
+                continue;
+            }
+            let opts = if case.is_dir() {
+                CheckOptions {
+                    paths: vec![case.clone()],
+                    ..CheckOptions::default()
+                }
+            } else {
+                CheckOptions {
+                    files: vec![case.clone()],
+                    ..CheckOptions::default()
+                }
+            };
+            let before = composefix::check::check(&opts).expect("check runs");
+            let (outcome, after) = engine::fix(&opts, false).expect("fix runs");
+            if outcome.changed.is_empty() {
+                continue;
+            }
+            let codes_before: BTreeSet<&str> =
+                before.diagnostics.iter().map(|d| d.rule.code).collect();
+            for d in &after.diagnostics {
+                let safe_fix_left = d
+                    .fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == Applicability::Safe);
+                if !codes_before.contains(d.rule.code) || safe_fix_left {
+                    failures.push(format!(
+                        "{}: after --write, {} {}",
+                        case.display(),
+                        d.rule.code,
+                        d.message
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
