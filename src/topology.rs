@@ -75,12 +75,14 @@ enum Namespace<'p> {
 pub struct Topology<'p> {
     book: AddressBook<'p>,
     nodes: Vec<Node<'p>>,
+    /// Node index by service key.
+    index: std::collections::HashMap<&'p str, usize>,
 }
 
 impl<'p> Topology<'p> {
     /// Computes names, listening and published ports of every service.
     pub fn new(project: &'p Project) -> Self {
-        let nodes = project
+        let nodes: Vec<Node<'p>> = project
             .services()
             .map(|(name, service)| Node {
                 name,
@@ -89,9 +91,11 @@ impl<'p> Topology<'p> {
                 namespace: namespace(service),
             })
             .collect();
+        let index = nodes.iter().enumerate().map(|(i, n)| (n.name, i)).collect();
         Topology {
             book: AddressBook::new(project),
             nodes,
+            index,
         }
     }
 
@@ -243,7 +247,7 @@ impl<'p> Topology<'p> {
     }
 
     fn node(&self, service: &str) -> Option<&Node<'p>> {
-        self.nodes.iter().find(|n| n.name == service)
+        self.index.get(service).map(|&i| &self.nodes[i])
     }
 }
 

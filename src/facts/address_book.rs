@@ -4,6 +4,7 @@
 use super::connection::{HostClass, classify};
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// What a host, as one service writes it, refers to.
@@ -48,6 +49,11 @@ struct Entry<'p> {
 /// The project's names, addresses and networks.
 pub struct AddressBook<'p> {
     entries: Vec<Entry<'p>>,
+    /// Entry index by service key, by name (first service wins) and by static IP: lookups
+    /// stay constant-time in projects with thousands of services.
+    by_service: HashMap<&'p str, usize>,
+    by_name: HashMap<String, usize>,
+    by_ip: HashMap<IpAddr, usize>,
     subnets: Vec<(IpAddr, u8)>,
     external_networks: Vec<String>,
 }
@@ -71,7 +77,19 @@ fn normal(host: &str) -> String {
 impl<'p> AddressBook<'p> {
     /// Reads every service's names and the project's networks.
     pub fn new(project: &'p Project) -> Self {
-        let entries = project.services().map(|(n, s)| entry(n, s)).collect();
+        let entries: Vec<Entry<'p>> = project.services().map(|(n, s)| entry(n, s)).collect();
+        let mut by_service = HashMap::new();
+        let mut by_name = HashMap::new();
+        let mut by_ip = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_service.entry(e.service).or_insert(i);
+            for name in &e.names {
+                by_name.entry(name.clone()).or_insert(i);
+            }
+            for ip in &e.ips {
+                by_ip.entry(*ip).or_insert(i);
+            }
+        }
         let networks = project
             .model
             .as_ref()
@@ -99,6 +117,9 @@ impl<'p> AddressBook<'p> {
         }
         AddressBook {
             entries,
+            by_service,
+            by_name,
+            by_ip,
             subnets,
             external_networks,
         }
@@ -114,17 +135,17 @@ impl<'p> AddressBook<'p> {
             HostClass::Other => {}
         }
         let host = normal(host);
-        let own = self.entries.iter().find(|e| e.service == consumer);
+        let own = self.entry(consumer);
         if own.is_some_and(|e| e.extra_hosts.contains(&host)) {
             return Addressee::ExtraHost;
         }
         if let Some((_, target)) = own.and_then(|e| e.links.iter().find(|(a, _)| *a == host))
-            && let Some(e) = self.entries.iter().find(|e| e.service == target)
+            && let Some(e) = self.entry(target)
         {
             return Addressee::Service(e.service);
         }
         if let Ok(ip) = host.parse::<IpAddr>() {
-            if let Some(e) = self.entries.iter().find(|e| e.ips.contains(&ip)) {
+            if let Some(e) = self.by_ip.get(&ip).map(|&i| &self.entries[i]) {
                 return Addressee::Service(e.service);
             }
             return if self.is_container_ip(ip) {
@@ -133,7 +154,7 @@ impl<'p> AddressBook<'p> {
                 Addressee::External
             };
         }
-        match self.entries.iter().find(|e| e.names.contains(&host)) {
+        match self.by_name.get(&host).map(|&i| &self.entries[i]) {
             Some(e) => Addressee::Service(e.service),
             None => Addressee::External,
         }
@@ -151,7 +172,7 @@ impl<'p> AddressBook<'p> {
             IpAddr::V6(_) => false,
         };
         default_pool
-            || self.entries.iter().any(|e| e.ips.contains(&ip))
+            || self.by_ip.contains_key(&ip)
             || self
                 .subnets
                 .iter()
@@ -184,7 +205,7 @@ impl<'p> AddressBook<'p> {
     }
 
     fn entry(&self, service: &str) -> Option<&Entry<'p>> {
-        self.entries.iter().find(|e| e.service == service)
+        self.by_service.get(service).map(|&i| &self.entries[i])
     }
 }
 

@@ -20,7 +20,7 @@ pub fn is_partial(project: &Project) -> bool {
             .unwrap_or_default()
     };
     let (networks, volumes) = (declared("networks"), declared("volumes"));
-    let services: Vec<&str> = project.services().map(|(n, _)| n).collect();
+    let services: std::collections::HashSet<&str> = project.services().map(|(n, _)| n).collect();
     let keys = |service: &Value, key: &str| -> Vec<String> {
         service
             .get(key)

@@ -49,7 +49,7 @@ const BUNDLED_ZOOKEEPER: [&str; 4] = [
 ];
 
 /// Environment keys that make an unknown image a Kafka broker.
-const BROKER_KEYS: [&str; 6] = [
+pub const BROKER_KEYS: [&str; 6] = [
     "KAFKA_ADVERTISED_LISTENERS",
     "KAFKA_CFG_ADVERTISED_LISTENERS",
     "KAFKA_ZOOKEEPER_CONNECT",
@@ -99,19 +99,25 @@ pub fn is_kafka_image(service: &Value) -> bool {
 /// True for a Kafka broker or controller (RULES.md §3.1), not for a client run from a Kafka
 /// image, and not for images that bundle ZooKeeper.
 pub fn is_kafka_broker(service: &Value) -> bool {
+    let by_image = match image_of(service).map(repository) {
+        Some(repo) if BUNDLED_ZOOKEEPER.contains(&repo) => return false,
+        Some(repo) => BROKER_IMAGES.contains(&repo),
+        None => false,
+    };
+    let by_env = || {
+        let env = service.get("environment").and_then(Value::as_map);
+        env.is_some_and(|e| BROKER_KEYS.iter().any(|k| e.contains_key(k)))
+    };
+    let runs_something = service.get("command").is_some() || service.get("entrypoint").is_some();
+    if !runs_something {
+        return by_image || by_env();
+    }
     let command = command_text(service);
-    if CLIENT_TOOLS.iter().any(|t| command.contains(t)) && !command.contains("kafka-server-start") {
+    let starts_server = command.contains("kafka-server-start");
+    if CLIENT_TOOLS.iter().any(|t| command.contains(t)) && !starts_server {
         return false;
     }
-    match image_of(service).map(repository) {
-        Some(repo) if BUNDLED_ZOOKEEPER.contains(&repo) => false,
-        Some(repo) if BROKER_IMAGES.contains(&repo) => true,
-        _ => {
-            let env = service.get("environment").and_then(Value::as_map);
-            env.is_some_and(|e| BROKER_KEYS.iter().any(|k| e.contains_key(k)))
-                || command.contains("kafka-server-start")
-        }
-    }
+    by_image || by_env() || starts_server
 }
 
 /// The client port of a ZooKeeper service, None when the service is not ZooKeeper.

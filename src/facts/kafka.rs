@@ -583,6 +583,23 @@ pub fn brokers(project: &Project) -> Vec<Broker<'_>> {
 
 /// The service as a broker, when it is one.
 pub fn broker<'p>(name: &'p str, spec: &'p Value) -> Option<Broker<'p>> {
+    // Most services have nothing Kafka about them: no broker setting, no command, and an
+    // image that is no broker's. Decide those without parsing the image reference twice.
+    let kafka_env = spec
+        .get("environment")
+        .and_then(Value::as_map)
+        .is_some_and(|e| images::BROKER_KEYS.iter().any(|k| e.contains_key(k)));
+    let runs_something = spec.get("command").is_some() || spec.get("entrypoint").is_some();
+    let image_text = spec
+        .get("image")
+        .and_then(Value::as_str)
+        .map_or("", |s| s.text.as_str());
+    let kafka_image = ["kafka", "redpanda", "cp-server", "confluent-local"]
+        .iter()
+        .any(|w| image_text.contains(w));
+    if !kafka_env && !runs_something && !kafka_image {
+        return None;
+    }
     // The family is known when only the tag is an unset variable (`cp-kafka:${TAG}`).
     let repo = image_version(spec).map(|(r, _)| r).unwrap_or_default();
     let family = Family::of(repo);

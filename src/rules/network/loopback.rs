@@ -92,6 +92,21 @@ pub fn loopback_uses<'p>(
         .collect()
 }
 
+/// Whether any service of the project connects to loopback at all (cheap, before the
+/// topology is built).
+pub fn any_loopback_target(project: &crate::project::Project) -> bool {
+    project.services().any(|(_, service)| {
+        service.get("network_mode").is_none()
+            && client_targets(service).iter().any(|t| {
+                matches!(
+                    crate::facts::connection::classify(&t.target.host),
+                    crate::facts::connection::HostClass::Loopback
+                        | crate::facts::connection::HostClass::AnyAddress
+                )
+            })
+    })
+}
+
 /// A sibling that serves a port: it listens there, or publishes it as a host port that
 /// forwards to container port `target`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

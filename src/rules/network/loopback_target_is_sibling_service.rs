@@ -35,6 +35,9 @@ impl Rule for LoopbackTargetIsSiblingService {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        if !super::loopback::any_loopback_target(project) {
+            return;
+        }
         let topology = Topology::new(project);
         let has_broker = !crate::facts::kafka::brokers(project).is_empty();
         for (name, service) in project.services() {

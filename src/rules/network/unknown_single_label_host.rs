@@ -52,6 +52,9 @@ impl Rule for UnknownSingleLabelHost {
             return;
         }
         let book = AddressBook::new(project);
+        // Unknown names repeat across services: compute each one's suggestions once.
+        let mut suggested: std::collections::HashMap<String, Vec<&str>> =
+            std::collections::HashMap::new();
         for (name, service) in project.services() {
             if service.get("network_mode").is_some()
                 || service.get("external_links").is_some()
@@ -69,7 +72,10 @@ impl Rule for UnknownSingleLabelHost {
                 continue;
             };
             let host = first.target.host.as_str();
-            let suggestions = suggestions(&book, host);
+            let suggestions = suggested
+                .entry(host.to_ascii_lowercase())
+                .or_insert_with(|| suggestions(&book, host))
+                .clone();
             let mut hosts: Vec<String> = unknown
                 .iter()
                 .map(|t| format!("`{}`", t.target.host))

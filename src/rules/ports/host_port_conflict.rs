@@ -75,6 +75,16 @@ impl Rule for HostPortConflict {
                 ports: published(s),
             })
             .collect();
+        let mut by_port: std::collections::HashMap<u16, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (k, p) in publishers.iter().enumerate() {
+            for port in p.ports.iter().flat_map(|m| m.host_ports.clone()) {
+                let list = by_port.entry(port).or_default();
+                if list.last() != Some(&k) {
+                    list.push(k);
+                }
+            }
+        }
         let used: BTreeSet<u16> = publishers
             .iter()
             .flat_map(|p| p.ports.iter().flat_map(|m| m.host_ports.clone()))
@@ -98,7 +108,19 @@ impl Rule for HostPortConflict {
                     ));
                     continue;
                 }
-                for earlier in &publishers[..i] {
+                // Only publishers of one of these host ports can clash: looked up by port, in
+                // file order, so large projects stay linear.
+                let mut candidates: Vec<usize> = mapping
+                    .host_ports
+                    .clone()
+                    .filter_map(|p| by_port.get(&p))
+                    .flatten()
+                    .copied()
+                    .filter(|&k| k < i)
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                for earlier in candidates.iter().map(|&k| &publishers[k]) {
                     if earlier.ports.iter().any(|o| clash(o, mapping)) {
                         let disjoint = !earlier.profiles.is_empty()
                             && !later.profiles.is_empty()
