@@ -1,6 +1,6 @@
 //! KAF002 advertised-address-unusable.
 
-use super::advertised_loopback_but_container_clients::location;
+use super::address::{advertising, location};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
@@ -29,13 +29,7 @@ impl Rule for AdvertisedAddressUnusable {
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let brokers = kafka::brokers(project);
         let book = AddressBook::new(project);
-        for broker in &brokers {
-            if !broker.is_broker()
-                || broker.spec.get("network_mode").is_some()
-                || kafka::exits_at_startup(broker)
-            {
-                continue;
-            }
+        for broker in advertising(&brokers) {
             // wurstmeister's script fills an empty host from `HOSTNAME_COMMAND`.
             let filled =
                 broker.family == Family::Wurstmeister && env_has(broker, "HOSTNAME_COMMAND");

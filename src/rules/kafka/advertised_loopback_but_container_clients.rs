@@ -1,5 +1,6 @@
 //! KAF003 advertised-loopback-but-container-clients.
 
+use super::address::{advertising, location};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
@@ -38,13 +39,7 @@ impl Rule for AdvertisedLoopbackButContainerClients {
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let brokers = kafka::brokers(project);
         let book = AddressBook::new(project);
-        for broker in &brokers {
-            if !broker.is_broker()
-                || broker.spec.get("network_mode").is_some()
-                || kafka::exits_at_startup(broker)
-            {
-                continue;
-            }
+        for broker in advertising(&brokers) {
             let advertised = broker.effective_advertised();
             let all_loopback = !advertised.is_empty()
                 && advertised
@@ -133,39 +128,4 @@ fn need(
         Some(n) if n >= 2 => Some(Need::Cluster(n)),
         _ => None,
     }
-}
-
-/// Where the broker advertises: its first written advertised endpoint (a Redpanda flag too),
-/// else the `advertised.listeners` value, else its first written listener (Kafka advertises
-/// the listeners when nothing else is advertised), else the service.
-pub(super) fn location<'p>(
-    project: &'p Project,
-    broker: &Broker,
-) -> (
-    &'p std::sync::Arc<crate::source::SourceFile>,
-    crate::source::Span,
-) {
-    let written = |endpoints: Vec<crate::facts::kafka::Endpoint>| {
-        endpoints.into_iter().find_map(|e| {
-            let s = e.source?;
-            let range = s.offset + s.entry.start..s.offset + s.entry.end;
-            Some((s.value.origin.file, s.value.as_str()?.literal_span(range)?))
-        })
-    };
-    if let Some((file, span)) = written(broker.advertised().unwrap_or_default()) {
-        return (project.file(file), span);
-    }
-    if let Some(setting) = broker.property("advertised.listeners") {
-        return (
-            project.file(setting.value.origin.file),
-            setting.value.origin.span,
-        );
-    }
-    if let Some((file, span)) = written(broker.listeners().unwrap_or_default()) {
-        return (project.file(file), span);
-    }
-    (
-        project.file(broker.spec.origin.file),
-        broker.spec.origin.span,
-    )
 }

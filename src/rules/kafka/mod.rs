@@ -1,5 +1,6 @@
 //! Kafka, ZooKeeper and KRaft rules.
 
+mod address;
 pub mod advertised_address_unusable;
 pub mod advertised_loopback_but_container_clients;
 pub mod client_bootstrap_loopback;

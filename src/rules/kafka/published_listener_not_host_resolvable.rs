@@ -1,6 +1,6 @@
 //! KAF004 published-listener-not-host-resolvable.
 
-use super::advertised_loopback_but_container_clients::location;
+use super::address::{advertising, location};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::kafka;
@@ -27,13 +27,7 @@ impl Rule for PublishedListenerNotHostResolvable {
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let brokers = kafka::brokers(project);
         let book = AddressBook::new(project);
-        for broker in &brokers {
-            if !broker.is_broker()
-                || broker.spec.get("network_mode").is_some()
-                || kafka::exits_at_startup(broker)
-            {
-                continue;
-            }
+        for broker in advertising(&brokers) {
             let advertised = broker.effective_advertised();
             // Some advertised listener already serves the host (loopback, a LAN address, a
             // qualified name, a host-gateway name): nothing to report.
