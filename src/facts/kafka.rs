@@ -220,9 +220,9 @@ pub struct EndpointSource<'p> {
     pub key: Option<&'p str>,
     /// Where the list starts in the value's text (a flag written `--flag=list` starts later).
     pub offset: usize,
-    /// Bytes of `NAME://host:port` in the list.
+    /// Bytes of `host[:port]` (without `NAME://`) in the value's text.
     pub entry: Range<usize>,
-    /// Bytes of the host in the list.
+    /// Bytes of the host in the value's text.
     pub host: Range<usize>,
 }
 
@@ -534,8 +534,8 @@ fn parse_endpoints<'p>(
                 value,
                 key,
                 offset,
-                entry: t.range.clone(),
-                host: t.host_range.clone(),
+                entry: offset + t.range.start..offset + t.range.end,
+                host: offset + t.host_range.start..offset + t.host_range.end,
             }),
         })
         .collect()

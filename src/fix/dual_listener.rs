@@ -344,7 +344,7 @@ fn redpanda_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option
 fn replace_list(project: &Project, endpoints: &[Endpoint], new: &str) -> Option<Edit> {
     let first = endpoints.first()?.source.as_ref()?;
     let last = endpoints.last()?.source.as_ref()?;
-    let end = last.offset + last.entry.end;
+    let end = last.entry.end;
     let text = &first.value.as_str()?.text;
     // The list starts after the flag (`--flag=list`, `--flag list`).
     let start = first.offset;

@@ -27,7 +27,7 @@ pub(super) fn location<'p>(
     let written = |endpoints: Vec<crate::facts::kafka::Endpoint>| {
         endpoints.into_iter().find_map(|e| {
             let s = e.source?;
-            let range = s.offset + s.entry.start..s.offset + s.entry.end;
+            let range = s.entry.clone();
             Some((s.value.origin.file, s.value.as_str()?.literal_span(range)?))
         })
     };

@@ -135,7 +135,7 @@ fn minimal_fix(
         .any(|m| *m.host_ports.start() == port && m.target_ports.contains(&port));
     let host = if same { "localhost" } else { broker.service };
     let s = only.source.as_ref()?;
-    let range = s.offset + s.host.start..s.offset + s.host.end;
+    let range = s.host.clone();
     let edit = builders::replace_part(project, s.value, range, host)?;
     Some(Fix::new(
         format!("Advertise `{}://{host}:{port}`", only.name),

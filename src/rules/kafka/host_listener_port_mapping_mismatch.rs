@@ -241,7 +241,7 @@ fn diagnose(
     );
     let span_source = a.source.as_ref();
     let (file, span) = match span_source.and_then(|s| {
-        let range = s.offset + s.entry.start..s.offset + s.entry.end;
+        let range = s.entry.clone();
         Some((s.value, s.value.as_str()?.literal_span(range)?))
     }) {
         Some((value, span)) => (project.file(value.origin.file), span),
@@ -345,8 +345,7 @@ fn set_target(project: &Project, mapping: &PortTarget, port: u16) -> Option<Edit
 fn advertise_port(project: &Project, e: &Endpoint, port: u16) -> Option<Edit> {
     let s = e.source.as_ref()?;
     let text = &s.value.as_str()?.text;
-    let entry_end = s.offset + s.entry.end;
-    let host_end = s.offset + s.host.end;
+    let (entry_end, host_end) = (s.entry.end, s.host.end);
     let colon = text.get(host_end..entry_end)?.find(':')? + host_end;
     builders::replace_part(project, s.value, colon + 1..entry_end, &port.to_string())
 }

@@ -26,7 +26,7 @@ pub struct Written<'p> {
 pub fn written<'p>(endpoint: &Endpoint<'p>) -> Option<Written<'p>> {
     let source = endpoint.source.as_ref()?;
     let text = source.value.as_str()?.text.as_str();
-    let host = source.offset + source.host.start..source.offset + source.host.end;
+    let host = source.host.clone();
     let is_sep = |c: char| c == ',' || c.is_whitespace();
     let start = text
         .get(..host.start)?
