@@ -233,3 +233,28 @@ fn config_prints_the_resolved_project_which_loads_back() {
     write(again.path(), "compose.yaml", &yaml);
     assert_eq!(composefix(&[], again.path()).status.code(), Some(0));
 }
+
+/// A finding whose severity differs by platform takes the highest among the targeted ones,
+/// and an info finding alone does not fail the run.
+#[test]
+fn severity_follows_the_targeted_platforms() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  db:\n    image: postgres:16\n    network_mode: host\n",
+    );
+    let severity = |target: &str| {
+        let out = composefix(&["--target", target, "--format", "json"], dir.path());
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let d = &doc["diagnostics"][0];
+        assert_eq!(d["code"], "NET005");
+        (
+            d["severity"].as_str().unwrap().to_string(),
+            out.status.code(),
+        )
+    };
+    assert_eq!(severity("mac"), ("error".to_string(), Some(1)));
+    assert_eq!(severity("linux"), ("info".to_string(), Some(0)));
+    assert_eq!(severity("linux,windows"), ("error".to_string(), Some(1)));
+}
