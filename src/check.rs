@@ -96,6 +96,11 @@ pub fn resolve_projects(opts: &CheckOptions) -> Result<Vec<ProjectFiles>, RunErr
 
 /// Loads every project the options name.
 pub fn load_projects(opts: &CheckOptions) -> Result<Vec<Project>, RunError> {
+    load_all(opts, &opts.load)
+}
+
+/// Loads every project the options name, with `load` options.
+fn load_all(opts: &CheckOptions, load: &LoadOptions) -> Result<Vec<Project>, RunError> {
     let mut projects = Vec::new();
     if opts.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut text = Vec::new();
@@ -104,33 +109,41 @@ pub fn load_projects(opts: &CheckOptions) -> Result<Vec<Project>, RunError> {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| "stdin.yaml".to_string());
-        projects.push(project::load_text(&PathBuf::from(name), text, &opts.load));
+        projects.push(project::load_text(&PathBuf::from(name), text, load));
     }
     let named = resolve_projects(opts)?;
-    // Projects load in parallel, on as many threads as there are cores.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(named.len().max(1));
+    // Projects load in parallel, on as many threads as there are cores; the calling thread is
+    // one of them.
+    // (Asking for the core count reads cgroup files: not worth it for one project.)
+    let workers = if named.len() < 2 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(named.len())
+    };
     let next = AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(files) = named.get(i) else { break };
+            mine.push((i, project::load(files, load)));
+        }
+        mine
+    };
     let mut loaded: Vec<(usize, Result<Project, project::ReadError>)> =
         std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(files) = named.get(i) else { break };
-                            mine.push((i, project::load(files, &opts.load)));
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("internal error: a loader thread panicked"))
-                .collect()
+            let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+            let mut all = work();
+            for handle in others {
+                all.extend(
+                    handle
+                        .join()
+                        .expect("internal error: a loader thread panicked"),
+                );
+            }
+            all
         });
     loaded.sort_by_key(|(i, _)| *i);
     for (_, p) in loaded {
@@ -141,11 +154,18 @@ pub fn load_projects(opts: &CheckOptions) -> Result<Vec<Project>, RunError> {
 
 /// Runs a check.
 pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
-    let projects = load_projects(opts)?;
+    // The schema compiles while files load and rules run; validation comes last.
+    crate::schema::compile_in_background();
+    let load = LoadOptions {
+        defer_schema: true,
+        ..opts.load.clone()
+    };
+    let mut projects = load_all(opts, &load)?;
     let mut diagnostics = Vec::new();
-    for project in &projects {
-        diagnostics.extend(project.diagnostics.iter().cloned());
+    for project in &mut projects {
         rules::run(project, &opts.selection, &mut diagnostics);
+        project.validate_schema();
+        diagnostics.extend(project.diagnostics.iter().cloned());
     }
     let targets = if opts.targets.is_empty() {
         Platform::ALL.to_vec()

@@ -180,7 +180,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     let stdout = std::io::stdout();
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if show_findings {
         report::write(&mut out, format, &result.diagnostics, result.totals, color)
             .and_then(|()| out.flush())
@@ -230,7 +230,7 @@ fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Resul
         eprintln!("composefix: internal error: {failure}");
         failed = true;
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     let mut diff_printed = false;
     for (path, (old, new)) in &outcome.changed {
         if diff {
@@ -239,6 +239,8 @@ fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Resul
             let _ = stdout.write_all(text.as_bytes());
         }
     }
+    let _ = stdout.flush();
+    drop(stdout);
     if write {
         let mut written = 0;
         for (path, (old, new)) in &outcome.changed {
@@ -284,16 +286,24 @@ fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
             }
         }
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = rules::registry()
-                .map(|r| {
-                    serde_json::json!({
-                        "code": r.code,
-                        "name": r.name,
-                        "severity": r.severity.as_str(),
-                        "platforms": r.platforms.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
-                        "fix": r.fix.as_str(),
-                        "summary": r.summary(),
-                    })
+            /// One rule in `rules --format json`, fields in this order.
+            #[derive(serde::Serialize)]
+            struct JsonRule<'a> {
+                code: &'a str,
+                name: &'a str,
+                severity: &'a str,
+                platforms: Vec<&'a str>,
+                fix: &'a str,
+                summary: &'a str,
+            }
+            let list: Vec<JsonRule> = rules::registry()
+                .map(|r| JsonRule {
+                    code: r.code,
+                    name: r.name,
+                    severity: r.severity.as_str(),
+                    platforms: r.platforms.iter().map(|p| p.as_str()).collect(),
+                    fix: r.fix.as_str(),
+                    summary: r.summary(),
                 })
                 .collect();
             out = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";

@@ -38,6 +38,9 @@ pub struct LoadOptions {
     pub limits: Limits,
     /// Texts to use instead of what is on disk (the fixer's work in progress), by path.
     pub overlay: HashMap<PathBuf, String>,
+    /// Leave schema validation to [`Project::validate_schema`], so that the caller can do other
+    /// work while the schema compiles on another thread.
+    pub defer_schema: bool,
 }
 
 impl LoadOptions {
@@ -65,9 +68,19 @@ pub struct Project {
     pub model: Option<Value>,
     /// `SYN` and `SCH` findings.
     pub diagnostics: Vec<Diagnostic>,
+    /// Files whose schema validation was deferred ([`LoadOptions::defer_schema`]): each file's
+    /// value as the schema sees it.
+    unvalidated: Vec<(Value, Arc<SourceFile>)>,
 }
 
 impl Project {
+    /// Validates the files whose validation was deferred, adding their `SCH` findings.
+    pub fn validate_schema(&mut self) {
+        for (root, file) in std::mem::take(&mut self.unvalidated) {
+            crate::schema::validate(&root, &file, &mut self.diagnostics);
+        }
+    }
+
     /// The file a value was written in.
     pub fn file(&self, id: FileId) -> &Arc<SourceFile> {
         &self.files[id.0 as usize]
@@ -150,6 +163,7 @@ fn load_inputs(
         named_files,
         model,
         diagnostics: loader.diagnostics,
+        unvalidated: loader.unvalidated,
     }
 }
 
@@ -195,6 +209,8 @@ struct Loader<'a> {
     parsed: HashMap<PathBuf, Option<(FileId, Value)>>,
     /// Includes being loaded, to stop cycles.
     including: Vec<PathBuf>,
+    /// Values left for [`Project::validate_schema`].
+    unvalidated: Vec<(Value, Arc<SourceFile>)>,
 }
 
 impl<'a> Loader<'a> {
@@ -205,6 +221,7 @@ impl<'a> Loader<'a> {
             diagnostics: Vec::new(),
             parsed: HashMap::new(),
             including: Vec::new(),
+            unvalidated: Vec::new(),
         }
     }
 
@@ -280,7 +297,11 @@ impl<'a> Loader<'a> {
     ) -> Option<(FileId, Value)> {
         let (id, mut root) = self.read_value(path, name, bytes, env)?;
         let file = Arc::clone(&self.files[id.0 as usize]);
-        crate::schema::validate(&root, &file, &mut self.diagnostics);
+        if self.opts.defer_schema {
+            self.unvalidated.push((root.clone(), file));
+        } else {
+            crate::schema::validate(&root, &file, &mut self.diagnostics);
+        }
         if !matches!(root.kind, Kind::Map(_)) {
             return None;
         }

@@ -29,6 +29,18 @@ static VALIDATOR: LazyLock<Validator<ComposeJson>> = LazyLock::new(|| {
         .expect("internal error: compose-spec.json is not a valid schema")
 });
 
+/// Starts compiling the schema on another thread (once per process), so that loading and
+/// rules run meanwhile; the first validation waits for it.
+pub fn compile_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // If the thread cannot start, the first validation compiles the schema itself.
+        let _ = std::thread::Builder::new()
+            .name("schema".into())
+            .spawn(|| LazyLock::force(&VALIDATOR));
+    });
+}
+
 /// Validates one file's root value, appending a finding per violation.
 pub fn validate(root: &Value, file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) {
     let mut found = Vec::new();
