@@ -7,7 +7,8 @@
 use super::Edit;
 use super::text::{column, eol, is_comment_line, last_byte, line_start, next_line};
 use crate::project::Project;
-use crate::project::value::{Kind, Origin, Value};
+use crate::project::interpolate::{Interpolated, NoVariables, SegmentKind, interpolate};
+use crate::project::value::{Kind, Origin, Str, Value};
 use crate::source::{ScalarStyle, SourceFile, Span, plain_or_quoted};
 use std::ops::Range;
 use std::sync::Arc;
@@ -51,9 +52,10 @@ pub fn replace_scalar(project: &Project, value: &Value, new: &str) -> Option<Edi
     let written = &file.text()[span.start..span.end];
     // A value cut out of a `KEY=value` list item is only part of its scalar.
     if let Kind::Str(s) = &value.kind {
-        // Never bake a variable's value (or an unknown) into the file.
+        // Never bake a variable's value (or an unknown) into the file; a value written whole
+        // as the default of `${VAR:-default}` is edited there, where the default is.
         if s.interpolation.as_ref().is_some_and(|i| i.has_variables()) {
-            return None;
+            return replace_part(project, value, 0..s.text.len(), new);
         }
         let whole = match style {
             ScalarStyle::Plain => s.raw_offset == Some(span.start),
@@ -109,6 +111,151 @@ pub fn replace_part(
         }
     };
     Some(edit(&file, span, content))
+}
+
+/// A piece of the new text of a value rewritten by [`replace_pieces`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// New text.
+    Text(String),
+    /// Bytes of the old value's text, kept as the file writes them (`${HOST:-localhost}`
+    /// stays a variable).
+    Kept(Range<usize>),
+}
+
+/// Replaces a whole string value by `pieces`. A value written with variables is rewritten in
+/// its raw form when every variable of it lies in a kept piece and takes the default written
+/// there: kept pieces are copied from the file, new text has each `$` written `$$`. A variable
+/// set in `.env` or the shell, or an unset one without default, is never baked into the file:
+/// such a value is edited only as [`replace_scalar`] allows (a value written whole as a
+/// default is edited there).
+pub fn replace_pieces(project: &Project, value: &Value, pieces: &[Piece]) -> Option<Edit> {
+    let Kind::Str(s) = &value.kind else {
+        let text: Option<String> = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => Some(t.as_str()),
+                Piece::Kept(_) => None,
+            })
+            .collect();
+        return replace_scalar(project, value, &text?);
+    };
+    let text: String = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => Some(t.as_str()),
+            Piece::Kept(range) => s.text.get(range.clone()),
+        })
+        .collect::<Option<String>>()?;
+    // A value with `$` in its raw text (a variable, a `$$`) is rewritten raw when it can be.
+    match s.interpolation.as_deref() {
+        Some(interp) => replace_raw(project, value, s, interp, pieces, &text)
+            .or_else(|| replace_scalar(project, value, &text)),
+        None => replace_scalar(project, value, &text),
+    }
+}
+
+/// [`replace_pieces`] for a value with variables: its raw text, from its first byte (which
+/// must be text, not a variable) to the end of its scalar, rebuilt from `pieces`, checked to
+/// interpolate to `text` and to keep every variable.
+fn replace_raw(
+    project: &Project,
+    value: &Value,
+    s: &Str,
+    interp: &Interpolated,
+    pieces: &[Piece],
+    text: &str,
+) -> Option<Edit> {
+    let only_defaults = interp
+        .segments
+        .iter()
+        .all(|seg| matches!(seg.kind, SegmentKind::Literal { .. }));
+    if !only_defaults {
+        return None;
+    }
+    let base = s.raw_offset?;
+    let file = file_of(project, &value.origin);
+    // The value runs to the end of its scalar (a `KEY=value` item's value too).
+    let quote = usize::from(s.style != ScalarStyle::Plain);
+    let input = file
+        .text()
+        .get(base..value.origin.span.end.checked_sub(quote)?)?;
+    let edge = |at: usize, first: bool| {
+        if at == s.text.len() {
+            Some(input.len())
+        } else {
+            cut(interp, at, first)
+        }
+    };
+    let mut raw = String::new();
+    let mut kept: Vec<Range<usize>> = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(t) => raw.push_str(&t.replace('$', "$$")),
+            Piece::Kept(range) => {
+                let bytes = edge(range.start, true)?..edge(range.end, false)?;
+                raw.push_str(input.get(bytes.clone())?);
+                kept.push(bytes);
+            }
+        }
+    }
+    let every_default_kept = interp.segments.iter().all(|seg| match &seg.kind {
+        SegmentKind::Literal {
+            raw,
+            default_of: Some(_),
+        } => kept
+            .iter()
+            .any(|k| k.start <= raw.start && raw.end <= k.end),
+        _ => true,
+    });
+    let means = interpolate(&raw, &NoVariables).is_ok_and(|i| i.text == text);
+    if !every_default_kept || !means {
+        return None;
+    }
+    let start = base + cut(interp, 0, true)?;
+    let end = base + input.len();
+    let content = match s.style {
+        ScalarStyle::Plain => {
+            let span = value.origin.span;
+            let whole = format!(
+                "{}{raw}{}",
+                file.text().get(span.start..start)?,
+                file.text().get(end..span.end)?
+            );
+            if plain_or_quoted(&whole) != whole {
+                return None;
+            }
+            raw
+        }
+        ScalarStyle::SingleQuoted => raw.replace('\'', "''"),
+        ScalarStyle::DoubleQuoted => escape_double(&raw),
+        ScalarStyle::Literal | ScalarStyle::Folded => return None,
+    };
+    Some(edit(&file, Span::new(start, end), content))
+}
+
+/// The raw position (in the interpolation's input) of position `at` of the interpolated text,
+/// where top-level text starts or ends there (never inside a `${...}`); `first` picks the
+/// earliest of several (an empty expression between two pieces of text), else the latest.
+fn cut(interp: &Interpolated, at: usize, first: bool) -> Option<usize> {
+    let found = interp.segments.iter().filter_map(|seg| match &seg.kind {
+        SegmentKind::Literal {
+            raw,
+            default_of: None,
+        } if seg.text.start <= at && at <= seg.text.end => {
+            if raw.len() == seg.text.len() {
+                Some(raw.start + (at - seg.text.start))
+            } else if at == seg.text.start {
+                Some(raw.start)
+            } else if at == seg.text.end {
+                Some(raw.end)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    });
+    if first { found.min() } else { found.max() }
 }
 
 /// The entries of `map` written inside its own node (merged files add entries elsewhere).
@@ -420,4 +567,37 @@ pub fn services_sharing(project: &Project, value: &Value) -> Vec<String> {
         .filter(|(_, s)| holds(s, &value.origin))
         .map(|(name, _)| name.to_string())
         .collect()
+}
+
+/// The edit that maps `host.docker.internal` to the host's gateway for `service`, which Docker
+/// Engine on Linux needs (NET004) once a fix points the service at the host (NET002, KAF001):
+/// an entry in its `extra_hosts`, in the form that uses, or a new `extra_hosts` key.
+/// `Some(None)` when the name is mapped already; None when the edit cannot be made.
+pub fn map_host_gateway(project: &Project, service: &Value) -> Option<Option<Edit>> {
+    let mapped = service
+        .get("extra_hosts")
+        .and_then(Value::as_map)
+        .is_some_and(|m| {
+            m.iter()
+                .any(|(k, _, _)| k.eq_ignore_ascii_case("host.docker.internal"))
+        });
+    if mapped {
+        return Some(None);
+    }
+    let edit = match service.get("extra_hosts") {
+        Some(existing) => set_entry(
+            project,
+            existing,
+            "host.docker.internal",
+            "host-gateway",
+            ':',
+        )?,
+        None => add_key(
+            project,
+            service,
+            "extra_hosts",
+            "[\"host.docker.internal:host-gateway\"]",
+        )?,
+    };
+    Some(Some(edit))
 }

@@ -3,13 +3,16 @@
 //! (`EXTERNAL://localhost:<Pe>`, published as `"Pe:Pe"`), and the project's clients of the
 //! broker bootstrap from the internal one.
 
-use super::{Applicability, Edit, Fix, builders};
+use super::builders::{self, Piece};
+use super::{Applicability, Edit, Fix};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
-use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, Family};
+use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, EndpointSource, Family};
 use crate::facts::ports::{published, targets};
 use crate::project::Project;
-use crate::project::value::Value;
+use crate::project::interpolate::SegmentKind;
+use crate::project::value::{Str, Value};
+use std::ops::Range;
 
 /// Internal ports tried in order (§3.5).
 const INTERNAL_PORTS: [u16; 3] = [29092, 19092, 39092];
@@ -138,9 +141,79 @@ pub fn rewrite(project: &Project, brokers: &[Broker], broker: &Broker, title: &s
     ))
 }
 
-/// `NAME://host:port`.
-fn entry(name: &str, host: &str, port: u16) -> String {
-    format!("{name}://{host}:{port}")
+/// One entry of a new listener list: its name, and its text in pieces.
+struct NewEntry {
+    name: String,
+    pieces: Vec<Piece>,
+}
+
+impl NewEntry {
+    /// `NAME://host:port`, the host given as a piece.
+    fn new(name: &str, host: Piece, port: u16) -> Self {
+        NewEntry {
+            name: name.to_string(),
+            pieces: vec![
+                Piece::Text(format!("{name}://")),
+                host,
+                Piece::Text(format!(":{port}")),
+            ],
+        }
+    }
+}
+
+/// The entries joined with commas.
+fn joined(entries: &[NewEntry]) -> Vec<Piece> {
+    let mut out = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(Piece::Text(",".into()));
+        }
+        out.extend(e.pieces.iter().cloned());
+    }
+    out
+}
+
+/// Bytes of an endpoint as a piece of the value `target` that the rewrite replaces: kept as
+/// the file writes them when a variable writes them there (`${HOST:-localhost}` stays), else
+/// `text`.
+fn piece(
+    e: &Endpoint,
+    bytes: fn(&EndpointSource) -> Range<usize>,
+    target: Option<&Value>,
+    text: String,
+) -> Piece {
+    let written = e.source.as_ref().filter(|s| {
+        target.is_some_and(|t| std::ptr::eq(t, s.value))
+            && s.value
+                .as_str()
+                .is_some_and(|v| has_variables_in(v, bytes(s)))
+    });
+    match written {
+        Some(s) => Piece::Kept(bytes(s)),
+        None => Piece::Text(text),
+    }
+}
+
+/// Whether a variable expression writes some of bytes `range` of a string.
+fn has_variables_in(s: &Str, range: Range<usize>) -> bool {
+    s.interpolation.as_ref().is_some_and(|i| {
+        i.segments.iter().any(|seg| {
+            let top_level = matches!(
+                seg.kind,
+                SegmentKind::Literal {
+                    default_of: None,
+                    ..
+                }
+            );
+            // An empty expression counts where it touches the range.
+            let touches = if seg.text.is_empty() {
+                range.start <= seg.text.start && seg.text.start <= range.end
+            } else {
+                seg.text.start < range.end && range.start < seg.text.end
+            };
+            !top_level && touches
+        })
+    })
 }
 
 /// The other endpoints of a list, as written, that the rewrite keeps.
@@ -149,16 +222,51 @@ fn kept(
     layout: &Layout,
     controllers: &[String],
     keep_controllers: bool,
-) -> Vec<String> {
+    target: Option<&Value>,
+) -> Vec<NewEntry> {
     endpoints
         .iter()
         .filter(|e| e.name != layout.internal.0 && e.name != layout.external.0)
         .filter(|e| keep_controllers || !controllers.contains(&e.name))
-        .map(|e| match e.port {
-            Some(p) => entry(&e.name, &e.host, p),
-            None => format!("{}://{}", e.name, e.host),
+        .map(|e| {
+            let text = match e.port {
+                Some(p) => format!("{}:{p}", e.host),
+                None => e.host.clone(),
+            };
+            NewEntry {
+                name: e.name.clone(),
+                pieces: vec![
+                    Piece::Text(format!("{}://", e.name)),
+                    piece(e, |s| s.entry.clone(), target, text),
+                ],
+            }
         })
         .collect()
+}
+
+/// The loopback endpoint the external listener takes the place of, whose host it keeps when
+/// a variable writes it: the one of its name, else the one on its port, else the first.
+fn replaced<'e, 'p>(
+    book: &AddressBook,
+    broker: &Broker,
+    layout: &Layout,
+    advertised: &'e [Endpoint<'p>],
+) -> Option<&'e Endpoint<'p>> {
+    let controllers = broker.controller_names();
+    let loopback: Vec<&Endpoint> = advertised
+        .iter()
+        .filter(|a| {
+            !controllers.contains(&a.name)
+                && book.resolve(broker.service, &a.host) == Addressee::Loopback
+        })
+        .collect();
+    let (external, pe) = (&layout.external.0, layout.external.1);
+    loopback
+        .iter()
+        .find(|a| a.name == *external)
+        .or_else(|| loopback.iter().find(|a| a.port == Some(pe)))
+        .or_else(|| loopback.first())
+        .copied()
 }
 
 /// Listener, advertised listener, protocol map and inter-broker settings, and the legacy keys
@@ -179,41 +287,60 @@ fn kafka_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Ve
     } else {
         "0.0.0.0"
     };
-    let mut new_listeners = vec![entry(internal, bind, pi), entry(external, bind, pe)];
-    new_listeners.extend(kept(&listeners, layout, &controllers, true));
+    let listeners_value = broker.property("listeners").map(|s| s.value);
+    let advertised_value = broker.property("advertised.listeners").map(|s| s.value);
+    let mut new_listeners = vec![
+        NewEntry::new(internal, Piece::Text(bind.into()), pi),
+        NewEntry::new(external, Piece::Text(bind.into()), pe),
+    ];
+    new_listeners.extend(kept(
+        &listeners,
+        layout,
+        &controllers,
+        true,
+        listeners_value,
+    ));
+    let book = AddressBook::new(project);
+    let advertised = broker.effective_advertised();
+    let internal_host = match internal_endpoint(&book, broker, layout, &advertised) {
+        Some(e) => piece(e, |s| s.host.clone(), advertised_value, e.host.clone()),
+        None => Piece::Text(broker.service.to_string()),
+    };
+    let external_host = match replaced(&book, broker, layout, &advertised) {
+        Some(e) => piece(e, |s| s.host.clone(), advertised_value, "localhost".into()),
+        None => Piece::Text("localhost".into()),
+    };
     let mut new_advertised = vec![
-        entry(internal, &internal_host(project, broker, layout), pi),
-        entry(external, "localhost", pe),
+        NewEntry::new(internal, internal_host, pi),
+        NewEntry::new(external, external_host, pe),
     ];
     new_advertised.extend(kept(
-        &broker.effective_advertised(),
+        &advertised,
         layout,
         &controllers,
         false,
+        advertised_value,
     ));
     let mut edits = vec![
-        set(
+        set_list(
             project,
             env,
             broker,
             "listeners",
             &format!("{prefix}LISTENERS"),
-            &new_listeners.join(","),
+            &joined(&new_listeners),
         )?,
-        set(
+        set_list(
             project,
             env,
             broker,
             "advertised.listeners",
             &format!("{prefix}ADVERTISED_LISTENERS"),
-            &new_advertised.join(","),
+            &joined(&new_advertised),
         )?,
     ];
     // Every name needs a protocol; new names are PLAINTEXT.
-    let names: Vec<String> = new_listeners
-        .iter()
-        .filter_map(|l| l.split_once("://").map(|(n, _)| n.to_string()))
-        .collect();
+    let names: Vec<String> = new_listeners.iter().map(|l| l.name.clone()).collect();
     let missing: Vec<&String> = names
         .iter()
         .filter(|n| broker.protocol(n).is_none())
@@ -273,18 +400,27 @@ fn kafka_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Ve
     Some(edits)
 }
 
-/// The host containers use for the internal listener: the one it already advertises when
-/// that names the broker (a `hostname`, an alias), else the service name.
+/// The advertised endpoint whose host containers use for the internal listener: the one it
+/// already advertises when that names the broker (a `hostname`, an alias); None when the
+/// service name is to be used.
+fn internal_endpoint<'e, 'p>(
+    book: &AddressBook,
+    broker: &Broker,
+    layout: &Layout,
+    advertised: &'e [Endpoint<'p>],
+) -> Option<&'e Endpoint<'p>> {
+    advertised.iter().find(|a| {
+        a.name == layout.internal.0
+            && book.resolve(broker.service, &a.host) == Addressee::Service(broker.service)
+    })
+}
+
+/// The host containers use for the internal listener, as text.
 fn internal_host(project: &Project, broker: &Broker, layout: &Layout) -> String {
     let book = AddressBook::new(project);
-    broker
-        .effective_advertised()
-        .into_iter()
-        .find(|a| {
-            a.name == layout.internal.0
-                && book.resolve(broker.service, &a.host) == Addressee::Service(broker.service)
-        })
-        .map_or_else(|| broker.service.to_string(), |a| a.host)
+    let advertised = broker.effective_advertised();
+    internal_endpoint(&book, broker, layout, &advertised)
+        .map_or_else(|| broker.service.to_string(), |a| a.host.clone())
 }
 
 /// Sets a broker property: its variable where one is written, else a new variable `key`.
@@ -299,6 +435,31 @@ fn set(
     match broker.property(property) {
         Some(setting) => builders::replace_scalar(project, setting.value, value),
         None => builders::set_env(project, env, key, value),
+    }
+}
+
+/// Sets a listener-list property to `pieces`: its variable where one is written (keeping the
+/// variables of kept pieces), else a new variable `key`.
+fn set_list(
+    project: &Project,
+    env: &Value,
+    broker: &Broker,
+    property: &str,
+    key: &str,
+    pieces: &[Piece],
+) -> Option<Edit> {
+    match broker.property(property) {
+        Some(setting) => builders::replace_pieces(project, setting.value, pieces),
+        None => {
+            let text: Option<String> = pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(t) => Some(t.as_str()),
+                    Piece::Kept(_) => None,
+                })
+                .collect();
+            builders::set_env(project, env, key, &text?)
+        }
     }
 }
 
@@ -445,5 +606,123 @@ services:
                 external: ("EXTERNAL".into(), 19094)
             }
         );
+    }
+
+    fn load(yaml: &str, opts: &crate::project::LoadOptions) -> Project {
+        crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), opts)
+    }
+
+    /// The file after the rewrite of the first broker, or None when it refuses.
+    fn rewritten(project: &Project) -> Option<String> {
+        let brokers = kafka::brokers(project);
+        let fix = rewrite(
+            project,
+            &brokers,
+            brokers.first()?,
+            "Advertise two listeners",
+        )?;
+        let edits: Vec<&Edit> = fix.edits.iter().collect();
+        Some(crate::fix::apply_edits(project.files[0].text(), &edits))
+    }
+
+    const BITNAMI_LIST: &str = r#"
+services:
+  kafka:
+    image: bitnami/kafka:3.7
+    ports:
+      - "9092:9092"
+    environment:
+      - KAFKA_CFG_PROCESS_ROLES=controller,broker
+      - KAFKA_CFG_LISTENERS=PLAINTEXT://:9092,CONTROLLER://:9093
+      - KAFKA_CFG_ADVERTISED_LISTENERS=PLAINTEXT://${KAFKA_HOST:-127.0.0.1}:9092
+      - KAFKA_CFG_CONTROLLER_LISTENER_NAMES=CONTROLLER
+"#;
+
+    #[test]
+    fn the_external_listener_keeps_the_variable_of_the_loopback_host() {
+        let project = load(BITNAMI_LIST, &Default::default());
+        let out = rewritten(&project).expect("rewrite");
+        assert!(out.contains(
+            "- KAFKA_CFG_ADVERTISED_LISTENERS=PLAINTEXT://kafka:29092,EXTERNAL://${KAFKA_HOST:-127.0.0.1}:9092\n"
+        ));
+        assert!(out.contains(
+            "- KAFKA_CFG_LISTENERS=PLAINTEXT://:29092,EXTERNAL://:9092,CONTROLLER://:9093\n"
+        ));
+    }
+
+    #[test]
+    fn a_quoted_value_keeps_its_quotes_and_its_variable() {
+        let yaml = r#"
+services:
+  kafka:
+    image: confluentinc/cp-kafka:7.6.0
+    ports: ["9092:9092"]
+    environment:
+      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181
+      KAFKA_ADVERTISED_LISTENERS: "PLAINTEXT://${KAFKA_HOST:-localhost}:9092"
+"#;
+        let project = load(yaml, &Default::default());
+        let out = rewritten(&project).expect("rewrite");
+        assert!(out.contains(
+            "KAFKA_ADVERTISED_LISTENERS: \"PLAINTEXT://kafka:29092,EXTERNAL://${KAFKA_HOST:-localhost}:9092\"\n"
+        ));
+    }
+
+    #[test]
+    fn dollars_are_neither_doubled_nor_lost() {
+        let yaml = "services:\n  a:\n    environment:\n      V: x$$y-${H:-hh}\n";
+        let project = load(yaml, &Default::default());
+        let (_, a) = project.services().next().expect("service");
+        let value = a.get("environment").and_then(|e| e.get("V")).expect("V");
+        assert_eq!(value.as_str().map(|s| s.text.as_str()), Some("x$y-hh"));
+        let pieces = [
+            Piece::Kept(0..4),
+            Piece::Text("$z-".into()),
+            Piece::Kept(4..6),
+        ];
+        let edit = builders::replace_pieces(&project, value, &pieces).expect("edit");
+        assert_eq!(edit.content, "x$$y-$$z-${H:-hh}");
+        // Dropping the variable, or keeping half of it, is refused.
+        let dropped = [Piece::Kept(0..4), Piece::Text("h2".into())];
+        assert!(builders::replace_pieces(&project, value, &dropped).is_none());
+        let half = [Piece::Kept(0..5), Piece::Text("2".into())];
+        assert!(builders::replace_pieces(&project, value, &half).is_none());
+        // A `$$` without any variable stays `$$` too.
+        let yaml = "services:\n  a:\n    environment:\n      V: a$$b\n";
+        let project = load(yaml, &Default::default());
+        let (_, a) = project.services().next().expect("service");
+        let value = a.get("environment").and_then(|e| e.get("V")).expect("V");
+        let pieces = [Piece::Kept(0..3), Piece::Text("$c".into())];
+        let edit = builders::replace_pieces(&project, value, &pieces).expect("edit");
+        assert_eq!(edit.content, "a$$b$$c");
+    }
+
+    #[test]
+    fn a_variable_set_in_env_is_never_baked_into_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let env = dir.path().join(".env");
+        std::fs::write(&env, "KAFKA_HOST=127.0.0.1\n").expect("write .env");
+        let opts = crate::project::LoadOptions {
+            env_files: vec![env],
+            ..Default::default()
+        };
+        let project = load(BITNAMI_LIST, &opts);
+        assert!(
+            !kafka::brokers(&project)[0]
+                .effective_advertised()
+                .is_empty()
+        );
+        assert_eq!(rewritten(&project), None);
+    }
+
+    #[test]
+    fn a_variable_the_rewrite_would_drop_or_cannot_know_refuses_it() {
+        let dropped = BITNAMI_LIST.replace(
+            "PLAINTEXT://:9092,CONTROLLER",
+            "PLAINTEXT://:${PORT:-9092},CONTROLLER",
+        );
+        assert_eq!(rewritten(&load(&dropped, &Default::default())), None);
+        let unset = BITNAMI_LIST.replace("${KAFKA_HOST:-127.0.0.1}", "${KAFKA_HOST}");
+        assert_eq!(rewritten(&load(&unset, &Default::default())), None);
     }
 }

@@ -322,7 +322,23 @@ fn escape(broker: &Broker, key: &str) -> Option<(Mistake, Option<String>, String
         "`{key}` uses the Confluent `__`/`___` escapes, but {image} turns every `_` into `.`: \
          it sets `{property}`, which Kafka ignores"
     );
-    Some((Mistake::Escape, None, text))
+    Some((Mistake::Escape, bitnami_spelling(broker.family, key), text))
+}
+
+/// The bitnami variable for the property an escaped `KAFKA_CFG_` variable means, when bitnami
+/// can write it: never with `-` (its script reads shell variables only), and with `_` only
+/// inside `sasl_ssl` and `sasl_plaintext`, the words it restores after turning `_` into `.`.
+fn bitnami_spelling(family: Family, key: &str) -> Option<String> {
+    if family != Family::Bitnami {
+        return None;
+    }
+    let rest = key.strip_prefix("KAFKA_CFG_")?;
+    let meant = property_of(Family::Confluent, &format!("KAFKA_{rest}"))?;
+    if meant.contains('-') {
+        return None;
+    }
+    let new = format!("KAFKA_CFG_{}", meant.replace('.', "_").to_ascii_uppercase());
+    (property_of(Family::Bitnami, &new).as_deref() == Some(meant.as_str())).then_some(new)
 }
 
 /// Sub-case 1: a plain `KAFKA_<X>` that bitnami neither copies to `KAFKA_CFG_<X>` nor reads.
@@ -430,8 +446,9 @@ fn help(hits: &[Hit]) -> String {
     }
     if hits.iter().all(|h| h.mistake == Mistake::Escape) {
         return "write the property with single underscores where it has dots; a property \
-                with `-` or `_` in its name cannot be set through this image's environment \
-                (mount a server.properties instead)"
+                with `-` in its name, or `_` (outside bitnami's `sasl_ssl` and \
+                `sasl_plaintext`), cannot be set through this image's environment (mount a \
+                server.properties instead)"
             .into();
     }
     "name the variable after a property the broker knows (see Kafka's broker configs), or \
@@ -451,7 +468,8 @@ fn fix(project: &Project, brokers: &[Broker], broker: &Broker, hits: &[Hit]) -> 
     let (chosen, mut applicability) = if safe.is_empty() {
         let review: Vec<&Hit> = hits
             .iter()
-            .filter(|h| h.mistake == Mistake::Misspelt && h.rename.is_some())
+            .filter(|h| matches!(h.mistake, Mistake::Misspelt | Mistake::Escape))
+            .filter(|h| h.rename.is_some())
             .collect();
         (review, Applicability::Review)
     } else {
@@ -551,6 +569,31 @@ mod tests {
         );
         assert_eq!(env_key(Family::Wurstmeister, "a-b"), None);
         assert_eq!(env_key(Family::Apache, "zookeeper.clientCnxnSocket"), None);
+    }
+
+    #[test]
+    fn bitnami_spells_underscores_only_in_its_sasl_words() {
+        assert_eq!(
+            bitnami_spelling(
+                Family::Bitnami,
+                "KAFKA_CFG_LISTENER_NAME_SASL___PLAINTEXT_PLAIN_SASL_JAAS_CONFIG"
+            )
+            .as_deref(),
+            Some("KAFKA_CFG_LISTENER_NAME_SASL_PLAINTEXT_PLAIN_SASL_JAAS_CONFIG")
+        );
+        for key in [
+            "KAFKA_CFG_LISTENER_NAME_SASL___SSL_SCRAM__SHA__256_SASL_JAAS_CONFIG",
+            "KAFKA_CFG_LISTENER_NAME_IN___SIDE_SSL_CLIENT_AUTH",
+        ] {
+            assert_eq!(bitnami_spelling(Family::Bitnami, key), None, "{key}");
+        }
+        assert_eq!(
+            bitnami_spelling(
+                Family::Wurstmeister,
+                "KAFKA_LISTENER_NAME_SASL___PLAINTEXT_PLAIN_SASL_JAAS_CONFIG"
+            ),
+            None
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, Family, Se
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::rules::{FixAvailability, Rule, RuleInfo};
+use std::ops::Range;
 
 rule_info!(
     ListenerNameNotInProtocolMap,
@@ -144,17 +145,30 @@ fn diagnose(project: &Project, broker: &Broker, map: Option<&Setting>) -> Option
         let (name, protocol) = bad.first()?;
         let map = map?;
         let (file, at) = span(project, map.value, 0..map.text()?.len());
-        let message = format!(
-            "`{key}` maps `{name}` to `{protocol}`: the bitnami entrypoint exits with \
-             \"Authentication protocol {protocol} is not supported!\" (use PLAINTEXT, SSL, \
-             SASL_PLAINTEXT or SASL_SSL)"
-        );
+        // The entrypoint's check is a substring match over the allowed names: `PLAIN` passes
+        // it, and Kafka then refuses the map while parsing it.
+        let message = if "PLAINTEXT SSL SASL_PLAINTEXT SASL_SSL".contains(protocol.as_str()) {
+            format!(
+                "`{key}` maps `{name}` to `{protocol}`, which is not a security protocol: the \
+                 bitnami entrypoint's check lets it through (it matches part of an allowed \
+                 name), then Kafka stops at start-up parsing the map (use PLAINTEXT, SSL, \
+                 SASL_PLAINTEXT or SASL_SSL)"
+            )
+        } else {
+            format!(
+                "`{key}` maps `{name}` to `{protocol}`: the bitnami entrypoint exits with \
+                 \"Authentication protocol {protocol} is not supported!\" (use PLAINTEXT, SSL, \
+                 SASL_PLAINTEXT or SASL_SSL)"
+            )
+        };
         (file, at, message)
     };
     let mut d = Diagnostic::new(&INFO, message)
         .at(&file, at)
         .service(broker.service);
-    if !missing.is_empty() {
+    if missing.is_empty() {
+        d = d.with_fix(map.and_then(|m| protocol_fix(project, broker, m, &key)));
+    } else {
         let added: Vec<String> = missing
             .iter()
             .map(|u| format!("{}:PLAINTEXT", u.name))
@@ -192,6 +206,100 @@ fn place(
     }
     let setting = broker.property("controller.listener.names").or(map)?;
     Some(span(project, setting.value, 0..setting.text()?.len()))
+}
+
+/// Replaces each protocol bitnami rejects with the one it most likely means (`review`: a
+/// guess, though a deterministic one); None when one of them has no likely meaning.
+fn protocol_fix(project: &Project, broker: &Broker, map: &Setting, key: &str) -> Option<Fix> {
+    let sasl = has_sasl_settings(broker);
+    let mut edits = Vec::new();
+    let mut changes = Vec::new();
+    for (range, protocol) in protocols(map.text()?) {
+        if BUILT_IN_PROTOCOLS.contains(&protocol.to_ascii_uppercase().as_str()) {
+            continue;
+        }
+        let meant = intended(protocol, sasl)?;
+        edits.push(builders::replace_part(project, map.value, range, meant)?);
+        changes.push(format!("`{protocol}` with `{meant}`"));
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    Some(Fix::new(
+        format!("Replace {} in `{key}`", changes.join(", ")),
+        Applicability::Review,
+        edits,
+    ))
+}
+
+/// The protocol of each `NAME:PROTOCOL` entry of a map, with its bytes in the text.
+fn protocols(text: &str) -> Vec<(Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for entry in text.split(',') {
+        if let Some(colon) = entry.find(':') {
+            let after = &entry[colon + 1..];
+            let protocol = after.trim();
+            let at = start + colon + 1 + (after.len() - after.trim_start().len());
+            out.push((at..at + protocol.len(), protocol));
+        }
+        start += entry.len() + 1;
+    }
+    out
+}
+
+/// Whether the broker is configured for SASL: a `sasl.*` or `*.sasl.*` property (bitnami
+/// refuses SASL listeners without `KAFKA_CFG_SASL_ENABLED_MECHANISMS`).
+fn has_sasl_settings(broker: &Broker) -> bool {
+    broker
+        .properties
+        .iter()
+        .any(|(p, _)| p.starts_with("sasl.") || p.contains(".sasl."))
+}
+
+/// The protocol a misspelt one most likely means: the transport (plain text or TLS) the
+/// spelling names — anything built on `PLAIN` (`PLAIN`, `PLAINTEX`, `SASL_PLAIN`,
+/// `SSL_PLAINTEXT`) is plain text, else the one protocol within two edits — with SASL when
+/// the broker has SASL settings. None when the spelling names no transport for sure.
+fn intended(protocol: &str, sasl: bool) -> Option<&'static str> {
+    let upper = protocol.to_ascii_uppercase();
+    let bare = ["SASL_", "SSL_"]
+        .iter()
+        .find_map(|p| upper.strip_prefix(p))
+        .unwrap_or(&upper);
+    let plain = if bare.starts_with("PLAIN") {
+        true
+    } else {
+        nearest_protocol(&upper)?.ends_with("PLAINTEXT")
+    };
+    Some(match (plain, sasl) {
+        (true, false) => "PLAINTEXT",
+        (true, true) => "SASL_PLAINTEXT",
+        (false, false) => "SSL",
+        (false, true) => "SASL_SSL",
+    })
+}
+
+/// The one built-in protocol nearest to `upper` within two edits; None for short words
+/// (`SASL` is one edit from `SSL` but says nothing of the transport) or a tie.
+fn nearest_protocol(upper: &str) -> Option<&'static str> {
+    if upper.len() < 5 {
+        return None;
+    }
+    let scored: Vec<(usize, &'static str)> = BUILT_IN_PROTOCOLS
+        .iter()
+        .map(|p| (strsim::osa_distance(upper, p), *p))
+        .filter(|(d, _)| *d <= 2)
+        .collect();
+    let best = scored.iter().map(|(d, _)| *d).min()?;
+    match scored
+        .iter()
+        .filter(|(d, _)| *d == best)
+        .collect::<Vec<_>>()[..]
+    {
+        [(_, p)] => Some(p),
+        _ => None,
+    }
 }
 
 /// Appends the missing names to the map, or creates the map with every name in use.
@@ -253,4 +361,45 @@ fn fix(
         Applicability::Review
     };
     Some(Fix::new(title, applicability, vec![edit]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspelt_protocols_map_to_the_transport_they_name() {
+        for plain in [
+            "PLAIN",
+            "PLAINTEX",
+            "plain",
+            "SASL_PLAIN",
+            "SSL_PLAINTEXT",
+            "PLAIN_TEXT",
+        ] {
+            assert_eq!(intended(plain, false), Some("PLAINTEXT"), "{plain}");
+            assert_eq!(intended(plain, true), Some("SASL_PLAINTEXT"), "{plain}");
+        }
+        assert_eq!(intended("SASLPLAINTEXT", false), Some("PLAINTEXT"));
+        assert_eq!(intended("SASL_SLL", true), Some("SASL_SSL"));
+        assert_eq!(intended("SASL_SLL", false), Some("SSL"));
+    }
+
+    #[test]
+    fn unclear_protocols_have_no_guess() {
+        for unclear in ["SASL", "TLS", "KERBEROS", "SCRAM-SHA-256", "SLL", ""] {
+            assert_eq!(intended(unclear, false), None, "{unclear}");
+        }
+    }
+
+    #[test]
+    fn protocols_carry_their_bytes() {
+        let text = "CONTROLLER:PLAIN, CLIENT: SASL_PLAIN ,X";
+        let found = protocols(text);
+        assert_eq!(found.len(), 2);
+        for (range, protocol) in found {
+            assert_eq!(&text[range], protocol);
+        }
+        assert_eq!(protocols(text)[1].1, "SASL_PLAIN");
+    }
 }

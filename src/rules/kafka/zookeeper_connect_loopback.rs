@@ -118,6 +118,7 @@ fn diagnose(
                 "add a ZooKeeper service and point at it by name (`zookeeper:2181`), or use \
                  `host.docker.internal:2181` if ZooKeeper runs on the host",
             );
+            d = d.with_fix(host_fix(project, service, hits));
         }
         [(zk, port), rest @ ..] => {
             let target = format!("{zk}:{port}");
@@ -168,4 +169,49 @@ fn fix(project: &Project, service: &str, hits: &[Hit], target: &str, several: bo
         Applicability::Safe
     };
     Some(Fix::new(title, applicability, edits))
+}
+
+/// Without a ZooKeeper service: points each loopback entry at ZooKeeper on the host, keeping
+/// its port and `/chroot`, and maps `host.docker.internal` for every service that holds the
+/// value (NET002's edit). Review: ZooKeeper may instead be a service the project lacks.
+fn host_fix(project: &Project, service: &str, hits: &[Hit]) -> Option<Fix> {
+    let mut edits = Vec::new();
+    let mut holders: Vec<String> = vec![service.to_string()];
+    for hit in hits {
+        for entry in &hit.entries {
+            let new = match entry.port {
+                Some(port) => format!("host.docker.internal:{port}"),
+                None => "host.docker.internal".to_string(),
+            };
+            edits.push(builders::replace_part(
+                project,
+                hit.value,
+                entry.range.clone(),
+                &new,
+            )?);
+        }
+        for other in builders::services_sharing(project, hit.value) {
+            if !holders.contains(&other) {
+                holders.push(other);
+            }
+        }
+    }
+    for (name, spec) in project.services() {
+        if holders.iter().any(|h| h == name) && !images::shares_network_namespace(spec) {
+            edits.extend(builders::map_host_gateway(project, spec)?);
+        }
+    }
+    let keys: Vec<&str> = hits.iter().map(|h| h.key).collect();
+    let mut title = format!(
+        "Point `{}` at ZooKeeper on the host (`host.docker.internal`)",
+        keys.join("`, `")
+    );
+    let others: Vec<&str> = holders.iter().skip(1).map(String::as_str).collect();
+    if !others.is_empty() {
+        title.push_str(&format!(
+            " (the value is shared with {})",
+            others.join(", ")
+        ));
+    }
+    Some(Fix::new(title, Applicability::Review, edits))
 }

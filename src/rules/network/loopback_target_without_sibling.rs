@@ -124,30 +124,7 @@ fn fix(project: &Project, service: &Value, found: &[LoopbackUse]) -> Option<Fix>
     for u in found {
         edits.extend(rewrite(project, u, "host.docker.internal", u.port)?);
     }
-    let mapped = service
-        .get("extra_hosts")
-        .and_then(Value::as_map)
-        .is_some_and(|m| {
-            m.iter()
-                .any(|(k, _, _)| k.eq_ignore_ascii_case("host.docker.internal"))
-        });
-    if !mapped {
-        edits.push(match service.get("extra_hosts") {
-            Some(existing) => builders::set_entry(
-                project,
-                existing,
-                "host.docker.internal",
-                "host-gateway",
-                ':',
-            )?,
-            None => builders::add_key(
-                project,
-                service,
-                "extra_hosts",
-                "[\"host.docker.internal:host-gateway\"]",
-            )?,
-        });
-    }
+    edits.extend(builders::map_host_gateway(project, service)?);
     Some(Fix::new(
         "Connect to the host through `host.docker.internal`",
         Applicability::Review,
