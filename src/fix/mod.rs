@@ -7,6 +7,7 @@
 pub mod builders;
 pub mod dual_listener;
 pub mod engine;
+pub mod kraft;
 mod text;
 pub mod write;
 

@@ -8,7 +8,7 @@ use crate::facts::kafka::{
     self, Broker, ClusterIdError, Family, TagVersion, Voter, cluster_members, decode_cluster_id,
     derived_cluster_id, image_version, parse_voters, required_missing,
 };
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::fix::{Applicability, Edit, Fix, builders, kraft};
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::{FixAvailability, Rule, RuleInfo};
@@ -95,23 +95,59 @@ fn problems<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Vec<Problem<'p>> {
     let mut out = Vec::new();
     if absent("node.id") && !b.has_node_id() {
         let key = format!("{}NODE_ID", b.family.prefix());
-        out.push(Problem::new(
-            format!(
-                "`node.id` is not set (`{key}`): Kafka refuses to start in KRaft mode without it"
+        let id = kraft::node_id_for(&cx.book, cx.brokers, b).map(|id| id.to_string());
+        out.push(with_setting(
+            cx,
+            b,
+            Problem::new(
+                format!(
+                    "`node.id` is not set (`{key}`): Kafka refuses to start in KRaft mode without it"
+                ),
+                None,
             ),
-            None,
+            &key,
+            id,
         ));
     }
     out.extend(quorum(cx, b, &reported));
     if absent("controller.listener.names") {
         let key = format!("{}CONTROLLER_LISTENER_NAMES", b.family.prefix());
-        out.push(Problem::new(
-            format!("`controller.listener.names` is not set (`{key}`): the node cannot find the controller listener"),
-            None,
+        let name = kraft::controller_name_for(&cx.book, cx.brokers, b);
+        out.push(with_setting(
+            cx,
+            b,
+            Problem::new(
+                format!("`controller.listener.names` is not set (`{key}`): the node cannot find the controller listener"),
+                None,
+            ),
+            &key,
+            name,
         ));
     }
     out.extend(cluster_id(cx, b));
     out
+}
+
+/// A missing-setting problem with its fix: `key` set to `value` in the node's environment.
+fn with_setting<'p>(
+    cx: &Context<'_, 'p>,
+    b: &Broker<'p>,
+    mut problem: Problem<'p>,
+    key: &str,
+    value: Option<String>,
+) -> Problem<'p> {
+    let Some(value) = value else {
+        return problem;
+    };
+    let edit = b
+        .spec
+        .get("environment")
+        .and_then(|env| builders::set_env(cx.project, env, key, &value));
+    if let Some(edit) = edit {
+        problem.edits.push(edit);
+        problem.title = Some(format!("set `{key}` to `{value}`"));
+    }
+    problem
 }
 
 /// Sub-cases 2, 4 and 5: the quorum setting, this node's place in it, and each voter.
@@ -129,12 +165,19 @@ fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Pr
             && !reported.contains(&"controller.quorum.voters")
         {
             let key = format!("{}CONTROLLER_QUORUM_VOTERS", b.family.prefix());
-            out.push(Problem::new(
-                format!(
-                    "neither `controller.quorum.voters` (`{key}`) nor \
-                     `controller.quorum.bootstrap.servers` is set: the node does not know its controllers"
+            let voters = kraft::voters_for(&cx.book, cx.brokers, b);
+            out.push(with_setting(
+                cx,
+                b,
+                Problem::new(
+                    format!(
+                        "neither `controller.quorum.voters` (`{key}`) nor \
+                         `controller.quorum.bootstrap.servers` is set: the node does not know its controllers"
+                    ),
+                    None,
                 ),
-                None,
+                &key,
+                voters,
             ));
         }
         return out;
@@ -155,23 +198,30 @@ fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Pr
         return out;
     };
     let ids: Vec<u32> = list.iter().map(|v| v.id).collect();
+    let repair = || id_repair(cx, b);
     if let Some(id) = b.node_id() {
         if b.is_controller() && !ids.contains(&id) {
-            out.push(Problem::new(
-                format!(
-                    "this controller's `node.id` {id} is not among the voter ids of `{}`",
-                    setting.key
+            out.push(repaired(
+                Problem::new(
+                    format!(
+                        "this controller's `node.id` {id} is not among the voter ids of `{}`",
+                        setting.key
+                    ),
+                    whole.clone(),
                 ),
-                whole.clone(),
+                repair(),
             ));
         }
         if !b.is_controller() && ids.contains(&id) {
-            out.push(Problem::new(
-                format!(
-                    "this broker-only node's `node.id` {id} is a voter in `{}`: only controllers may be voters",
-                    setting.key
+            out.push(repaired(
+                Problem::new(
+                    format!(
+                        "this broker-only node's `node.id` {id} is a voter in `{}`: only controllers may be voters",
+                        setting.key
+                    ),
+                    whole.clone(),
                 ),
-                whole.clone(),
+                repair(),
             ));
         }
         if !cx.partial
@@ -181,12 +231,15 @@ fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Pr
                 .find(|m| m.node_id() == Some(id))
         {
             let at = b.property("node.id").or_else(|| b.property("broker.id"));
-            out.push(Problem::new(
-                format!(
-                    "`node.id` {id} is also the id of `{}` in the same cluster",
-                    twin.service
+            out.push(repaired(
+                Problem::new(
+                    format!(
+                        "`node.id` {id} is also the id of `{}` in the same cluster",
+                        twin.service
+                    ),
+                    at.map(|s| (s.value, 0..s.text().map_or(0, str::len))),
                 ),
-                at.map(|s| (s.value, 0..s.text().map_or(0, str::len))),
+                repair(),
             ));
         }
     }
@@ -194,10 +247,186 @@ fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Pr
     // something else.
     if !cx.partial && !shares_network_namespace(b.spec) {
         for voter in &list {
-            out.extend(voter_problem(cx, b, setting.value, voter));
+            out.extend(voter_problem(cx, b, setting.value, &list, voter));
         }
     }
     out
+}
+
+/// A problem with the cluster's id repair as its fix, when there is one.
+fn repaired<'p>(mut problem: Problem<'p>, repair: Option<(Vec<Edit>, String)>) -> Problem<'p> {
+    if let Some((edits, title)) = repair {
+        problem.edits = edits;
+        problem.title = Some(title);
+    }
+    problem
+}
+
+/// Sub-case 4's repair for `b`'s cluster: node ids and voter ids made to agree. Every voter
+/// must name a node of the cluster with a known id, each node one id, and every controller be
+/// named. The named nodes take the ids their voters give them when those are free; otherwise
+/// the voters take the nodes' ids, in every node that writes them. A broker-only node whose id
+/// is a voter's or another node's gets the smallest free one. None when nothing needs to
+/// change, or when neither way leaves every id unique.
+fn id_repair<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Option<(Vec<Edit>, String)> {
+    if cx.partial {
+        return None;
+    }
+    let list = parse_voters(b.text("controller.quorum.voters")?)?;
+    let members = cluster_members(&cx.book, cx.brokers, b);
+    let current: Vec<(&str, u32)> = members
+        .iter()
+        .map(|m| Some((m.service, m.node_id()?)))
+        .collect::<Option<_>>()?;
+    // The id each voter gives the node it names, from `b`'s side.
+    let mut named: Vec<(&str, u32)> = Vec::new();
+    for v in &list {
+        let Addressee::Service(s) = cx.book.resolve(b.service, &v.host) else {
+            return None;
+        };
+        members.iter().find(|m| m.service == s)?;
+        if named.iter().any(|(n, id)| *n == s && *id != v.id) {
+            return None;
+        }
+        named.push((s, v.id));
+    }
+    let voter_of = |service: &str| named.iter().find(|(n, _)| *n == service).map(|(_, id)| *id);
+    if members
+        .iter()
+        .any(|m| m.is_controller() && voter_of(m.service).is_none())
+    {
+        return None;
+    }
+    let id_of = |service: &str| {
+        current
+            .iter()
+            .find(|(n, _)| *n == service)
+            .map(|(_, id)| *id)
+    };
+    // The node ids after renumbering the named nodes, and the voter ids after renumbering the
+    // voters: the first way that leaves every id unique.
+    let by_nodes: Vec<(&str, Option<u32>)> = current
+        .iter()
+        .map(|(s, id)| (*s, Some(voter_of(s).unwrap_or(*id))))
+        .collect();
+    let new_voters: Vec<u32> = named.iter().filter_map(|(s, _)| id_of(s)).collect();
+    let (ids, voter_ids, renumber_voters) = if unique(&by_nodes, &voters_of(&named)) {
+        (by_nodes, voters_of(&named), false)
+    } else {
+        let kept: Vec<(&str, Option<u32>)> =
+            current.iter().map(|(s, id)| (*s, Some(*id))).collect();
+        (kept, new_voters, true)
+    };
+    let ids = free_brokers(ids, &voter_ids, |s| voter_of(s).is_some());
+    if !unique(&ids, &voter_ids) {
+        return None;
+    }
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut changes: Vec<String> = Vec::new();
+    for (service, id) in &ids {
+        let (Some(id), Some(old)) = (id, id_of(service)) else {
+            return None;
+        };
+        if *id == old {
+            continue;
+        }
+        let m = members.iter().find(|m| m.service == *service)?;
+        for property in ["node.id", "broker.id"] {
+            if let Some(setting) = m.property(property) {
+                push_once(
+                    &mut edits,
+                    builders::replace_scalar(cx.project, setting.value, &id.to_string())?,
+                );
+            }
+        }
+        changes.push(format!("the node.id of `{service}` to {id}"));
+    }
+    if renumber_voters {
+        let before = edits.len();
+        for m in members
+            .iter()
+            .filter(|m| m.property("controller.quorum.voters").is_some())
+        {
+            let setting = m.property("controller.quorum.voters")?;
+            for v in parse_voters(setting.text()?)? {
+                let Addressee::Service(s) = cx.book.resolve(m.service, &v.host) else {
+                    return None;
+                };
+                let id = id_of(s)?;
+                if id != v.id {
+                    let text = setting.text()?;
+                    let at = v.entry.start + text.get(v.entry.clone())?.find('@')?;
+                    let edit = builders::replace_part(
+                        cx.project,
+                        setting.value,
+                        v.entry.start..at,
+                        &id.to_string(),
+                    )?;
+                    push_once(&mut edits, edit);
+                }
+            }
+        }
+        if edits.len() > before {
+            changes.push("the voter ids to the node ids of the nodes they name".to_string());
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    Some((edits, format!("set {}", changes.join(", "))))
+}
+
+/// The voter ids of `named`.
+fn voters_of(named: &[(&str, u32)]) -> Vec<u32> {
+    named.iter().map(|(_, id)| *id).collect()
+}
+
+/// Whether every node has an id, no two nodes the same, and no two voters the same.
+fn unique(ids: &[(&str, Option<u32>)], voter_ids: &[u32]) -> bool {
+    let known: Vec<u32> = ids.iter().filter_map(|(_, id)| *id).collect();
+    let mut sorted = known.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut voters = voter_ids.to_vec();
+    voters.sort_unstable();
+    voters.dedup();
+    known.len() == ids.len() && sorted.len() == known.len() && voters.len() == voter_ids.len()
+}
+
+/// `ids` with each node that no voter names (a broker-only node) moved to the smallest free id
+/// when its id is a voter id or another node's.
+fn free_brokers<'s>(
+    mut ids: Vec<(&'s str, Option<u32>)>,
+    voter_ids: &[u32],
+    is_named: impl Fn(&str) -> bool,
+) -> Vec<(&'s str, Option<u32>)> {
+    for i in 0..ids.len() {
+        let (service, id) = ids[i];
+        if is_named(service) {
+            continue;
+        }
+        let clash = |id: u32| {
+            voter_ids.contains(&id)
+                || ids
+                    .iter()
+                    .enumerate()
+                    .any(|(j, (_, other))| j != i && *other == Some(id))
+        };
+        if id.is_some_and(clash) {
+            ids[i].1 = (1..=u32::MAX).find(|c| !clash(*c));
+        }
+    }
+    ids
+}
+
+/// Adds `edit` unless the same bytes are already edited (a value shared through an anchor).
+fn push_once(edits: &mut Vec<Edit>, edit: Edit) {
+    if !edits
+        .iter()
+        .any(|e| e.span == edit.span && e.file.path() == edit.file.path())
+    {
+        edits.push(edit);
+    }
 }
 
 /// bitnami 4.1+ defaults `KAFKA_CFG_CONTROLLER_QUORUM_BOOTSTRAP_SERVERS=localhost:9093`.
@@ -217,6 +446,7 @@ fn voter_problem<'p>(
     cx: &Context<'_, 'p>,
     b: &Broker<'p>,
     value: &'p Value,
+    list: &[Voter],
     voter: &Voter,
 ) -> Option<Problem<'p>> {
     let members = cluster_members(&cx.book, cx.brokers, b);
@@ -289,6 +519,14 @@ fn voter_problem<'p>(
                 "voter `{}@{shown}:{}` names `{reached}`, but node.id {} is `{}`",
                 voter.id, voter.port, voter.id, o.service
             );
+            // Both nodes are voters already: the ids are crossed, not the host.
+            let crossed = list.iter().any(|v| {
+                v.entry != voter.entry
+                    && cx.book.resolve(b.service, &v.host) == Addressee::Service(o.service)
+            }) && controllers.iter().any(|c| c.service == reached);
+            if crossed {
+                return Some(repaired(Problem::new(text, at), id_repair(cx, b)));
+            }
             Some(with_host_fix(
                 cx,
                 value,
@@ -299,13 +537,20 @@ fn voter_problem<'p>(
                 at,
             ))
         }
-        Some(o) => port_problem(o, value, voter),
+        Some(o) => port_problem(cx.project, o, value, voter),
         None => {
             let target = cx.brokers.iter().find(|x| x.service == reached);
             let why = match target {
                 Some(t) if !t.is_controller() => "which is not a controller".to_string(),
                 Some(t) => match t.node_id() {
-                    Some(id) => format!("whose node.id is {id}"),
+                    Some(id) => {
+                        // The right node, numbered differently: the ids must agree.
+                        let text = format!(
+                            "voter `{}@{shown}:{}` names `{reached}`, whose node.id is {id}",
+                            voter.id, voter.port
+                        );
+                        return Some(repaired(Problem::new(text, at), id_repair(cx, b)));
+                    }
                     None => return None,
                 },
                 None => "which is not a Kafka node".to_string(),
@@ -337,7 +582,12 @@ fn unique_controller<'a, 'p>(brokers: &'a [Broker<'p>], id: u32) -> Option<&'a B
 }
 
 /// The voter's port must be a controller listener of its node.
-fn port_problem<'p>(owner: &Broker, value: &'p Value, voter: &Voter) -> Option<Problem<'p>> {
+fn port_problem<'p>(
+    project: &Project,
+    owner: &Broker,
+    value: &'p Value,
+    voter: &Voter,
+) -> Option<Problem<'p>> {
     let names = owner.controller_names();
     let listeners = owner.listeners()?;
     if names.is_empty() {
@@ -352,7 +602,7 @@ fn port_problem<'p>(owner: &Broker, value: &'p Value, voter: &Voter) -> Option<P
         return None;
     }
     let ports: Vec<String> = controller_ports.iter().map(u16::to_string).collect();
-    Some(Problem::new(
+    let mut problem = Problem::new(
         format!(
             "voter `{}@{}:{}` uses port {}, but `{}` listens for controllers on {}",
             voter.id,
@@ -363,7 +613,19 @@ fn port_problem<'p>(owner: &Broker, value: &'p Value, voter: &Voter) -> Option<P
             ports.join(", ")
         ),
         Some((value, voter.port_range.clone())),
-    ))
+    );
+    // One controller port: the voter's port is that one.
+    if let [port] = controller_ports.as_slice()
+        && let Some(edit) =
+            builders::replace_part(project, value, voter.port_range.clone(), &port.to_string())
+    {
+        problem.edits.push(edit);
+        problem.title = Some(format!(
+            "point voter `{}@{}:{}` at port {port}, `{}`'s controller listener",
+            voter.id, voter.host, voter.port, owner.service
+        ));
+    }
+    Some(problem)
 }
 
 /// A voter-host problem with its fix: the owner of the id, else the controller whose name is

@@ -5,7 +5,7 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::kafka::{self, Broker, Family, TagVersion, image_version, runs_start_script};
 use crate::facts::ports::published;
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::fix::{Applicability, Edit, Fix, builders, kraft};
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::{FixAvailability, Rule, RuleInfo};
@@ -62,6 +62,7 @@ impl Rule for LegacyOrRemovedSetting {
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let brokers = kafka::brokers(project);
+        let book = AddressBook::new(project);
         for (name, spec) in project.services() {
             let Some((repo, tag)) = image_version(spec) else {
                 continue;
@@ -72,8 +73,9 @@ impl Rule for LegacyOrRemovedSetting {
                 None => companion_hits(spec, repo, tag),
             };
             let fix = match broker {
-                Some(b) => broker_fix(project, b, &hits),
-                None => registry_fix(project, spec, &hits),
+                Some(b) => broker_fix(project, &book, &brokers, b, &hits),
+                None => registry_fix(project, spec, &hits)
+                    .or_else(|| zookeeper_image_fix(project, spec, &hits)),
             };
             if let Some(d) = diagnose(project, name, &hits) {
                 out.push(d.with_fix(fix));
@@ -151,12 +153,9 @@ fn broker_hits<'p>(b: &Broker<'p>, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> 
             }
         }
     }
-    let kraft_only = match b.family {
-        Family::Confluent if CONFLUENT_BROKERS.contains(&repo) && !enterprise => at_least(tag, 8),
-        Family::Apache | Family::Bitnami => at_least(tag, 4),
-        _ => false,
-    };
-    if kraft_only && let Some(setting) = b.property("zookeeper.connect") {
+    if kraft::kraft_only(b)
+        && let Some(setting) = b.property("zookeeper.connect")
+    {
         out.push(Hit {
             key: setting.key,
             value: setting.value,
@@ -287,23 +286,79 @@ fn registry_fix(project: &Project, spec: &Value, hits: &[Hit]) -> Option<Fix> {
     ))
 }
 
-/// The broker fix (`review`): without listeners of its own, the legacy host and port become the
-/// dual-listener block (§3.5); with them, the legacy keys only go.
-fn broker_fix(project: &Project, b: &Broker, hits: &[Hit]) -> Option<Fix> {
-    // ZooKeeper settings on a KRaft-only image have no fix, and a fix settles the whole finding.
-    if hits.is_empty() || hits.iter().any(|h| h.key.ends_with("ZOOKEEPER_CONNECT")) {
+/// The last Confluent Platform release line that ships `cp-zookeeper` (CP 8.0 removed
+/// ZooKeeper), as the tag the fix pins.
+const LAST_ZOOKEEPER_TAG: &str = "7.9.0";
+
+/// The `cp-zookeeper` 8 fix (`review`): the tag of the last release line that has the image.
+fn zookeeper_image_fix(project: &Project, spec: &Value, hits: &[Hit]) -> Option<Fix> {
+    if hits.len() != 1 || hits.first()?.key != "image" {
         return None;
     }
-    let legacy: Vec<&str> = hits.iter().map(|h| h.key).collect();
+    let edit = kraft::replace_tag(project, spec, LAST_ZOOKEEPER_TAG)?;
+    Some(Fix::new(
+        format!(
+            "Pin `confluentinc/cp-zookeeper:{LAST_ZOOKEEPER_TAG}`, of Confluent Platform 7.9, the last with ZooKeeper"
+        ),
+        Applicability::Review,
+        vec![edit],
+    ))
+}
+
+/// The broker fix (`review`): ZooKeeper settings on a KRaft-only image go when the node is
+/// in KRaft mode or KAF011's KRaft block can complete it; without listeners of its own, the
+/// legacy host and port become the dual-listener block (§3.5); with them, the legacy keys only
+/// go.
+fn broker_fix(
+    project: &Project,
+    book: &AddressBook,
+    brokers: &[Broker],
+    b: &Broker,
+    hits: &[Hit],
+) -> Option<Fix> {
+    if hits.is_empty() {
+        return None;
+    }
+    let (zookeeper, legacy): (Vec<&str>, Vec<&str>) = hits
+        .iter()
+        .map(|h| h.key)
+        .partition(|k| k.ends_with("ZOOKEEPER_CONNECT"));
+    // Without ZooKeeper the node must be in KRaft mode, or become a KRaft node by KAF011's fix
+    // (worked out while the ZooKeeper setting still tells its cluster).
+    if !zookeeper.is_empty()
+        && b.roles().is_none()
+        && kraft::kraft_block(project, book, brokers, b).is_none()
+    {
+        return None;
+    }
+    let all: Vec<&str> = hits.iter().map(|h| h.key).collect();
     let env = b.spec.get("environment")?;
-    if empties_a_mapping(env, &legacy) {
+    if empties_a_mapping(env, &all) {
         return None;
     }
-    let mut edits: Vec<Edit> = legacy
+    let mut edits: Vec<Edit> = all
         .iter()
         .map(|k| builders::remove_key(project, env, k))
         .collect::<Option<_>>()?;
-    let names = format!("`{}`", legacy.join("`, `"));
+    if legacy.is_empty() {
+        return Some(Fix::new(
+            format!(
+                "Remove `{}`: the image has no ZooKeeper mode",
+                zookeeper.join("`, `")
+            ),
+            Applicability::Review,
+            edits,
+        ));
+    }
+    let names = format!("`{}`", all.join("`, `"));
+    // Leaving ZooKeeper, the KRaft block (KAF011) writes the listeners.
+    if !zookeeper.is_empty() {
+        return Some(Fix::new(
+            format!("Remove {names}: the image has no ZooKeeper mode nor legacy host settings"),
+            Applicability::Review,
+            edits,
+        ));
+    }
     if b.property("advertised.listeners").is_some() || b.property("listeners").is_some() {
         return Some(Fix::new(
             format!(

@@ -5,10 +5,11 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::completeness::is_partial;
 use crate::facts::hostlist;
 use crate::facts::kafka::{
-    self, Broker, Family, Requirement, TagVersion, cluster_members, decode_cluster_id,
-    derived_cluster_id, image_version, required_missing, runs_start_script,
+    self, Broker, Family, Requirement, TagVersion, image_version, required_missing,
+    runs_start_script,
 };
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::facts::ports::published;
+use crate::fix::{Applicability, Edit, Fix, builders, dual_listener, kraft};
 use crate::project::Project;
 use crate::project::value::{FileId, Value};
 use crate::rules::{FixAvailability, Rule, RuleInfo};
@@ -26,6 +27,9 @@ rule_info!(
 
 /// The Confluent start script every Confluent image runs unless `command` replaces it.
 const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
+
+/// The first cp-kafka / cp-server tag whose entrypoint has the KRaft branch (§3.2).
+const FIRST_KRAFT_TAG: &str = "7.4.0";
 
 /// Kafka Connect worker images built on `kafka-connect-base` (§3.2).
 const CONNECT_IMAGES: [&str; 4] = [
@@ -259,55 +263,204 @@ fn fix(
     broker: Option<&Broker>,
     f: &Failure,
 ) -> Option<Fix> {
+    if let Some(b) = broker {
+        return broker_fix(project, book, brokers, b, f);
+    }
     let mut vars: Vec<(String, String)> = Vec::new();
-    let mut review = false;
-    match broker {
-        Some(b) if b.family == Family::Apache => {
-            vars = apache_block(brokers, b, f)?;
-            review = true;
-        }
-        // A fix is offered only when it settles the whole finding.
-        Some(b) => {
-            if f.missing.iter().any(|r| r.keys != ["CLUSTER_ID"]) || b.roles().is_none() {
-                return None;
+    for r in &f.missing {
+        let key = r.keys.first()?;
+        let value = match key.as_str() {
+            "ZOOKEEPER_CLIENT_PORT" => zookeeper_port(book, brokers, f.service).to_string(),
+            "SCHEMA_REGISTRY_HOST_NAME" | "CONNECT_REST_ADVERTISED_HOST_NAME" => {
+                f.service.to_string()
             }
-            vars.push((
-                "CLUSTER_ID".into(),
-                cluster_id_for(project, book, brokers, b),
-            ));
-            review = true;
-        }
-        None => {
-            for r in &f.missing {
-                let key = r.keys.first()?;
-                let value = match key.as_str() {
-                    "ZOOKEEPER_CLIENT_PORT" => zookeeper_port(book, brokers, f.service).to_string(),
-                    "SCHEMA_REGISTRY_HOST_NAME" | "CONNECT_REST_ADVERTISED_HOST_NAME" => {
-                        f.service.to_string()
-                    }
-                    _ => return None,
-                };
-                vars.push((key.clone(), value));
-            }
-        }
+            _ => return None,
+        };
+        vars.push((key.clone(), value));
     }
-    if vars.is_empty() {
-        return None;
-    }
-    let env = f.spec.get("environment");
-    let shared = env.is_some_and(|e| builders::services_sharing(project, e).len() > 1);
-    let edits = add_vars(project, f.spec, &vars)?;
-    let names: Vec<String> = vars.iter().map(|(k, _)| format!("`{k}`")).collect();
-    let applicability = if review || shared {
+    let shared = f
+        .spec
+        .get("environment")
+        .is_some_and(|e| builders::services_sharing(project, e).len() > 1);
+    let applicability = if shared {
         Applicability::Review
     } else {
         Applicability::Safe
     };
+    env_fix(project, f.spec, &vars, applicability)
+}
+
+/// Sets `vars` in the service's environment, as one fix titled after them.
+fn env_fix(
+    project: &Project,
+    spec: &Value,
+    vars: &[(String, String)],
+    applicability: Applicability,
+) -> Option<Fix> {
+    if vars.is_empty() {
+        return None;
+    }
+    let edits = add_vars(project, spec, vars)?;
+    let names: Vec<String> = vars.iter().map(|(k, _)| format!("`{k}`")).collect();
     Some(Fix::new(
         format!("Set {}", names.join(", ")),
         applicability,
         edits,
     ))
+}
+
+/// A broker's fix (`review`): the KRaft block where ZooKeeper mode is gone or apache/kafka's
+/// defaults were discarded; the first KRaft-capable tag for a complete KRaft node on a
+/// ZooKeeper-only cp-kafka; a listener for wurstmeister; else the one value of each missing
+/// variable (node id, voters, controller listener, cluster id, ZooKeeper address).
+fn broker_fix(
+    project: &Project,
+    book: &AddressBook,
+    brokers: &[Broker],
+    b: &Broker,
+    f: &Failure,
+) -> Option<Fix> {
+    let roles_missing = f
+        .missing
+        .iter()
+        .any(|r| r.property == Some("process.roles"));
+    let block = b.family == Family::Apache || roles_missing && kraft::kraft_only(b);
+    if block && let Some(vars) = kraft::kraft_block(project, book, brokers, b) {
+        return env_fix(project, f.spec, &vars, Applicability::Review);
+    }
+    if roles_missing {
+        return None;
+    }
+    if let Some(fix) = kraft_tag_fix(project, b, f) {
+        return Some(fix);
+    }
+    if b.family == Family::Wurstmeister {
+        return wurstmeister_fix(project, book, brokers, b, f);
+    }
+    let vars: Vec<(String, String)> = f
+        .missing
+        .iter()
+        .map(|r| value_for(project, book, brokers, b, r))
+        .collect::<Option<_>>()?;
+    env_fix(project, f.spec, &vars, Applicability::Review)
+}
+
+/// The variable to set for a missing requirement and the one value it can take: KRaft
+/// settings from the node's cluster on a KRaft node, the project's only ZooKeeper on a
+/// ZooKeeper-mode one.
+fn value_for(
+    project: &Project,
+    book: &AddressBook,
+    brokers: &[Broker],
+    b: &Broker,
+    r: &Requirement,
+) -> Option<(String, String)> {
+    if r.detail.is_some() {
+        return None;
+    }
+    if b.roles().is_none() {
+        let key = r.keys.iter().find(|k| k.ends_with("ZOOKEEPER_CONNECT"))?;
+        return Some((key.clone(), kraft::zookeeper_connect_for(project, book, b)?));
+    }
+    let value = match r.property {
+        None if r.keys == ["CLUSTER_ID"] => kraft::cluster_id_for(project, book, brokers, b),
+        Some("node.id") => kraft::node_id_for(book, brokers, b)?.to_string(),
+        Some("controller.quorum.voters") => kraft::voters_for(book, brokers, b)?,
+        Some("controller.listener.names") => kraft::controller_name_for(book, brokers, b)?,
+        _ => return None,
+    };
+    Some((r.keys.first()?.clone(), value))
+}
+
+/// cp-kafka / cp-server before 7.4 has no KRaft branch in its entrypoint: a node whose KRaft
+/// settings are otherwise complete gets tag 7.4.0, the first with one (`review`: an upgrade).
+fn kraft_tag_fix(project: &Project, b: &Broker, f: &Failure) -> Option<Fix> {
+    let zookeeper_era = match f.tag {
+        TagVersion::Known(major, Some(minor)) => major < 7 || major == 7 && minor <= 3,
+        TagVersion::Known(major, None) => major < 7,
+        _ => false,
+    };
+    let products = ["confluentinc/cp-kafka", "confluentinc/cp-server"];
+    if !zookeeper_era || !products.contains(&f.repo) || b.roles().is_none() {
+        return None;
+    }
+    // At 7.4 the script needs `CLUSTER_ID` and (but on a controller) advertised listeners;
+    // Kafka needs the node id, the quorum and the controller listener name.
+    let advertised = b.property("advertised.listeners").is_some()
+        || b.roles().is_some_and(|r| r == ["controller"]);
+    let complete = advertised
+        && b.env_has("CLUSTER_ID")
+        && b.has_node_id()
+        && b.property("controller.listener.names").is_some()
+        && (b.property("controller.quorum.voters").is_some()
+            || b.property("controller.quorum.bootstrap.servers").is_some());
+    if !complete
+        || f.missing
+            .iter()
+            .any(|r| r.property != Some("zookeeper.connect"))
+    {
+        return None;
+    }
+    let edit = kraft::replace_tag(project, f.spec, FIRST_KRAFT_TAG)?;
+    Some(Fix::new(
+        format!(
+            "Use `{}:{FIRST_KRAFT_TAG}`, the first release whose entrypoint runs KRaft",
+            f.repo
+        ),
+        Applicability::Review,
+        vec![edit],
+    ))
+}
+
+/// wurstmeister without a listener: the ZooKeeper address when it lacks one too, and a
+/// PLAINTEXT listener bound on all interfaces, advertised as the service name — or, when a
+/// port of it is published to the host, the dual-listener layout (§3.5), so that host clients
+/// get an address they can reach.
+fn wurstmeister_fix(
+    project: &Project,
+    book: &AddressBook,
+    brokers: &[Broker],
+    b: &Broker,
+    f: &Failure,
+) -> Option<Fix> {
+    let mut zookeeper = None;
+    for r in &f.missing {
+        match r.property {
+            Some("zookeeper.connect") => {
+                let address = kraft::zookeeper_connect_for(project, book, b)?;
+                zookeeper = Some((r.keys.first()?.clone(), address));
+            }
+            Some("listeners") if r.detail.is_none() => {}
+            _ => return None,
+        }
+    }
+    let (listeners, _) = b.effective_listeners();
+    let port = listeners.first().and_then(|l| l.port).unwrap_or(9092);
+    let published = published(b.spec)
+        .iter()
+        .any(|p| p.protocol == "tcp" && p.target_ports.contains(&port));
+    let listener_missing = f.missing.iter().any(|r| r.property == Some("listeners"));
+    if published && listener_missing {
+        let mut fix = dual_listener::rewrite(project, brokers, b, "Add listeners")?;
+        if let Some((key, value)) = zookeeper {
+            fix.edits
+                .extend(add_vars(project, f.spec, &[(key, value)])?);
+        }
+        fix.applicability = Applicability::Review;
+        return Some(fix);
+    }
+    let mut vars: Vec<(String, String)> = zookeeper.into_iter().collect();
+    if listener_missing {
+        vars.push((
+            "KAFKA_LISTENERS".into(),
+            format!("PLAINTEXT://0.0.0.0:{port}"),
+        ));
+        vars.push((
+            "KAFKA_ADVERTISED_LISTENERS".into(),
+            format!("PLAINTEXT://{}:{port}", b.service),
+        ));
+    }
+    env_fix(project, f.spec, &vars, Applicability::Review)
 }
 
 /// Adds variables to the service's `environment` in its form, or writes a new one.
@@ -340,140 +493,4 @@ fn zookeeper_port(book: &AddressBook, brokers: &[Broker], zookeeper: &str) -> u1
         })
         .next()
         .unwrap_or(2181)
-}
-
-/// The id for a node without one: a valid id its cluster already uses, else one derived from
-/// the project and the cluster's service names, so every node gets the same.
-fn cluster_id_for(project: &Project, book: &AddressBook, brokers: &[Broker], b: &Broker) -> String {
-    let members = cluster_members(book, brokers, b);
-    let existing = members.iter().find_map(|m| {
-        let (_, value) = m.cluster_id_setting()?;
-        let text = value
-            .as_str()
-            .filter(|s| s.is_known())?
-            .text
-            .trim()
-            .to_string();
-        decode_cluster_id(&text).is_ok().then_some(text)
-    });
-    existing.unwrap_or_else(|| {
-        let mut names: Vec<&str> = members.iter().map(|m| m.service).collect();
-        names.sort_unstable();
-        derived_cluster_id(&format!("{} {}", project.name, names.join(" ")))
-    })
-}
-
-/// The apache/kafka single-node KRaft block for a partial environment (§4 KAF011): only the
-/// missing settings, for the project's only broker, when it runs as a combined node.
-fn apache_block(brokers: &[Broker], b: &Broker, f: &Failure) -> Option<Vec<(String, String)>> {
-    if brokers.len() != 1 || b.roles().is_some_and(|r| r.len() != 2) {
-        return None;
-    }
-    let missing = |key: &str| {
-        f.missing
-            .iter()
-            .any(|r| r.keys.first().is_some_and(|k| k == key))
-    };
-    let id = b.node_id().unwrap_or(1);
-    let controller = b
-        .controller_names()
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "CONTROLLER".into());
-    let listeners = b.listeners();
-    let advertised = b.advertised();
-    let used: Vec<u16> = listeners
-        .iter()
-        .chain(advertised.iter())
-        .flatten()
-        .filter_map(|l| l.port)
-        .collect();
-    let port = listeners
-        .iter()
-        .flatten()
-        .find(|l| l.name == controller)
-        .and_then(|l| l.port)
-        .or_else(|| {
-            [29093, 39093, 19093]
-                .into_iter()
-                .find(|p| !used.contains(p))
-        })?;
-    let mut vars: Vec<(String, String)> = Vec::new();
-    let mut add = |k: &str, v: String| vars.push((k.to_string(), v));
-    if missing("KAFKA_PROCESS_ROLES") {
-        add("KAFKA_PROCESS_ROLES", "broker,controller".into());
-    }
-    if missing("KAFKA_NODE_ID") {
-        add("KAFKA_NODE_ID", id.to_string());
-    }
-    let bind = format!("{controller}://0.0.0.0:{port}");
-    match (&listeners, &advertised) {
-        (Some(l), _) if l.iter().any(|l| l.name == controller) => {}
-        // Explicit listeners without the controller: written out again with it.
-        (Some(l), _) => add("KAFKA_LISTENERS", joined(l.iter().map(endpoint), &bind)),
-        (None, Some(a)) => add(
-            "KAFKA_LISTENERS",
-            joined(a.iter().map(|e| bound(&e.name, e.port)), &bind),
-        ),
-        (None, None) => {
-            add(
-                "KAFKA_LISTENERS",
-                format!("PLAINTEXT://0.0.0.0:9092,{bind}"),
-            );
-            add(
-                "KAFKA_ADVERTISED_LISTENERS",
-                format!("PLAINTEXT://{}:9092", b.service),
-            );
-        }
-    }
-    if missing("KAFKA_CONTROLLER_LISTENER_NAMES") {
-        add("KAFKA_CONTROLLER_LISTENER_NAMES", controller.clone());
-    }
-    if let Some(map) = b.text("listener.security.protocol.map")
-        && b.protocol_map()?.iter().all(|(n, _)| *n != controller)
-    {
-        add(
-            "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
-            format!("{map},{controller}:PLAINTEXT"),
-        );
-    }
-    if missing("KAFKA_CONTROLLER_QUORUM_VOTERS") {
-        add(
-            "KAFKA_CONTROLLER_QUORUM_VOTERS",
-            format!("{id}@{}:{port}", b.service),
-        );
-    }
-    for key in [
-        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
-        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
-        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR",
-    ] {
-        if !b.env_has(key) {
-            add(key, "1".into());
-        }
-    }
-    Some(vars)
-}
-
-/// `NAME://host:port` of an explicit listener.
-fn endpoint(e: &kafka::Endpoint) -> String {
-    match e.port {
-        Some(port) => format!("{}://{}:{port}", e.name, e.host),
-        None => format!("{}://{}", e.name, e.host),
-    }
-}
-
-/// `NAME://0.0.0.0:port`, the bind form of an advertised listener.
-fn bound(name: &str, port: Option<u16>) -> String {
-    port.map_or_else(
-        || format!("{name}://0.0.0.0"),
-        |p| format!("{name}://0.0.0.0:{p}"),
-    )
-}
-
-/// A listener list with one more entry.
-fn joined(entries: impl Iterator<Item = String>, extra: &str) -> String {
-    let mut all: Vec<String> = entries.collect();
-    all.push(extra.to_string());
-    all.join(",")
 }
