@@ -44,6 +44,32 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// How a case is checked: a folder is a project, a file is `-f file`.
+fn options(case: &Path) -> CheckOptions {
+    if case.is_dir() {
+        CheckOptions {
+            paths: vec![case.to_path_buf()],
+            ..CheckOptions::default()
+        }
+    } else {
+        CheckOptions {
+            files: vec![case.to_path_buf()],
+            ..CheckOptions::default()
+        }
+    }
+}
+
+/// The cases of one rule's folder: YAML files and project folders, sorted.
+fn cases(group: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(group)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|case| case.is_dir() || case.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    entries.sort();
+    entries
+}
+
 fn check_case(case: &Path) -> Result<(), String> {
     let (diagnostics, files) = if case.is_dir() {
         (common::check_dir(case), fixture_files(case))
@@ -81,18 +107,7 @@ fn check_case(case: &Path) -> Result<(), String> {
         .collect();
     // Fixes: each file's text after `--write --unsafe-fixes` is `<file>.fixed` beside it, or
     // unchanged when there is no such file; a second run changes nothing.
-    let opts = if case.is_dir() {
-        CheckOptions {
-            paths: vec![case.to_path_buf()],
-            ..CheckOptions::default()
-        }
-    } else {
-        CheckOptions {
-            files: vec![case.to_path_buf()],
-            ..CheckOptions::default()
-        }
-    };
-    let fixed = common::fixed_texts(&opts);
+    let fixed = common::fixed_texts(&options(case));
     for file in &files {
         let expected_path = PathBuf::from(format!("{}.fixed", file.display()));
         let want = std::fs::read_to_string(&expected_path).ok();
@@ -120,33 +135,24 @@ fn check_case(case: &Path) -> Result<(), String> {
 fn fixtures_match_their_markers() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
     let mut failures = Vec::new();
-    let mut cases = 0;
+    let mut count = 0;
     for group in std::fs::read_dir(&root).unwrap() {
         let group = group.unwrap().path();
         let name = group.file_name().unwrap().to_string_lossy().into_owned();
         if !group.is_dir() || NOT_FIXTURES.contains(&name.as_str()) {
             continue;
         }
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(&group)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for case in entries {
-            let is_yaml = case.extension().is_some_and(|e| e == "yaml" || e == "yml");
-            if !(case.is_dir() || is_yaml) {
-                continue;
-            }
-            cases += 1;
+        for case in cases(&group) {
+            count += 1;
             if let Err(e) = check_case(&case) {
                 failures.push(e);
             }
         }
     }
-    assert!(cases > 0, "no fixtures found");
+    assert!(count > 0, "no fixtures found");
     assert!(
         failures.is_empty(),
-        "{} of {cases} fixtures differ:\n{}",
+        "{} of {count} fixtures differ:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -183,23 +189,8 @@ fn safe_fixes_remove_their_findings_and_add_none() {
         if !group.is_dir() || NOT_FIXTURES.contains(&name.as_str()) {
             continue;
         }
-        for case in std::fs::read_dir(&group).unwrap() {
-            let case = case.unwrap().path();
-            let is_yaml = case.extension().is_some_and(|e| e == "yaml" || e == "yml");
-            if !(case.is_dir() || is_yaml) {
-                continue;
-            }
-            let opts = if case.is_dir() {
-                CheckOptions {
-                    paths: vec![case.clone()],
-                    ..CheckOptions::default()
-                }
-            } else {
-                CheckOptions {
-                    files: vec![case.clone()],
-                    ..CheckOptions::default()
-                }
-            };
+        for case in cases(&group) {
+            let opts = options(&case);
             let before = composefix::check::check(&opts).expect("check runs");
             let (outcome, after) = engine::fix(&opts, false).expect("fix runs");
             if outcome.changed.is_empty() {
@@ -223,5 +214,46 @@ fn safe_fixes_remove_their_findings_and_add_none() {
             }
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Findings the catalog gives no fix, by design, with the reason (RULES.md names them `none`).
+const NO_FIX_BY_DESIGN: [(&str, &str, &str); 1] = [(
+    "env-prefix-or-key-mistake/wurstmeister-escapes.yaml",
+    "KAF014",
+    "no environment variable can set a property name holding `-` or `_` on wurstmeister",
+)];
+
+/// `--write --unsafe-fixes` on every firing fixture of a Kafka rule (KAF, CMP) leaves no Kafka
+/// finding, except those the catalog leaves without a fix ([`NO_FIX_BY_DESIGN`]).
+#[test]
+fn unsafe_fixes_leave_no_kafka_finding() {
+    use composefix::fix::engine;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut failures = Vec::new();
+    let mut fired = 0;
+    for rule in composefix::rules::registry() {
+        if !(rule.code.starts_with("KAF") || rule.code.starts_with("CMP")) {
+            continue;
+        }
+        for case in cases(&root.join(rule.name)) {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("ok-") {
+                continue;
+            }
+            fired += 1;
+            let rel = format!("{}/{name}", rule.name);
+            let (_, after) = engine::fix(&options(&case), true).expect("fix runs");
+            for d in &after.diagnostics {
+                let excused = NO_FIX_BY_DESIGN
+                    .iter()
+                    .any(|(c, code, _)| *c == rel && *code == d.rule.code);
+                if (d.rule.code.starts_with("KAF") || d.rule.code.starts_with("CMP")) && !excused {
+                    failures.push(format!("{rel}: {} {}", d.rule.code, d.message));
+                }
+            }
+        }
+    }
+    assert!(fired > 0, "no firing Kafka fixtures found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
