@@ -1,5 +1,7 @@
 //! Load + validate benchmark (a plain harness: `cargo bench --bench load`): the bundled example
-//! (a typical ~3 KB file) and a generated 2000-service file of about 1 MB.
+//! (a typical ~3 KB file) and a generated 2000-service file of about 1 MB, with the YAML parse
+//! alone for scale. `cargo bench --bench load -- --write-large FILE` only writes the large file
+//! (for `benches/e2e.sh`).
 
 use composefix::check::{self, CheckOptions};
 use std::path::{Path, PathBuf};
@@ -47,6 +49,12 @@ fn check_file(path: &Path) -> usize {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--write-large") {
+        let path = args.get(i + 1).expect("--write-large FILE");
+        std::fs::write(path, generated(2000)).expect("write");
+        return;
+    }
     let typical =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/examples/kafka/compose.yaml");
     let size = std::fs::metadata(&typical).map(|m| m.len()).unwrap_or(0);
@@ -66,5 +74,11 @@ fn main() {
     println!(
         "2000 services ({size} B): median {median:?}, min {min:?} (10 runs, {findings} findings)"
     );
+    let text = generated(2000);
+    let limits = composefix::source::Limits::default();
+    let (median, min) = measure(10, || {
+        composefix::source::parse(&text, &limits).expect("parses");
+    });
+    println!("2000 services, YAML parse alone: median {median:?}, min {min:?} (10 runs)");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -151,9 +151,50 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
     })
 }
 
-/// Runs every selected check over `project`.
+/// From this many services on, the checks of a project run on every core.
+const PARALLEL_FROM: usize = 100;
+
+/// Runs every selected check over `project`, appending findings in registry order.
 pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) {
-    for rule in CHECKS.iter().filter(|r| selection.enabled(r.info())) {
-        rule.check(project, out);
+    let rules: Vec<&dyn Rule> = CHECKS
+        .iter()
+        .copied()
+        .filter(|r| selection.enabled(r.info()))
+        .collect();
+    let workers = if project.services().nth(PARALLEL_FROM - 1).is_some() {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    };
+    if workers < 2 {
+        rules.iter().for_each(|rule| rule.check(project, out));
+        return;
     }
+    // Each worker takes the next rule; findings are put back in registry order.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(rule) = rules.get(i) else { break };
+            let mut found = Vec::new();
+            rule.check(project, &mut found);
+            mine.push((i, found));
+        }
+        mine
+    };
+    let mut done: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for handle in others {
+            all.extend(
+                handle
+                    .join()
+                    .expect("internal error: a rule thread panicked"),
+            );
+        }
+        all
+    });
+    done.sort_by_key(|(i, _)| *i);
+    out.extend(done.into_iter().flat_map(|(_, found)| found));
 }

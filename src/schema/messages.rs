@@ -204,6 +204,11 @@ static KNOWN_KEYS: LazyLock<BTreeSet<String>> = LazyLock::new(|| {
     out
 });
 
+/// Builds what messages need (done on the schema thread, off the checker's path).
+pub(super) fn prepare() {
+    LazyLock::force(&KNOWN_KEYS);
+}
+
 /// The known key closest to `key`, when close enough to be a typo.
 pub fn suggest(key: &str) -> Option<&'static str> {
     KNOWN_KEYS

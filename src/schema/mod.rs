@@ -35,9 +35,10 @@ pub fn compile_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
         // If the thread cannot start, the first validation compiles the schema itself.
-        let _ = std::thread::Builder::new()
-            .name("schema".into())
-            .spawn(|| LazyLock::force(&VALIDATOR));
+        let _ = std::thread::Builder::new().name("schema".into()).spawn(|| {
+            LazyLock::force(&VALIDATOR);
+            messages::prepare();
+        });
     });
 }
 
