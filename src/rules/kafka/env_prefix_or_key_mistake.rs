@@ -141,9 +141,18 @@ fn kafka_line(broker: &Broker) -> Option<KafkaLine> {
 /// Whether `name` is a broker configuration of any shipped line (case and dots aside: the
 /// Confluent image writes `zookeeper.clientCnxnSocket` from `KAFKA_ZOOKEEPER_CLIENT_CNXN_SOCKET`).
 fn is_known(name: &str) -> bool {
-    let bare = |s: &str| s.replace('.', "").to_ascii_lowercase();
-    let name_bare = bare(name);
-    all_names().any(|k| k.eq_ignore_ascii_case(name) || bare(k) == name_bare)
+    let name_bare: Vec<u8> = name
+        .bytes()
+        .filter(|b| *b != b'.')
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    // Compared without allocating: this runs for every broker setting against every name.
+    all_names().any(|k| {
+        k.bytes()
+            .filter(|b| *b != b'.')
+            .map(|b| b.to_ascii_lowercase())
+            .eq(name_bare.iter().copied())
+    })
 }
 
 /// Whether `name` lies where plugins and per-listener settings live.
