@@ -31,6 +31,7 @@ macro_rules! rule_info {
     };
 }
 
+mod context;
 pub mod kafka;
 pub mod load;
 pub mod mac;
@@ -42,6 +43,7 @@ pub use select::{Selection, SelectionError};
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::project::Project;
+pub use context::Context;
 
 /// Whether a rule's findings come with a fix, and how safe it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +101,8 @@ impl RuleInfo {
 pub trait Rule: Sync {
     /// The rule's metadata.
     fn info(&self) -> &'static RuleInfo;
-    /// Appends this rule's findings for `project`.
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>);
+    /// Appends this rule's findings for the project of `cx`.
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
 }
 
 /// The checks that run over loaded projects, one line per rule.
@@ -166,8 +168,9 @@ pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) 
     } else {
         1
     };
+    let cx = Context::new(project);
     if workers < 2 {
-        rules.iter().for_each(|rule| rule.check(project, out));
+        rules.iter().for_each(|rule| rule.check(&cx, out));
         return;
     }
     // Each worker takes the next rule; findings are put back in registry order.
@@ -178,7 +181,7 @@ pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) 
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let Some(rule) = rules.get(i) else { break };
             let mut found = Vec::new();
-            rule.check(project, &mut found);
+            rule.check(&cx, &mut found);
             mine.push((i, found));
         }
         mine

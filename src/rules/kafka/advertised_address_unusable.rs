@@ -5,11 +5,11 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::connection::{HostClass, classify};
-use crate::facts::kafka::{self, Broker, Endpoint, Family};
+use crate::facts::kafka::{Broker, Endpoint, Family};
 use crate::facts::ports::published;
 use crate::fix::{Applicability, Fix, builders, dual_listener};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     AdvertisedAddressUnusable,
@@ -26,10 +26,11 @@ impl Rule for AdvertisedAddressUnusable {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
-        let book = AddressBook::new(project);
-        for broker in advertising(&brokers) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
+        let book = cx.book();
+        for broker in advertising(brokers) {
             // wurstmeister's script fills an empty host from `HOSTNAME_COMMAND`.
             let filled =
                 broker.family == Family::Wurstmeister && env_has(broker, "HOSTNAME_COMMAND");
@@ -45,8 +46,7 @@ impl Rule for AdvertisedAddressUnusable {
                 .collect();
             let Some(first) = bad.first() else { continue };
             let any_address = !first.host.is_empty();
-            let observed =
-                !published(broker.spec).is_empty() || has_clients(project, &book, broker);
+            let observed = !published(broker.spec).is_empty() || has_clients(project, book, broker);
             // Nothing can observe an empty host; `0.0.0.0` stops the broker at start-up.
             if !any_address && !observed {
                 continue;
@@ -80,8 +80,8 @@ impl Rule for AdvertisedAddressUnusable {
                         "advertise the service name to containers and `localhost` with a published \
                          port to the host",
                     )
-                    .with_fix(minimal_fix(project, &book, broker, &bad).or_else(|| {
-                        dual_listener::rewrite(project, &brokers, broker, "Advertise two listeners")
+                    .with_fix(minimal_fix(project, book, broker, &bad).or_else(|| {
+                        dual_listener::rewrite(project, brokers, broker, "Advertise two listeners")
                             .map(|mut f| {
                                 f.applicability = Applicability::Review;
                                 f

@@ -8,7 +8,7 @@ use crate::facts::kafka::{self, Broker};
 use crate::facts::ports::published;
 use crate::fix::dual_listener;
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     AdvertisedLoopbackButContainerClients,
@@ -36,10 +36,11 @@ impl Rule for AdvertisedLoopbackButContainerClients {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
-        let book = AddressBook::new(project);
-        for broker in advertising(&brokers) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
+        let book = cx.book();
+        for broker in advertising(brokers) {
             let advertised = broker.effective_advertised();
             let all_loopback = !advertised.is_empty()
                 && advertised
@@ -48,7 +49,7 @@ impl Rule for AdvertisedLoopbackButContainerClients {
             if !all_loopback {
                 continue;
             }
-            let Some(need) = need(project, &book, &brokers, broker) else {
+            let Some(need) = need(project, book, brokers, broker) else {
                 continue;
             };
             let shown: Vec<String> = advertised
@@ -85,7 +86,7 @@ impl Rule for AdvertisedLoopbackButContainerClients {
                     )
                     .with_fix(dual_listener::rewrite(
                         project,
-                        &brokers,
+                        brokers,
                         broker,
                         "Advertise two listeners",
                     )),

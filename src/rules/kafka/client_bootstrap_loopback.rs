@@ -4,11 +4,11 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::clients::ClientTarget;
-use crate::facts::kafka::{self, Broker};
+use crate::facts::kafka::Broker;
 use crate::facts::ports::published;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     KafkaClientBootstrapLoopback,
@@ -25,12 +25,13 @@ impl Rule for KafkaClientBootstrapLoopback {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
         if brokers.is_empty() {
             return;
         }
-        let book = AddressBook::new(project);
+        let book = cx.book();
         for (name, service) in project.services() {
             if service.get("network_mode").is_some() {
                 continue;
@@ -54,7 +55,7 @@ impl Rule for KafkaClientBootstrapLoopback {
                 intended
             };
             let internal = match intended.as_slice() {
-                [b] => internal_endpoint(&book, b),
+                [b] => internal_endpoint(book, b),
                 _ => None,
             };
             let shown = written(first);

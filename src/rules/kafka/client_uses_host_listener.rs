@@ -5,10 +5,10 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::clients::ClientTarget;
-use crate::facts::kafka::{self, Broker, Endpoint};
+use crate::facts::kafka::{Broker, Endpoint};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     KafkaClientUsesHostListener,
@@ -35,12 +35,13 @@ impl Rule for KafkaClientUsesHostListener {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
         if brokers.is_empty() {
             return;
         }
-        let book = AddressBook::new(project);
+        let book = cx.book();
         for (name, service) in project.services() {
             if service.get("network_mode").is_some() {
                 continue;
@@ -48,7 +49,7 @@ impl Rule for KafkaClientUsesHostListener {
             let targets = bootstrap_targets(service);
             let hits: Vec<Hit> = targets
                 .iter()
-                .filter_map(|t| hit(&book, &brokers, name, t))
+                .filter_map(|t| hit(book, brokers, name, t))
                 .collect();
             let Some(first) = hits.first() else { continue };
             let advertised = match first.advertised.port {

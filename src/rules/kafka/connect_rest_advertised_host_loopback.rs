@@ -4,9 +4,8 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::images::{self, image_of, repository};
 use crate::fix::{Applicability, Fix, builders};
-use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     ConnectRestAdvertisedHostLoopback,
@@ -79,7 +78,8 @@ impl Rule for ConnectRestAdvertisedHostLoopback {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let workers: Vec<(&str, &Value, &Keys)> = project
             .services()
             .filter_map(|(n, s)| Some((n, s, keys(s)?)))

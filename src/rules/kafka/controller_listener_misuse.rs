@@ -7,7 +7,7 @@ use crate::facts::connection::parse_value;
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Origin};
 use crate::fix::{Applicability, Edit, Fix, builders};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use crate::source::{SourceFile, Span};
 use std::sync::Arc;
 
@@ -46,17 +46,18 @@ impl Rule for ControllerListenerMisuse {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let partial = is_partial(project);
-        for broker in kafka::brokers(project) {
-            if broker.family == Family::Redpanda || listener_list::unknown(&broker, &READ) {
+        for broker in cx.brokers() {
+            if broker.family == Family::Redpanda || listener_list::unknown(broker, &READ) {
                 continue;
             }
             let Some(roles) = broker.roles() else {
                 continue;
             };
-            let problems = problems(project, &broker, &roles, partial);
-            if let Some(d) = diagnose(&broker, problems) {
+            let problems = problems(project, broker, &roles, partial);
+            if let Some(d) = diagnose(broker, problems) {
                 out.push(d);
             }
         }

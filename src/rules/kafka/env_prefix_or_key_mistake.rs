@@ -1,11 +1,11 @@
 //! KAF014 env-prefix-or-key-mistake.
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
-use crate::facts::kafka::{self, Broker, Family, TagVersion, image_version, property_of};
+use crate::facts::kafka::{Broker, Family, TagVersion, image_version, property_of};
 use crate::fix::{Applicability, Edit, Fix, builders};
 use crate::project::Project;
 use crate::project::value::{Kind, Origin, Value};
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     EnvPrefixOrKeyMistake,
@@ -242,14 +242,15 @@ impl Rule for EnvPrefixOrKeyMistake {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
-        for broker in &brokers {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
+        for broker in brokers {
             if broker.family == Family::Redpanda || !broker.reads_environment() {
                 continue;
             }
             let hits = broker_hits(broker);
-            if let Some(d) = diagnose(project, &brokers, broker, &hits) {
+            if let Some(d) = diagnose(project, brokers, broker, &hits) {
                 out.push(d);
             }
         }

@@ -7,7 +7,7 @@ use crate::facts::ports::{PortTarget, Published, published, targets};
 use crate::fix::{Applicability, Edit, Fix, builders};
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     HostListenerPortMappingMismatch,
@@ -49,15 +49,16 @@ impl Rule for HostListenerPortMappingMismatch {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
-        let book = AddressBook::new(project);
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
+        let book = cx.book();
         let publishers: Vec<(&str, Vec<Published>)> = project
             .services()
             .filter(|(_, s)| s.get("network_mode").is_none())
             .map(|(n, s)| (n, published(s)))
             .collect();
-        for broker in &brokers {
+        for broker in brokers {
             // A broker that publishes nothing cannot be reached from the host at all: no host
             // client ever sees its advertised addresses.
             let publishes = broker
@@ -72,7 +73,7 @@ impl Rule for HostListenerPortMappingMismatch {
             {
                 continue;
             }
-            let findings = findings(&book, &brokers, &publishers, broker);
+            let findings = findings(book, brokers, &publishers, broker);
             let Some(first) = findings.first() else {
                 continue;
             };

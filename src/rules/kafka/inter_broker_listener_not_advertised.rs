@@ -7,7 +7,7 @@ use crate::facts::completeness::is_partial;
 use crate::facts::kafka::{self, Broker, Endpoint, Family};
 use crate::fix::{Applicability, Fix, builders, dual_listener};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     InterBrokerListenerNotAdvertised,
@@ -37,11 +37,12 @@ impl Rule for InterBrokerListenerNotAdvertised {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let partial = is_partial(project);
-        let book = AddressBook::new(project);
-        let brokers = kafka::brokers(project);
-        for broker in &brokers {
+        let book = cx.book();
+        let brokers = cx.brokers();
+        for broker in brokers {
             if broker.family == Family::Redpanda
                 || !broker.is_broker()
                 || listener_list::unknown(broker, &READ)
@@ -55,7 +56,7 @@ impl Rule for InterBrokerListenerNotAdvertised {
             if defaulted && (partial || !kafka::unset_means_default(broker)) {
                 continue;
             }
-            if let Some(d) = diagnose(project, &book, &brokers, broker) {
+            if let Some(d) = diagnose(project, book, brokers, broker) {
                 out.push(d);
             }
         }

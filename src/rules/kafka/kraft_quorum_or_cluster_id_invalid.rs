@@ -5,13 +5,13 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::completeness::is_partial;
 use crate::facts::images::shares_network_namespace;
 use crate::facts::kafka::{
-    self, Broker, ClusterIdError, Family, TagVersion, Voter, cluster_members, decode_cluster_id,
+    Broker, ClusterIdError, Family, TagVersion, Voter, cluster_members, decode_cluster_id,
     derived_cluster_id, image_version, parse_voters, required_missing,
 };
 use crate::fix::{Applicability, Edit, Fix, builders, kraft};
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context as Checked, FixAvailability, Rule, RuleInfo};
 use std::ops::Range;
 
 rule_info!(
@@ -61,15 +61,16 @@ impl Rule for KraftQuorumOrClusterIdInvalid {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
+    fn check(&self, cx: &Checked<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
         let cx = Context {
             project,
             book: AddressBook::new(project),
-            brokers: &brokers,
+            brokers,
             partial: is_partial(project),
         };
-        for b in &brokers {
+        for b in brokers {
             if b.family == Family::Redpanda || b.roles().is_none() || !b.reads_environment() {
                 continue;
             }

@@ -3,12 +3,12 @@
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
-use crate::facts::kafka::{self, Broker, Family, TagVersion, image_version, runs_start_script};
+use crate::facts::kafka::{Broker, Family, TagVersion, image_version, runs_start_script};
 use crate::facts::ports::published;
 use crate::fix::{Applicability, Edit, Fix, builders, kraft};
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     LegacyOrRemovedSetting,
@@ -60,9 +60,10 @@ impl Rule for LegacyOrRemovedSetting {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
-        let book = AddressBook::new(project);
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
+        let book = cx.book();
         for (name, spec) in project.services() {
             let Some((repo, tag)) = image_version(spec) else {
                 continue;
@@ -73,7 +74,7 @@ impl Rule for LegacyOrRemovedSetting {
                 None => companion_hits(spec, repo, tag),
             };
             let fix = match broker {
-                Some(b) => broker_fix(project, &book, &brokers, b, &hits),
+                Some(b) => broker_fix(project, book, brokers, b, &hits),
                 None => registry_fix(project, spec, &hits)
                     .or_else(|| zookeeper_image_fix(project, spec, &hits)),
             };

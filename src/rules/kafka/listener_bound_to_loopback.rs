@@ -10,7 +10,7 @@ use crate::facts::kafka::{self, Broker, Endpoint};
 use crate::facts::ports;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     ListenerBoundToLoopback,
@@ -33,16 +33,17 @@ impl Rule for ListenerBoundToLoopback {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
-        let book = AddressBook::new(project);
-        for broker in &brokers {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
+        let book = cx.book();
+        for broker in brokers {
             // A container that exits at start-up binds nothing (§1.5); in another namespace
             // (host networking) loopback is what its peers share.
             if kafka::exits_at_startup(broker) || images::shares_network_namespace(broker.spec) {
                 continue;
             }
-            let hits = hits(project, &book, &brokers, broker);
+            let hits = hits(project, book, brokers, broker);
             if let Some(d) = diagnose(project, broker, &hits) {
                 out.push(d);
             }

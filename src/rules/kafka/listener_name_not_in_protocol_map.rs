@@ -6,7 +6,7 @@ use crate::facts::completeness::is_partial;
 use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, Family, Setting};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use std::ops::Range;
 
 rule_info!(
@@ -41,20 +41,21 @@ impl Rule for ListenerNameNotInProtocolMap {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let partial = is_partial(project);
-        for broker in kafka::brokers(project) {
-            if broker.family == Family::Redpanda || listener_list::unknown(&broker, &READ) {
+        for broker in cx.brokers() {
+            if broker.family == Family::Redpanda || listener_list::unknown(broker, &READ) {
                 continue;
             }
             let map = broker
                 .property(MAP)
                 .filter(|s| s.text().is_some_and(|t| !t.trim().is_empty()));
             // An unset map means the built-in names only, if nothing else can set it.
-            if map.is_none() && (partial || !kafka::unset_means_default(&broker)) {
+            if map.is_none() && (partial || !kafka::unset_means_default(broker)) {
                 continue;
             }
-            if let Some(d) = diagnose(project, &broker, map) {
+            if let Some(d) = diagnose(project, broker, map) {
                 out.push(d);
             }
         }

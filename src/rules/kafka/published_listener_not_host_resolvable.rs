@@ -2,12 +2,10 @@
 
 use super::address::{advertising, location};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
-use crate::facts::address_book::{AddressBook, Addressee};
-use crate::facts::kafka;
+use crate::facts::address_book::Addressee;
 use crate::facts::ports::published;
 use crate::fix::dual_listener;
-use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     PublishedListenerNotHostResolvable,
@@ -24,10 +22,11 @@ impl Rule for PublishedListenerNotHostResolvable {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
-        let book = AddressBook::new(project);
-        for broker in advertising(&brokers) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
+        let book = cx.book();
+        for broker in advertising(brokers) {
             let advertised = broker.effective_advertised();
             // Some advertised listener already serves the host (loopback, a LAN address, a
             // qualified name, a host-gateway name): nothing to report.
@@ -88,7 +87,7 @@ impl Rule for PublishedListenerNotHostResolvable {
                     .with_fix(
                         dual_listener::rewrite(
                             project,
-                            &brokers,
+                            brokers,
                             broker,
                             "Add a listener for the host",
                         )

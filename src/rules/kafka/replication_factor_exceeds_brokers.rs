@@ -1,14 +1,14 @@
 //! KAF013 replication-factor-exceeds-brokers.
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
-use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::images::{self, image_of, repository};
 use crate::facts::kafka::{self, Broker, Family};
 use crate::fix::{Applicability, Edit, Fix, builders};
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     ReplicationFactorExceedsBrokers,
@@ -103,22 +103,23 @@ impl Rule for ReplicationFactorExceedsBrokers {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let brokers = kafka::brokers(project);
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let brokers = cx.brokers();
         // A file meant to join brokers defined elsewhere cannot count the cluster.
         if brokers.is_empty() || crate::facts::completeness::is_partial(project) {
             return;
         }
-        let book = AddressBook::new(project);
+        let book = cx.book();
         let transactions = uses_transactions(project);
         let mut reported: Vec<&str> = Vec::new();
-        for broker in &brokers {
+        for broker in brokers {
             if broker.family == Family::Redpanda || reported.contains(&broker.service) {
                 continue;
             }
-            let members = kafka::cluster_members(&book, &brokers, broker);
+            let members = kafka::cluster_members(book, brokers, broker);
             reported.extend(members.iter().map(|b| b.service));
-            let Some(n) = kafka::cluster_broker_count(&book, &brokers, broker) else {
+            let Some(n) = kafka::cluster_broker_count(book, brokers, broker) else {
                 continue;
             };
             if n == 0 || members.iter().any(|b| kafka::exits_at_startup(b)) {
@@ -146,7 +147,7 @@ impl Rule for ReplicationFactorExceedsBrokers {
                 }
             });
             let Some(broker) = target else { continue };
-            let Some(n) = kafka::cluster_broker_count(&book, &brokers, broker) else {
+            let Some(n) = kafka::cluster_broker_count(book, brokers, broker) else {
                 continue;
             };
             if n == 0 || kafka::exits_at_startup(broker) {

@@ -5,14 +5,13 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::completeness::is_partial;
 use crate::facts::hostlist;
 use crate::facts::kafka::{
-    self, Broker, Family, Requirement, TagVersion, image_version, required_missing,
-    runs_start_script,
+    Broker, Family, Requirement, TagVersion, image_version, required_missing, runs_start_script,
 };
 use crate::facts::ports::published;
 use crate::fix::{Applicability, Edit, Fix, builders, dual_listener, kraft};
 use crate::project::Project;
 use crate::project::value::{FileId, Value};
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use crate::source::{Span, plain_or_quoted};
 
 rule_info!(
@@ -68,14 +67,15 @@ impl Rule for RequiredImageVariablesMissing {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         // A file meant to be combined with others, or whose `env_file` is missing, may get
         // the variables from elsewhere.
         if is_partial(project) {
             return;
         }
-        let book = AddressBook::new(project);
-        let brokers = kafka::brokers(project);
+        let book = cx.book();
+        let brokers = cx.brokers();
         for (name, spec) in project.services() {
             let Some((repo, tag)) = image_version(spec) else {
                 continue;
@@ -95,7 +95,7 @@ impl Rule for RequiredImageVariablesMissing {
                 missing,
             };
             let broker = brokers.iter().find(|b| b.service == name);
-            let fix = fix(project, &book, &brokers, broker, &failure);
+            let fix = fix(project, book, brokers, broker, &failure);
             out.push(diagnose(project, broker, &failure).with_fix(fix));
         }
     }

@@ -6,7 +6,7 @@ use crate::facts::images::{self, image_of, repository};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     ZookeeperConnectLoopback,
@@ -41,7 +41,8 @@ impl Rule for ZookeeperConnectLoopback {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let zookeepers: Vec<(&str, u16)> = project
             .services()
             .filter_map(|(name, s)| Some((name, images::zookeeper_client_port(s)?)))

@@ -7,7 +7,7 @@ use crate::facts::ports;
 use crate::facts::values::{Arg, command_lines};
 use crate::project::Project;
 use crate::project::value::{Map, Value};
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use crate::topology::{Blocked, Client, Topology};
 use std::net::IpAddr;
 use std::ops::Range;
@@ -66,14 +66,15 @@ impl Rule for ContainerIpAdvertisedToHost {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let topology = Topology::new(project);
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        let topology = cx.topology();
         for (name, service) in project.services() {
             // In the host's or another container's network the service has no address of its own.
             if images::shares_network_namespace(service) {
                 continue;
             }
-            let offenses = offenses(&topology, service);
+            let offenses = offenses(topology, service);
             if let Some(d) = diagnose(project, name, &offenses) {
                 out.push(d);
             }
@@ -557,7 +558,7 @@ mod tests {
         let opts = crate::project::LoadOptions::default();
         let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
         let mut out = Vec::new();
-        ContainerIpAdvertisedToHost.check(&project, &mut out);
+        ContainerIpAdvertisedToHost.check(&crate::rules::Context::new(&project), &mut out);
         out
     }
 

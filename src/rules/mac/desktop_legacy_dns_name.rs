@@ -6,7 +6,7 @@ use crate::facts::values::run_values;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use std::ops::Range;
 
 rule_info!(
@@ -33,7 +33,8 @@ impl Rule for DesktopLegacyDnsName {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         for (name, service) in project.services() {
             let hits = hits(service);
             let Some(first) = hits.first() else { continue };

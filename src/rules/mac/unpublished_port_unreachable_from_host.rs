@@ -2,13 +2,13 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
-use crate::facts::clients::{ClientTarget, client_targets};
+use crate::facts::clients::ClientTarget;
 use crate::facts::images::{self, image_of, repository};
 use crate::facts::listens::{expose_entries, main_ports};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::{Kind, Origin, Value};
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use crate::topology::{Blocked, Client, Topology};
 use std::collections::BTreeSet;
 
@@ -122,7 +122,8 @@ impl Rule for UnpublishedPortUnreachableFromHost {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let candidates: Vec<(&str, &Value, Evidence, Vec<Port>)> = project
             .services()
             .filter_map(|(n, s)| {
@@ -133,24 +134,29 @@ impl Rule for UnpublishedPortUnreachableFromHost {
         if candidates.is_empty() || publishes_proxy(project) {
             return;
         }
-        let book = AddressBook::new(project);
-        let topology = Topology::new(project);
+        let book = cx.book();
+        let topology = cx.topology();
         // Every client-side address of every service, with its consumer.
         let targets: Vec<(&str, ClientTarget)> = project
             .services()
-            .flat_map(|(n, s)| client_targets(s).into_iter().map(move |t| (n, t)))
+            .flat_map(|(n, s)| {
+                cx.client_targets(s)
+                    .into_owned()
+                    .into_iter()
+                    .map(move |t| (n, t))
+            })
             .collect();
         // Host ports the fixes may not take: published ones, and those an earlier fix takes.
         let mut taken: BTreeSet<u16> = BTreeSet::new();
         for (name, service, evidence, ports) in candidates {
-            if reached_inside(project, &book, &targets, name, service) {
+            if reached_inside(project, book, &targets, name, service) {
                 continue;
             }
             let free = ports.iter().all(|p| {
                 !taken.contains(&p.number) && topology.publishers(p.number).next().is_none()
             });
             taken.extend(ports.iter().map(|p| p.number));
-            let Some(d) = diagnostic(project, &topology, name, &evidence, &ports) else {
+            let Some(d) = diagnostic(project, topology, name, &evidence, &ports) else {
                 continue;
             };
             let fix = (free && !shared(project, service, &evidence))
@@ -458,7 +464,7 @@ mod tests {
         let opts = crate::project::LoadOptions::default();
         let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
         let mut out = Vec::new();
-        UnpublishedPortUnreachableFromHost.check(&project, &mut out);
+        UnpublishedPortUnreachableFromHost.check(&crate::rules::Context::new(&project), &mut out);
         out.into_iter().filter_map(|d| d.service).collect()
     }
 

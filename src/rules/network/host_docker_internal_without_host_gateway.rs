@@ -6,7 +6,7 @@ use crate::facts::values::run_values;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     HostDockerInternalWithoutHostGateway,
@@ -34,7 +34,8 @@ impl Rule for HostDockerInternalWithoutHostGateway {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         for (name, service) in project.services() {
             // `extra_hosts` is not allowed in another container's network namespace (NET006).
             let mode = service.get("network_mode").and_then(Value::scalar_text);

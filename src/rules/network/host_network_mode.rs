@@ -2,14 +2,14 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
-use crate::facts::clients::{ClientTarget, client_targets};
+use crate::facts::clients::ClientTarget;
 use crate::facts::images;
 use crate::facts::listens::{expose_entries, main_ports};
 use crate::facts::ports::published;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::{Origin, Value};
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use std::collections::BTreeSet;
 
 rule_info!(
@@ -42,7 +42,8 @@ impl Rule for HostNetworkMode {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let hosts: Vec<(&str, &Value, &Origin)> = project
             .services()
             .filter_map(|(n, s)| Some((n, s, host_mode(s)?)))
@@ -50,11 +51,16 @@ impl Rule for HostNetworkMode {
         if hosts.is_empty() {
             return;
         }
-        let book = AddressBook::new(project);
+        let book = cx.book();
         // Every client-side address of every service, with its consumer.
         let targets: Vec<(&str, ClientTarget)> = project
             .services()
-            .flat_map(|(n, s)| client_targets(s).into_iter().map(move |t| (n, t)))
+            .flat_map(|(n, s)| {
+                cx.client_targets(s)
+                    .into_owned()
+                    .into_iter()
+                    .map(move |t| (n, t))
+            })
             .filter(|(_, t)| !t.browser)
             .collect();
         // Host ports the fixes may not take: published by services with their own network
@@ -66,7 +72,7 @@ impl Rule for HostNetworkMode {
             .flat_map(|p| p.host_ports)
             .collect();
         for (name, service, key) in hosts {
-            let case = case(&book, &targets, name, service);
+            let case = case(book, &targets, name, service);
             let ports = publish(project, service);
             let free = ports.iter().all(|(p, _)| !taken.contains(p));
             taken.extend(ports.iter().map(|(p, _)| *p));
@@ -310,7 +316,7 @@ mod tests {
         let opts = crate::project::LoadOptions::default();
         let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
         let mut out = Vec::new();
-        HostNetworkMode.check(&project, &mut out);
+        HostNetworkMode.check(&crate::rules::Context::new(&project), &mut out);
         out.into_iter()
             .map(|d| (d.service.unwrap_or_default(), d.severities, d.fix.is_some()))
             .collect()

@@ -3,9 +3,10 @@
 
 use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::is_bootstrap_key;
-use crate::facts::clients::{ClientTarget, client_targets};
+use crate::facts::clients::ClientTarget;
 use crate::facts::images::{image_of, repository};
 use crate::project::value::Value;
+use crate::rules::Context;
 use crate::topology::{Blocked, Client, Topology};
 
 /// Keys read by the Kafka rules (KAF001's ZooKeeper connection of Confluent companions); the
@@ -49,7 +50,7 @@ impl LoopbackUse<'_> {
 ///
 /// With a Kafka broker in the project, Kafka bootstrap addresses are CMP001's (§1.5).
 pub fn loopback_uses<'p>(
-    topology: &Topology,
+    cx: &Context<'p>,
     project_has_broker: bool,
     name: &str,
     service: &'p Value,
@@ -65,8 +66,9 @@ pub fn loopback_uses<'p>(
         Some(key) => is_bootstrap_key(key),
         None => t.target.scheme.is_none(),
     };
-    client_targets(service)
-        .into_iter()
+    let topology = cx.topology();
+    cx.client_targets(service)
+        .iter()
         .filter(|t| !t.browser)
         .filter(|t| !(project_has_broker && kafka_owned(t)))
         .filter(|t| {
@@ -87,17 +89,20 @@ pub fn loopback_uses<'p>(
                 &t.target.host,
                 Some(port),
             );
-            (blocked == Err(Blocked::OwnContainer)).then_some(LoopbackUse { target: t, port })
+            (blocked == Err(Blocked::OwnContainer)).then(|| LoopbackUse {
+                target: t.clone(),
+                port,
+            })
         })
         .collect()
 }
 
 /// Whether any service of the project connects to loopback at all (cheap, before the
 /// topology is built).
-pub fn any_loopback_target(project: &crate::project::Project) -> bool {
-    project.services().any(|(_, service)| {
+pub fn any_loopback_target(cx: &Context) -> bool {
+    cx.project.services().any(|(_, service)| {
         service.get("network_mode").is_none()
-            && client_targets(service).iter().any(|t| {
+            && cx.client_targets(service).iter().any(|t| {
                 matches!(
                     crate::facts::connection::classify(&t.target.host),
                     crate::facts::connection::HostClass::Loopback

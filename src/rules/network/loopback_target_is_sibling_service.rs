@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::clients::PortSource;
 use crate::fix::{Applicability, Edit, Fix, builders};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use crate::topology::{Blocked, Client, Topology};
 
 /// Web schemes: a URL with one of these may be handed to a browser on the host.
@@ -34,19 +34,20 @@ impl Rule for LoopbackTargetIsSiblingService {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        if !super::loopback::any_loopback_target(project) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        if !super::loopback::any_loopback_target(cx) {
             return;
         }
-        let topology = Topology::new(project);
-        let has_broker = !crate::facts::kafka::brokers(project).is_empty();
+        let topology = cx.topology();
+        let has_broker = !cx.brokers().is_empty();
         for (name, service) in project.services() {
             let found: Vec<(LoopbackUse, Vec<Sibling>)> =
-                loopback_uses(&topology, has_broker, name, service)
+                loopback_uses(cx, has_broker, name, service)
                     .into_iter()
-                    .filter(|u| !maybe_for_browser(&topology, u))
+                    .filter(|u| !maybe_for_browser(topology, u))
                     .map(|u| {
-                        let siblings = siblings_serving(&topology, name, u.port);
+                        let siblings = siblings_serving(topology, name, u.port);
                         (u, siblings)
                     })
                     .filter(|(_, s)| !s.is_empty())
@@ -109,7 +110,7 @@ impl Rule for LoopbackTargetIsSiblingService {
                         String::new()
                     }
                 ))
-                .with_fix(fix(project, &topology, name, &found));
+                .with_fix(fix(project, topology, name, &found));
             d.platforms = platforms;
             out.push(d);
         }

@@ -8,8 +8,7 @@ use crate::facts::connection::inferred_port;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
-use crate::topology::Topology;
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     LoopbackTargetWithoutSibling,
@@ -71,16 +70,17 @@ impl Rule for LoopbackTargetWithoutSibling {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        if !super::loopback::any_loopback_target(project) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
+        if !super::loopback::any_loopback_target(cx) {
             return;
         }
-        let topology = Topology::new(project);
-        let has_broker = !crate::facts::kafka::brokers(project).is_empty();
+        let topology = cx.topology();
+        let has_broker = !cx.brokers().is_empty();
         for (name, service) in project.services() {
-            let found: Vec<LoopbackUse> = loopback_uses(&topology, has_broker, name, service)
+            let found: Vec<LoopbackUse> = loopback_uses(cx, has_broker, name, service)
                 .into_iter()
-                .filter(|u| siblings_serving(&topology, name, u.port).is_empty())
+                .filter(|u| siblings_serving(topology, name, u.port).is_empty())
                 .filter(|u| is_server_address(u, has_broker))
                 .collect();
             let Some(first) = found.first() else { continue };

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::fix::{Applicability, Edit, Fix, builders};
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     PortsOnSharedNetworkNamespace,
@@ -34,7 +34,8 @@ impl Rule for PortsOnSharedNetworkNamespace {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         for (name, service) in project.services() {
             let Some(mode) = service.get("network_mode") else {
                 continue;

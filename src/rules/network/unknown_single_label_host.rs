@@ -2,11 +2,11 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
-use crate::facts::clients::{ClientTarget, PortSource, client_targets};
+use crate::facts::clients::{ClientTarget, PortSource};
 use crate::facts::completeness::is_partial;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     UnknownSingleLabelHost,
@@ -47,11 +47,12 @@ impl Rule for UnknownSingleLabelHost {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         if is_partial(project) {
             return;
         }
-        let book = AddressBook::new(project);
+        let book = cx.book();
         // Unknown names repeat across services: compute each one's suggestions once.
         let mut suggested: std::collections::HashMap<String, Vec<&str>> =
             std::collections::HashMap::new();
@@ -62,11 +63,13 @@ impl Rule for UnknownSingleLabelHost {
             {
                 continue;
             }
-            let unknown: Vec<ClientTarget> = client_targets(service)
-                .into_iter()
+            let unknown: Vec<ClientTarget> = cx
+                .client_targets(service)
+                .iter()
                 .filter(|t| {
                     candidate(t) && book.resolve(name, &t.target.host) == Addressee::External
                 })
+                .cloned()
                 .collect();
             let Some(first) = unknown.first() else {
                 continue;
@@ -74,7 +77,7 @@ impl Rule for UnknownSingleLabelHost {
             let host = first.target.host.as_str();
             let suggestions = suggested
                 .entry(host.to_ascii_lowercase())
-                .or_insert_with(|| suggestions(&book, host))
+                .or_insert_with(|| suggestions(book, host))
                 .clone();
             let mut hosts: Vec<String> = unknown
                 .iter()

@@ -5,7 +5,7 @@ use crate::facts::ports::{Published, ips_overlap, published};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 use std::collections::BTreeSet;
 
 rule_info!(
@@ -62,7 +62,8 @@ impl Rule for HostPortConflict {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         let publishers: Vec<Publisher> = project
             .services()
             // With `network_mode` host or another container's namespace, Docker discards or

@@ -7,7 +7,7 @@ use crate::facts::ports::{PortTarget, targets};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
-use crate::rules::{FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
 
 rule_info!(
     PublishedTargetNotListening,
@@ -24,7 +24,8 @@ impl Rule for PublishedTargetNotListening {
         &INFO
     }
 
-    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let project = cx.project;
         for (name, service) in project.services() {
             if let Some(d) = check_service(project, name, service) {
                 out.push(d);
@@ -273,7 +274,7 @@ mod tests {
         let opts = crate::project::LoadOptions::default();
         let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
         let mut out = Vec::new();
-        PublishedTargetNotListening.check(&project, &mut out);
+        PublishedTargetNotListening.check(&crate::rules::Context::new(&project), &mut out);
         out.into_iter()
             .map(|d| {
                 let fix = d

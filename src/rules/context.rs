@@ -1,0 +1,73 @@
+//! What the checks share about one project: the facts several checks ask for, each computed
+//! once per run, on first use. Without it every check rebuilt the address book, the brokers,
+//! the topology and every service's client addresses (about half of all check time on a
+//! 2000-service file).
+
+use crate::facts::address_book::AddressBook;
+use crate::facts::clients::{ClientTarget, client_targets};
+use crate::facts::kafka::{self, Broker};
+use crate::project::Project;
+use crate::project::value::Value;
+use crate::topology::Topology;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// One project and its shared facts. Checks may run on several threads at once.
+pub struct Context<'p> {
+    /// The project checked.
+    pub project: &'p Project,
+    book: OnceLock<AddressBook<'p>>,
+    brokers: OnceLock<Vec<Broker<'p>>>,
+    topology: OnceLock<Topology<'p>>,
+    /// Client addresses by service, keyed by the service value's address.
+    clients: OnceLock<HashMap<usize, Vec<ClientTarget<'p>>>>,
+}
+
+impl<'p> Context<'p> {
+    /// The context of `project`; nothing is computed yet.
+    pub fn new(project: &'p Project) -> Self {
+        Context {
+            project,
+            book: OnceLock::new(),
+            brokers: OnceLock::new(),
+            topology: OnceLock::new(),
+            clients: OnceLock::new(),
+        }
+    }
+
+    /// The project's names, addresses and networks.
+    pub fn book(&self) -> &AddressBook<'p> {
+        self.book.get_or_init(|| AddressBook::new(self.project))
+    }
+
+    /// The project's Kafka brokers and controllers.
+    pub fn brokers(&self) -> &[Broker<'p>] {
+        self.brokers.get_or_init(|| kafka::brokers(self.project))
+    }
+
+    /// The project's reachability facts.
+    pub fn topology(&self) -> &Topology<'p> {
+        self.topology.get_or_init(|| Topology::new(self.project))
+    }
+
+    /// The client addresses of `service`, a service of the project (another value gets its
+    /// addresses computed on the spot).
+    pub fn client_targets(&self, service: &'p Value) -> Cow<'_, [ClientTarget<'p>]> {
+        let all = self.clients.get_or_init(|| {
+            self.project
+                .services()
+                .map(|(_, s)| (key(s), client_targets(s)))
+                .collect()
+        });
+        match all.get(&key(service)) {
+            Some(targets) => Cow::Borrowed(targets),
+            None => Cow::Owned(client_targets(service)),
+        }
+    }
+}
+
+/// A service value's identity: its address in the model.
+fn key(service: &Value) -> usize {
+    std::ptr::from_ref(service) as usize
+}
