@@ -7,10 +7,25 @@ use crate::project::value::{Kind, Value};
 pub struct RunValue<'p> {
     /// The environment key, or None for a `command`/`entrypoint` argument.
     pub key: Option<&'p str>,
-    /// How messages name the place: `` `KEY` `` or `` `command` ``.
-    pub place: String,
+    /// `environment`, `command` or `entrypoint`.
+    pub field: &'static str,
     /// The value.
     pub value: &'p Value,
+}
+
+impl RunValue<'_> {
+    /// How messages name the place: `` `KEY` `` or `` `command` `` (built only for a finding).
+    pub fn place(&self) -> String {
+        format!("`{}`", self.key.unwrap_or(self.field))
+    }
+}
+
+/// Whether `text` contains `needle` (lower-case ASCII), ignoring ASCII case, without
+/// allocating: the cheap test before parsing every string of every service.
+pub fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Every environment value (in key order), then every `command` and `entrypoint` argument.
@@ -20,13 +35,12 @@ pub fn run_values(service: &Value) -> Vec<RunValue<'_>> {
         for (key, _, value) in env.iter() {
             out.push(RunValue {
                 key: Some(key),
-                place: format!("`{key}`"),
+                field: "environment",
                 value,
             });
         }
     }
     for key in ["command", "entrypoint"] {
-        let place = format!("`{key}`");
         match service.get(key) {
             Some(Value {
                 kind: Kind::Seq(items),
@@ -34,13 +48,13 @@ pub fn run_values(service: &Value) -> Vec<RunValue<'_>> {
             }) => {
                 out.extend(items.iter().map(|value| RunValue {
                     key: None,
-                    place: place.clone(),
+                    field: key,
                     value,
                 }));
             }
             Some(value) => out.push(RunValue {
                 key: None,
-                place,
+                field: key,
                 value,
             }),
             None => {}
@@ -184,7 +198,15 @@ pub fn shell_words(text: &str) -> Vec<(String, Option<usize>)> {
 
 #[cfg(test)]
 mod tests {
-    use super::shell_words;
+    use super::{contains_ignore_case, shell_words};
+
+    #[test]
+    fn contains_ignoring_case() {
+        assert!(contains_ignore_case("http://HOST.Docker.Internal:80", ".docker.internal"));
+        assert!(contains_ignore_case(".docker.internal", ".docker.internal"));
+        assert!(!contains_ignore_case("host.docker.interna", ".docker.internal"));
+        assert!(!contains_ignore_case("", "docker."));
+    }
 
     #[test]
     fn words() {

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::connection::DESKTOP_LEGACY;
-use crate::facts::values::run_values;
+use crate::facts::values::{RunValue, contains_ignore_case, run_values};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::Value;
@@ -86,14 +86,18 @@ fn hits(service: &Value) -> Vec<Hit<'_>> {
         let advertised = ["ADVERTISED", "ANNOUNCE"].iter().any(|w| upper.contains(w));
         // A kubeconfig-like setting names the Kubernetes API the host sees, on purpose.
         let kube = upper.contains("KUBE");
-        find(v.value, &v.place, advertised, kube, &mut out);
+        find(&v, advertised, kube, &mut out);
     }
     out
 }
 
 /// Appends every whole-name occurrence of a legacy name in one string value.
-fn find<'p>(value: &'p Value, place: &str, advertised: bool, kube: bool, out: &mut Vec<Hit<'p>>) {
-    let Some(s) = value.as_str().filter(|s| s.is_known()) else {
+fn find<'p>(v: &RunValue<'p>, advertised: bool, kube: bool, out: &mut Vec<Hit<'p>>) {
+    let value = v.value;
+    let Some(s) = value
+        .as_str()
+        .filter(|s| s.is_known() && contains_ignore_case(&s.text, "docker."))
+    else {
         return;
     };
     let lower = s.text.to_ascii_lowercase();
@@ -111,7 +115,7 @@ fn find<'p>(value: &'p Value, place: &str, advertised: bool, kube: bool, out: &m
             if !part(lower[..start].chars().next_back()) && !part(lower[end..].chars().next()) {
                 out.push(Hit {
                     name,
-                    place: place.to_string(),
+                    place: v.place(),
                     advertised,
                     value,
                     range: start..end,

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::connection::{self, HostClass};
-use crate::facts::values::run_values;
+use crate::facts::values::{RunValue, contains_ignore_case, run_values};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
@@ -89,15 +89,19 @@ fn uses(service: &Value) -> Vec<Use<'_>> {
     let mut out = Vec::new();
     for v in run_values(service) {
         if !v.key.is_some_and(is_server_side) {
-            scan(v.value, &v.place, &mut out);
+            scan(&v, &mut out);
         }
     }
     out
 }
 
 /// Appends the uses of the Desktop names in one string value.
-fn scan<'p>(value: &'p Value, place: &str, out: &mut Vec<Use<'p>>) {
-    let Some(s) = value.as_str().filter(|s| s.is_known()) else {
+fn scan<'p>(v: &RunValue<'p>, out: &mut Vec<Use<'p>>) {
+    let value = v.value;
+    let Some(s) = value
+        .as_str()
+        .filter(|s| s.is_known() && contains_ignore_case(&s.text, ".docker.internal"))
+    else {
         return;
     };
     for word in words(&s.text) {
@@ -107,7 +111,7 @@ fn scan<'p>(value: &'p Value, place: &str, out: &mut Vec<Use<'p>>) {
                 let at = word.start + t.host_range.start..word.start + t.host_range.end;
                 out.push(Use {
                     name: host,
-                    place: place.to_string(),
+                    place: v.place(),
                     value,
                     host: at,
                 });
