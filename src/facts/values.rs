@@ -202,9 +202,15 @@ mod tests {
 
     #[test]
     fn contains_ignoring_case() {
-        assert!(contains_ignore_case("http://HOST.Docker.Internal:80", ".docker.internal"));
+        assert!(contains_ignore_case(
+            "http://HOST.Docker.Internal:80",
+            ".docker.internal"
+        ));
         assert!(contains_ignore_case(".docker.internal", ".docker.internal"));
-        assert!(!contains_ignore_case("host.docker.interna", ".docker.internal"));
+        assert!(!contains_ignore_case(
+            "host.docker.interna",
+            ".docker.internal"
+        ));
         assert!(!contains_ignore_case("", "docker."));
     }
 
