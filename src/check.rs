@@ -6,7 +6,6 @@ use crate::project::{self, LoadOptions, Project};
 use crate::report::Totals;
 use crate::rules::{self, Selection};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -122,31 +121,8 @@ fn load_all(opts: &CheckOptions, load: &LoadOptions) -> Result<Vec<Project>, Run
             .map_or(1, |n| n.get())
             .min(named.len())
     };
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut mine = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(files) = named.get(i) else { break };
-            mine.push((i, project::load(files, load)));
-        }
-        mine
-    };
-    let mut loaded: Vec<(usize, Result<Project, project::ReadError>)> =
-        std::thread::scope(|scope| {
-            let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-            let mut all = work();
-            for handle in others {
-                all.extend(
-                    handle
-                        .join()
-                        .expect("internal error: a loader thread panicked"),
-                );
-            }
-            all
-        });
-    loaded.sort_by_key(|(i, _)| *i);
-    for (_, p) in loaded {
+    let loaded = crate::parallel::map_in_order(&named, workers, |files| project::load(files, load));
+    for p in loaded {
         projects.push(p?);
     }
     Ok(projects)

@@ -8,6 +8,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod facts;
 pub mod fix;
+mod parallel;
 pub mod project;
 pub mod report;
 pub mod rules;

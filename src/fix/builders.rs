@@ -123,6 +123,19 @@ pub enum Piece {
     Kept(Range<usize>),
 }
 
+impl Piece {
+    /// The text of `pieces` when all of them are new text (nothing to keep from a file).
+    pub fn all_text(pieces: &[Piece]) -> Option<String> {
+        pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => Some(t.as_str()),
+                Piece::Kept(_) => None,
+            })
+            .collect()
+    }
+}
+
 /// Replaces a whole string value by `pieces`. A value written with variables is rewritten in
 /// its raw form when every variable of it lies in a kept piece and takes the default written
 /// there: kept pieces are copied from the file, new text has each `$` written `$$`. A variable
@@ -131,14 +144,7 @@ pub enum Piece {
 /// default is edited there).
 pub fn replace_pieces(project: &Project, value: &Value, pieces: &[Piece]) -> Option<Edit> {
     let Kind::Str(s) = &value.kind else {
-        let text: Option<String> = pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Text(t) => Some(t.as_str()),
-                Piece::Kept(_) => None,
-            })
-            .collect();
-        return replace_scalar(project, value, &text?);
+        return replace_scalar(project, value, &Piece::all_text(pieces)?);
     };
     let text: String = pieces
         .iter()

@@ -450,16 +450,7 @@ fn set_list(
 ) -> Option<Edit> {
     match broker.property(property) {
         Some(setting) => builders::replace_pieces(project, setting.value, pieces),
-        None => {
-            let text: Option<String> = pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(t) => Some(t.as_str()),
-                    Piece::Kept(_) => None,
-                })
-                .collect();
-            builders::set_env(project, env, key, &text?)
-        }
+        None => builders::set_env(project, env, key, &Piece::all_text(pieces)?),
     }
 }
 

@@ -173,31 +173,11 @@ pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) 
         rules.iter().for_each(|rule| rule.check(&cx, out));
         return;
     }
-    // Each worker takes the next rule; findings are put back in registry order.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut mine = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(rule) = rules.get(i) else { break };
-            let mut found = Vec::new();
-            rule.check(&cx, &mut found);
-            mine.push((i, found));
-        }
-        mine
-    };
-    let mut done: Vec<(usize, Vec<Diagnostic>)> = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for handle in others {
-            all.extend(
-                handle
-                    .join()
-                    .expect("internal error: a rule thread panicked"),
-            );
-        }
-        all
+    // Each worker takes the next rule; findings come back in registry order.
+    let found = crate::parallel::map_in_order(&rules, workers, |rule| {
+        let mut found = Vec::new();
+        rule.check(&cx, &mut found);
+        found
     });
-    done.sort_by_key(|(i, _)| *i);
-    out.extend(done.into_iter().flat_map(|(_, found)| found));
+    out.extend(found.into_iter().flatten());
 }
