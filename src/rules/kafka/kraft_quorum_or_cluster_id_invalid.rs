@@ -462,6 +462,9 @@ fn voter_problem<'p>(
         .find(|m| m.node_id() == Some(voter.id))
         .or_else(|| unique_controller(cx.brokers, voter.id));
     let at = Some((value, voter.host_range.clone()));
+    // A problem with the voter's host, with the host fix when one is known.
+    let host_problem =
+        |text: String| with_host_fix(cx, value, voter, owner, &controllers, text, at.clone());
     let shown = &voter.host;
     let reached = match cx.book.resolve(b.service, &voter.host) {
         Addressee::Loopback | Addressee::AnyAddress => {
@@ -481,15 +484,7 @@ fn voter_problem<'p>(
                     voter.id, voter.port, voter.id
                 ),
             };
-            return Some(with_host_fix(
-                cx,
-                value,
-                voter,
-                owner,
-                &controllers,
-                text,
-                at,
-            ));
+            return Some(host_problem(text));
         }
         Addressee::Service(s) => s,
         Addressee::External
@@ -502,15 +497,7 @@ fn voter_problem<'p>(
                  the node cannot reach its controller",
                 voter.id, voter.port
             );
-            return Some(with_host_fix(
-                cx,
-                value,
-                voter,
-                owner,
-                &controllers,
-                text,
-                at,
-            ));
+            return Some(host_problem(text));
         }
         _ => return None,
     };
@@ -528,15 +515,7 @@ fn voter_problem<'p>(
             if crossed {
                 return Some(repaired(Problem::new(text, at), id_repair(cx, b)));
             }
-            Some(with_host_fix(
-                cx,
-                value,
-                voter,
-                owner,
-                &controllers,
-                text,
-                at,
-            ))
+            Some(host_problem(text))
         }
         Some(o) => port_problem(cx.project, o, value, voter),
         None => {
@@ -560,15 +539,7 @@ fn voter_problem<'p>(
                 "voter `{}@{shown}:{}` names `{reached}`, {why}",
                 voter.id, voter.port
             );
-            Some(with_host_fix(
-                cx,
-                value,
-                voter,
-                owner,
-                &controllers,
-                text,
-                at,
-            ))
+            Some(host_problem(text))
         }
     }
 }
