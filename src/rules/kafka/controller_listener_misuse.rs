@@ -49,10 +49,7 @@ impl Rule for ControllerListenerMisuse {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let partial = is_partial(project);
-        for broker in cx.brokers() {
-            if broker.family == Family::Redpanda || listener_list::unknown(broker, &READ) {
-                continue;
-            }
+        for broker in listener_list::readable_brokers(cx, &READ) {
             let Some(roles) = broker.roles() else {
                 continue;
             };

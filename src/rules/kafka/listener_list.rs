@@ -1,10 +1,11 @@
 //! Where the entries of a Kafka listener list are written, and edits that keep the list's
 //! style: its separator, and `NAME://:port` or `NAME://0.0.0.0:port` bind hosts.
 
-use crate::facts::kafka::{Broker, Endpoint};
+use crate::facts::kafka::{Broker, Endpoint, Family};
 use crate::fix::{Edit, builders};
 use crate::project::Project;
 use crate::project::value::Value;
+use crate::rules::Context;
 use crate::source::{SourceFile, Span};
 use std::ops::Range;
 use std::sync::Arc;
@@ -92,6 +93,17 @@ fn all_written<'p>(list: &[Endpoint<'p>]) -> Option<Vec<Written<'p>>> {
         .iter()
         .all(|w| std::ptr::eq(w.value, first.value))
         .then_some(written)
+}
+
+/// The brokers whose listener settings these rules can read: not Redpanda (flags, no listener
+/// names), and none of `properties` set to a value the analyzer cannot know.
+pub fn readable_brokers<'c, 'p>(
+    cx: &'c Context<'p>,
+    properties: &'c [&str],
+) -> impl Iterator<Item = &'c Broker<'p>> {
+    cx.brokers()
+        .iter()
+        .filter(move |b| b.family != Family::Redpanda && !unknown(b, properties))
 }
 
 /// Whether one of `properties` is set to a value the analyzer cannot know (an unset variable,

@@ -44,10 +44,7 @@ impl Rule for ListenerNameNotInProtocolMap {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let partial = is_partial(project);
-        for broker in cx.brokers() {
-            if broker.family == Family::Redpanda || listener_list::unknown(broker, &READ) {
-                continue;
-            }
+        for broker in listener_list::readable_brokers(cx, &READ) {
             let map = broker
                 .property(MAP)
                 .filter(|s| s.text().is_some_and(|t| !t.trim().is_empty()));

@@ -53,10 +53,7 @@ impl Rule for ListenerSetInconsistent {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let partial = is_partial(project);
-        for broker in cx.brokers() {
-            if broker.family == Family::Redpanda || listener_list::unknown(broker, &READ) {
-                continue;
-            }
+        for broker in listener_list::readable_brokers(cx, &READ) {
             let problems = problems(project, broker, partial);
             if let Some(d) = diagnose(broker, problems) {
                 out.push(d);

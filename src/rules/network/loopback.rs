@@ -49,12 +49,7 @@ impl LoopbackUse<'_> {
 /// left out: a browser on the host opens them, where `localhost` is right (§1.4).
 ///
 /// With a Kafka broker in the project, Kafka bootstrap addresses are CMP001's (§1.5).
-pub fn loopback_uses<'p>(
-    cx: &Context<'p>,
-    project_has_broker: bool,
-    name: &str,
-    service: &'p Value,
-) -> Vec<LoopbackUse<'p>> {
+pub fn loopback_uses<'p>(cx: &Context<'p>, name: &str, service: &'p Value) -> Vec<LoopbackUse<'p>> {
     // Only bridge networking: with `host` loopback is the host, and another container's
     // namespace is shared on purpose.
     if service.get("network_mode").is_some() {
@@ -66,7 +61,7 @@ pub fn loopback_uses<'p>(
         Some(key) => is_bootstrap_key(key),
         None => t.target.scheme.is_none(),
     };
-    let topology = cx.topology();
+    let project_has_broker = !cx.brokers().is_empty();
     cx.client_targets(service)
         .iter()
         .filter(|t| !t.browser)
@@ -76,14 +71,15 @@ pub fn loopback_uses<'p>(
                 .iter()
                 .any(|(image, key)| *image == repo && t.key == Some(key))
         })
-        .filter(|t| match topology.book().resolve(name, &t.target.host) {
+        .filter(|t| match cx.book().resolve(name, &t.target.host) {
             Addressee::Loopback => true,
             Addressee::AnyAddress => !t.target.is_bare(),
             _ => false,
         })
         .filter_map(|t| {
             let port = t.port?;
-            let blocked = topology.reach(
+            // The topology is built only once a loopback address is found.
+            let blocked = cx.topology().reach(
                 crate::diagnostic::Platform::Linux,
                 Client::Service(name),
                 &t.target.host,
@@ -95,21 +91,6 @@ pub fn loopback_uses<'p>(
             })
         })
         .collect()
-}
-
-/// Whether any service of the project connects to loopback at all (cheap, before the
-/// topology is built).
-pub fn any_loopback_target(cx: &Context) -> bool {
-    cx.project.services().any(|(_, service)| {
-        service.get("network_mode").is_none()
-            && cx.client_targets(service).iter().any(|t| {
-                matches!(
-                    crate::facts::connection::classify(&t.target.host),
-                    crate::facts::connection::HostClass::Loopback
-                        | crate::facts::connection::HostClass::AnyAddress
-                )
-            })
-    })
 }
 
 /// A sibling that serves a port: it listens there, or publishes it as a host port that

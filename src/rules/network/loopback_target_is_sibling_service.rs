@@ -36,26 +36,20 @@ impl Rule for LoopbackTargetIsSiblingService {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        if !super::loopback::any_loopback_target(cx) {
-            return;
-        }
-        let topology = cx.topology();
-        let has_broker = !cx.brokers().is_empty();
         for (name, service) in project.services() {
-            let found: Vec<(LoopbackUse, Vec<Sibling>)> =
-                loopback_uses(cx, has_broker, name, service)
-                    .into_iter()
-                    .filter(|u| !maybe_for_browser(topology, u))
-                    .map(|u| {
-                        let siblings = siblings_serving(topology, name, u.port);
-                        (u, siblings)
-                    })
-                    .filter(|(_, s)| !s.is_empty())
-                    .collect();
+            let found: Vec<(LoopbackUse, Vec<Sibling>)> = loopback_uses(cx, name, service)
+                .into_iter()
+                .filter(|u| !maybe_for_browser(cx.topology(), u))
+                .map(|u| {
+                    let siblings = siblings_serving(cx.topology(), name, u.port);
+                    (u, siblings)
+                })
+                .filter(|(_, s)| !s.is_empty())
+                .collect();
             let Some((first, siblings)) = found.first() else {
                 continue;
             };
-            let (platforms, reason) = topology.failing(
+            let (platforms, reason) = cx.topology().failing(
                 Client::Service(name),
                 &first.target.target.host,
                 Some(first.port),
@@ -110,7 +104,7 @@ impl Rule for LoopbackTargetIsSiblingService {
                         String::new()
                     }
                 ))
-                .with_fix(fix(project, topology, name, &found));
+                .with_fix(fix(project, cx.topology(), name, &found));
             d.platforms = platforms;
             out.push(d);
         }

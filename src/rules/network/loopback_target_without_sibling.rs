@@ -72,15 +72,11 @@ impl Rule for LoopbackTargetWithoutSibling {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        if !super::loopback::any_loopback_target(cx) {
-            return;
-        }
-        let topology = cx.topology();
         let has_broker = !cx.brokers().is_empty();
         for (name, service) in project.services() {
-            let found: Vec<LoopbackUse> = loopback_uses(cx, has_broker, name, service)
+            let found: Vec<LoopbackUse> = loopback_uses(cx, name, service)
                 .into_iter()
-                .filter(|u| siblings_serving(topology, name, u.port).is_empty())
+                .filter(|u| siblings_serving(cx.topology(), name, u.port).is_empty())
                 .filter(|u| is_server_address(u, has_broker))
                 .collect();
             let Some(first) = found.first() else { continue };
