@@ -130,8 +130,8 @@ fn load_all(opts: &CheckOptions, load: &LoadOptions) -> Result<Vec<Project>, Run
 
 /// Runs a check.
 pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
-    // The schema compiles while files load and rules run; validation comes last.
-    crate::schema::compile_in_background();
+    // A file that may break the schema is validated after the rules, while the full
+    // validator compiles (see `schema::compile_in_background`).
     let load = LoadOptions {
         defer_schema: true,
         ..opts.load.clone()

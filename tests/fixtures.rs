@@ -257,3 +257,25 @@ fn unsafe_fixes_leave_no_kafka_finding() {
     assert!(fired > 0, "no firing Kafka fixtures found");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The bundled examples: `kafka` (the README's) reports rule findings and schema errors;
+/// `clean` (the benchmarks' typical valid file) reports nothing.
+#[test]
+fn bundled_examples() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/examples");
+    let kafka: BTreeSet<&str> = common::check_dir(&examples.join("kafka"))
+        .iter()
+        .map(|d| d.rule.code)
+        .collect();
+    for code in ["KAF001", "KAF003", "SCH001", "SCH002"] {
+        assert!(
+            kafka.contains(code),
+            "the kafka example lost {code}: {kafka:?}"
+        );
+    }
+    let clean = common::check_dir(&examples.join("clean"));
+    assert!(
+        clean.is_empty(),
+        "the clean example has findings: {clean:#?}"
+    );
+}

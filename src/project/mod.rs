@@ -38,8 +38,9 @@ pub struct LoadOptions {
     pub limits: Limits,
     /// Texts to use instead of what is on disk (the fixer's work in progress), by path.
     pub overlay: HashMap<PathBuf, String>,
-    /// Leave schema validation to [`Project::validate_schema`], so that the caller can do other
-    /// work while the schema compiles on another thread.
+    /// Leave the full validation of files that fail the schema screen to
+    /// [`Project::validate_schema`], so that the caller can do other work while the full
+    /// validator compiles on another thread.
     pub defer_schema: bool,
 }
 
@@ -297,7 +298,10 @@ impl<'a> Loader<'a> {
     ) -> Option<(FileId, Value)> {
         let (id, mut root) = self.read_value(path, name, bytes, env)?;
         let file = Arc::clone(&self.files[id.0 as usize]);
-        if self.opts.defer_schema {
+        if crate::schema::quick_verdict(&root) == Some(true) {
+            // Valid: the full validator is not needed.
+        } else if self.opts.defer_schema {
+            crate::schema::compile_in_background();
             self.unvalidated.push((root.clone(), file));
         } else {
             crate::schema::validate(&root, &file, &mut self.diagnostics);

@@ -6,12 +6,15 @@
 
 mod instance;
 mod messages;
+mod pattern;
+mod screen;
 
 use crate::diagnostic::Diagnostic;
 use crate::project::value::{Kind, Value};
 use crate::source::SourceFile;
 use instance::ComposeJson;
 use jsonschema::Validator;
+use screen::Verdict;
 use std::sync::{Arc, LazyLock};
 
 /// The schema text, as shipped.
@@ -29,8 +32,9 @@ static VALIDATOR: LazyLock<Validator<ComposeJson>> = LazyLock::new(|| {
         .expect("internal error: compose-spec.json is not a valid schema")
 });
 
-/// Starts compiling the schema on another thread (once per process), so that loading and
-/// rules run meanwhile; the first validation waits for it.
+/// Starts compiling the full validator on another thread (once per process), so that rules
+/// run meanwhile; the first full validation waits for it. Only needed once a file fails the
+/// screen: a valid file never needs the full validator.
 pub fn compile_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
@@ -44,6 +48,9 @@ pub fn compile_in_background() {
 
 /// Validates one file's root value, appending a finding per violation.
 pub fn validate(root: &Value, file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>) {
+    if screen::verdict(root) == Verdict::Valid {
+        return;
+    }
     let mut found = Vec::new();
     for error in VALIDATOR.iter_errors(root) {
         messages::explain(&error, root, file, &mut found);
@@ -52,9 +59,19 @@ pub fn validate(root: &Value, file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>)
     out.extend(found);
 }
 
-/// True when `root` is valid; for tests and benchmarks that compare verdicts.
+/// True when `root` is valid, by the full validator; for tests and benchmarks that compare
+/// verdicts.
 pub fn is_valid(root: &Value) -> bool {
     VALIDATOR.is_valid(root)
+}
+
+/// The screen's verdict: `Some(valid)` when it decides, None when only the full validator can.
+pub fn quick_verdict(root: &Value) -> Option<bool> {
+    match screen::verdict(root) {
+        Verdict::Valid => Some(true),
+        Verdict::Invalid => Some(false),
+        Verdict::Unknown => None,
+    }
 }
 
 /// The JSON instance the schema sees: interpolated strings, typed scalars.
