@@ -21,6 +21,8 @@ pub struct Regex {
     alternatives: Vec<Vec<Piece>>,
     /// True when `.` appears: it reads line separators differently across engines.
     has_dot: bool,
+    /// For `^` and literal characters only (`^x-`, most of the schema's patterns): them.
+    prefix: Option<String>,
 }
 
 #[derive(Debug)]
@@ -57,15 +59,32 @@ impl Regex {
         if parser.at != parser.chars.len() {
             return None;
         }
+        let prefix = match alternatives.as_slice() {
+            [only] => match only.split_first() {
+                Some((first, rest)) if matches!(first.atom, Atom::Start) => rest
+                    .iter()
+                    .map(|p| match p.atom {
+                        Atom::Char(c) if p.min == 1 && !p.repeat => Some(c),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => None,
+            },
+            _ => None,
+        };
         Some(Regex {
             alternatives,
             has_dot: source.contains('.'),
+            prefix,
         })
     }
 
     /// Whether the pattern matches anywhere in `text` (a search, as JSON Schema's `pattern`),
     /// or None when undecided.
     pub fn is_match(&self, text: &str) -> Option<bool> {
+        if let Some(prefix) = &self.prefix {
+            return Some(text.starts_with(prefix.as_str()));
+        }
         if text.len() > MAX_TEXT || (self.has_dot && text.contains(['\r', '\u{2028}', '\u{2029}']))
         {
             return None;
@@ -232,6 +251,9 @@ impl Matcher<'_> {
         if !self.step() {
             return false;
         }
+        if piece.repeat && piece.atom.accepts('a').is_some() {
+            return self.run(&piece.atom, piece.min, at, then);
+        }
         let more = piece.repeat || count == 0;
         if more
             && self.atom(&piece.atom, at, &mut |next| {
@@ -244,19 +266,50 @@ impl Matcher<'_> {
         count >= piece.min && then(at)
     }
 
+    /// A repeated one-character atom: the longest run of matching characters from `at`, then
+    /// each shorter one, down to `min` characters (a loop, not a recursion per character).
+    fn run(&self, atom: &Atom, min: u8, at: usize, then: &mut Then) -> bool {
+        let rest = self.text.get(at..).unwrap_or_default();
+        let len = rest
+            .find(|c: char| atom.accepts(c) != Some(true))
+            .unwrap_or(rest.len());
+        if len == 0 {
+            return min == 0 && then(at);
+        }
+        if then(at + len) {
+            return true;
+        }
+        rest[..len]
+            .char_indices()
+            .rev()
+            .map(|(end, _)| end)
+            .filter(|&end| end > 0 || min == 0)
+            .any(|end| self.step() && then(at + end))
+    }
+
     fn atom(&self, atom: &Atom, at: usize, then: &mut Then) -> bool {
-        let next = self.text.get(at..).and_then(|rest| rest.chars().next());
-        let after = |c: char| at + c.len_utf8();
         match atom {
             Atom::Start => at == 0 && then(at),
             Atom::End => at == self.text.len() && then(at),
-            Atom::Char(want) => next == Some(*want) && then(after(*want)),
-            Atom::Any => next.is_some_and(|c| c != '\n') && next.is_some_and(|c| then(after(c))),
-            Atom::Class { negated, ranges } => next.is_some_and(|c| {
-                let inside = ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi);
-                inside != *negated && then(after(c))
-            }),
             Atom::Group(alternatives) => self.alternatives(alternatives, at, then),
+            Atom::Char(_) | Atom::Any | Atom::Class { .. } => {
+                let next = self.text.get(at..).and_then(|rest| rest.chars().next());
+                next.is_some_and(|c| atom.accepts(c) == Some(true) && then(at + c.len_utf8()))
+            }
+        }
+    }
+}
+
+impl Atom {
+    /// Whether a one-character atom matches `c`; None for the others.
+    fn accepts(&self, c: char) -> Option<bool> {
+        match self {
+            Atom::Char(want) => Some(c == *want),
+            Atom::Any => Some(c != '\n'),
+            Atom::Class { negated, ranges } => {
+                Some(ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated)
+            }
+            Atom::Group(_) | Atom::Start | Atom::End => None,
         }
     }
 }
@@ -276,6 +329,7 @@ mod tests {
             "^[a-zA-Z0-9][a-zA-Z0-9_.-]+$",
             "^([a-z0-9][a-z0-9_-]*)?$",
             "^all$",
+            "^ab",
             "^(|always|never|missing|if_not_present|build|daily|weekly|every_([0-9]+[wdhms])+)$",
             "^(|no|always|unless-stopped|on-failure(:[0-9]+)?)$",
             "a(b|c)*d",
