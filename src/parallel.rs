@@ -1,6 +1,21 @@
 //! Work spread over threads: projects load, and a large project's checks run, on every core.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Below this many services a project's work stays on one thread: spawning costs more than
+/// it saves.
+const PARALLEL_FROM: usize = 100;
+
+/// How many threads work on a project of `services` services: one for a small project, else
+/// every core.
+pub fn workers(services: usize) -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    if services < PARALLEL_FROM {
+        return 1;
+    }
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
 
 /// `f` over every item on `workers` threads (the calling thread is one of them, so one
 /// worker spawns nothing); each thread takes the next item. Results are in `items`' order.

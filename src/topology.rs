@@ -82,15 +82,14 @@ pub struct Topology<'p> {
 impl<'p> Topology<'p> {
     /// Computes names, listening and published ports of every service.
     pub fn new(project: &'p Project) -> Self {
-        let nodes: Vec<Node<'p>> = project
-            .services()
-            .map(|(name, service)| Node {
-                name,
-                listens: listens(service),
-                published: published(service),
-                namespace: namespace(service),
-            })
-            .collect();
+        let services: Vec<(&'p str, &'p Value)> = project.services().collect();
+        let workers = crate::parallel::workers(services.len());
+        let nodes = crate::parallel::map_in_order(&services, workers, |&(name, service)| Node {
+            name,
+            listens: listens(service),
+            published: published(service),
+            namespace: namespace(service),
+        });
         let index = nodes.iter().enumerate().map(|(i, n)| (n.name, i)).collect();
         Topology {
             book: AddressBook::new(project),

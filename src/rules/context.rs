@@ -55,10 +55,10 @@ impl<'p> Context<'p> {
     /// addresses computed on the spot).
     pub fn client_targets(&self, service: &'p Value) -> Cow<'_, [ClientTarget<'p>]> {
         let all = self.clients.get_or_init(|| {
-            self.project
-                .services()
-                .map(|(_, s)| (key(s), client_targets(s)))
-                .collect()
+            let services: Vec<&Value> = self.project.services().map(|(_, s)| s).collect();
+            let workers = crate::parallel::workers(services.len());
+            let targets = crate::parallel::map_in_order(&services, workers, |s| client_targets(s));
+            services.iter().map(|s| key(s)).zip(targets).collect()
         });
         match all.get(&key(service)) {
             Some(targets) => Cow::Borrowed(targets),

@@ -153,9 +153,6 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
     })
 }
 
-/// From this many services on, the checks of a project run on every core.
-const PARALLEL_FROM: usize = 100;
-
 /// Runs every selected check over `project`, appending findings in registry order.
 pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) {
     let rules: Vec<&dyn Rule> = CHECKS
@@ -163,11 +160,7 @@ pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) 
         .copied()
         .filter(|r| selection.enabled(r.info()))
         .collect();
-    let workers = if project.services().nth(PARALLEL_FROM - 1).is_some() {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        1
-    };
+    let workers = crate::parallel::workers(project.services().count());
     let cx = Context::new(project);
     if workers < 2 {
         rules.iter().for_each(|rule| rule.check(&cx, out));

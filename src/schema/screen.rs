@@ -215,7 +215,7 @@ impl Screen {
         if node.required.iter().any(|k| !map.contains_key(k)) {
             return Invalid;
         }
-        all(map.iter().map(|(key, _, value)| {
+        let entry = |&(key, value): &(&str, &Value)| -> Verdict {
             let mut matched = false;
             let mut verdict = Valid;
             if let Ok(i) = node
@@ -250,7 +250,14 @@ impl Screen {
                 verdict = self.eval(id, Instance::Name(key), depth + 1);
             }
             verdict
-        }))
+        };
+        // A large mapping (the services of a big project) is checked on every core.
+        let workers = crate::parallel::workers(map.len());
+        if workers > 1 {
+            let entries: Vec<(&str, &Value)> = map.iter().map(|(k, _, v)| (k, v)).collect();
+            return all(crate::parallel::map_in_order(&entries, workers, entry).into_iter());
+        }
+        all(map.iter().map(|(k, _, v)| entry(&(k, v))))
     }
 
     fn array(&self, node: &Node, items: &[Value], depth: usize) -> Verdict {
@@ -472,6 +479,17 @@ mod tests {
         for (yaml, expected) in cases {
             assert_eq!(quick(yaml), *expected, "{yaml}");
         }
+    }
+
+    #[test]
+    fn decides_large_mappings_on_every_core() {
+        let mut yaml = String::from("services:\n");
+        for i in 0..150 {
+            yaml.push_str(&format!("  s{i}:\n    image: x\n    restart: always\n"));
+        }
+        assert_eq!(quick(&yaml), Some(true));
+        yaml.push_str("  bad:\n    image: x\n    restart: sometimes\n");
+        assert_eq!(quick(&yaml), Some(false));
     }
 
     #[test]

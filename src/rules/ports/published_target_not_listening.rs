@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::images;
-use crate::facts::listens::{Listens, Source, listens};
+use crate::facts::listens::{Listens, Source};
 use crate::facts::ports::{PortTarget, targets};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
@@ -27,7 +27,7 @@ impl Rule for PublishedTargetNotListening {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         for (name, service) in project.services() {
-            if let Some(d) = check_service(project, name, service) {
+            if let Some(d) = check_service(cx, name, service) {
                 out.push(d);
             }
         }
@@ -35,7 +35,8 @@ impl Rule for PublishedTargetNotListening {
 }
 
 /// The finding for one service: every mapping to a container port the server does not open.
-fn check_service(project: &Project, name: &str, service: &Value) -> Option<Diagnostic> {
+fn check_service(cx: &Context<'_>, name: &str, service: &Value) -> Option<Diagnostic> {
+    let project = cx.project;
     // Only a known server image on its own bridge network: `host` discards `ports`, another
     // container's namespace refuses them (NET006), and a built image may listen anywhere.
     let bridge = service
@@ -44,7 +45,7 @@ fn check_service(project: &Project, name: &str, service: &Value) -> Option<Diagn
     if !bridge || images::is_helper(service) || service.get("build").is_some() {
         return None;
     }
-    let listens = listens(service);
+    let listens = cx.topology().listens(name)?;
     if !listens.complete {
         return None;
     }
@@ -55,7 +56,7 @@ fn check_service(project: &Project, name: &str, service: &Value) -> Option<Diagn
         .filter(|t| !listens.known().any(|(p, _)| p == *t.ports.start()))
         .collect();
     let first = wrong.first()?;
-    let main = main_ports(&listens);
+    let main = main_ports(listens);
     let unpublished: Vec<u16> = main
         .iter()
         .map(|(p, _)| *p)
