@@ -456,13 +456,18 @@ const SERVER_SIDE: [&str; 5] = ["LISTEN", "BIND", "ADVERTISED", "ANNOUNCE", "PUB
 /// says listen, bind, advertise, announce or publish. The broker-property exception is the
 /// caller's, which knows the service.
 pub fn is_client_key(key: &str) -> bool {
-    let key = key.to_ascii_uppercase();
-    if SERVER_SIDE.iter().any(|w| key.contains(w)) {
-        return false;
-    }
     let mut words = key.rsplit('_');
     let last = words.next().unwrap_or_default();
-    CLIENT_WORDS.contains(&last) || (last == "STRING" && words.next() == Some("CONNECTION"))
+    let client = CLIENT_WORDS.iter().any(|w| w.eq_ignore_ascii_case(last))
+        || (last.eq_ignore_ascii_case("STRING")
+            && words
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("CONNECTION")));
+    // Most keys fail the word test: the substring test comes second.
+    client && {
+        let key = key.to_ascii_uppercase();
+        !SERVER_SIDE.iter().any(|w| key.contains(w))
+    }
 }
 
 /// Prefixes of keys whose URLs a browser on the host opens (§1.4).
@@ -494,10 +499,20 @@ const BROWSER_PARTS: [&str; 7] = [
 /// Whether a key carries a host-side (browser) URL, where `localhost:<published port>` is right:
 /// the loopback rules NET001, NET002 and CMP001 skip these keys (§1.4).
 pub fn is_browser_url_key(key: &str) -> bool {
-    let key = key.to_ascii_uppercase();
-    BROWSER_PREFIXES.iter().any(|p| key.starts_with(p))
-        || BROWSER_SUFFIXES.iter().any(|s| key.ends_with(s))
-        || BROWSER_PARTS.iter().any(|p| key.contains(p))
+    let starts = |p: &str| {
+        key.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    let ends = |s: &str| {
+        key.len()
+            .checked_sub(s.len())
+            .and_then(|cut| key.get(cut..))
+            .is_some_and(|t| t.eq_ignore_ascii_case(s))
+    };
+    BROWSER_PREFIXES.iter().any(|p| starts(p)) || BROWSER_SUFFIXES.iter().any(|s| ends(s)) || {
+        let key = key.to_ascii_uppercase();
+        BROWSER_PARTS.iter().any(|p| key.contains(p))
+    }
 }
 
 /// Host-key suffixes that pair with `X_PORT` (§1.4).
