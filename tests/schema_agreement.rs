@@ -126,3 +126,109 @@ fn screen_agrees_with_the_full_validator() {
         "the screen decides only {decided_valid} of {valid} valid files"
     );
 }
+
+/// The screen against the validator on damaged files: deterministic mutations of corpus files
+/// (a value of another type, an out-of-range number, an unknown or extension key, a repeated
+/// list item, a bad enum or pattern value) anywhere in the tree. Whenever the screen decides,
+/// it must decide as the validator does.
+#[test]
+fn screen_agrees_on_mutated_files() {
+    use composefix::project::value::{Kind, Str, Value};
+    use composefix::source::ScalarStyle;
+
+    fn next(seed: &mut u64) -> usize {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*seed >> 33) as usize
+    }
+    fn text(s: &str) -> Kind {
+        Kind::Str(Str {
+            text: s.to_string(),
+            style: ScalarStyle::Plain,
+            raw_offset: None,
+            interpolation: None,
+        })
+    }
+    /// Walks to a random node and damages it.
+    fn mutate(value: &mut Value, seed: &mut u64) {
+        let children = match &value.kind {
+            Kind::Map(m) => m.len(),
+            Kind::Seq(s) => s.len(),
+            _ => 0,
+        };
+        if children > 0 && next(seed) % 4 != 0 {
+            let pick = next(seed) % children;
+            match &mut value.kind {
+                Kind::Map(m) => {
+                    if let Some(child) = m.values_mut().nth(pick) {
+                        return mutate(child, seed);
+                    }
+                }
+                Kind::Seq(s) => return mutate(&mut s[pick], seed),
+                _ => {}
+            }
+        }
+        let origin = value.origin;
+        match (next(seed) % 12, &mut value.kind) {
+            (0, Kind::Map(m)) => {
+                m.insert("enviroment".into(), origin, Value::new(text("x"), origin))
+            }
+            (1, Kind::Map(m)) => {
+                m.insert("x-extra".into(), origin, Value::new(Kind::Int(1), origin))
+            }
+            (2, Kind::Seq(s)) if !s.is_empty() => {
+                let first = s[0].clone();
+                s.push(first);
+            }
+            (3, kind) => *kind = Kind::Null,
+            (4, kind) => *kind = Kind::Bool(true),
+            (5, kind) => *kind = Kind::Int(70000),
+            (6, kind) => *kind = Kind::Int(-1),
+            (7, kind) => *kind = Kind::Float(1.5),
+            (8, kind) => *kind = text("sometimes"),
+            (9, kind) => *kind = text(""),
+            (10, kind) => *kind = Kind::Seq(Vec::new()),
+            (_, kind) => *kind = Kind::Map(Default::default()),
+        }
+    }
+
+    let dir = common::corpus_dir();
+    let (mut judged, mut decided, mut invalid) = (0usize, 0usize, 0usize);
+    let mut wrong = Vec::new();
+    let mut seed = 7u64;
+    for file in common::corpus_files(&dir).iter().step_by(4) {
+        let opts = LoadOptions {
+            env_files: file.env.iter().cloned().collect(),
+            ..Default::default()
+        };
+        let Some(original) = project::read_file_value(&file.path, &opts) else {
+            continue;
+        };
+        for round in 0..6 {
+            let mut value = original.clone();
+            mutate(&mut value, &mut seed);
+            let full = schema::is_valid(&value);
+            let quick = schema::quick_verdict(&value);
+            judged += 1;
+            decided += usize::from(quick.is_some());
+            invalid += usize::from(!full);
+            if quick.is_some_and(|q| q != full) {
+                wrong.push(format!(
+                    "{} (mutation {round}): screen {quick:?}, validator {full}",
+                    file.local
+                ));
+            }
+        }
+    }
+    println!("mutated files: {judged} ({invalid} invalid), decided by the screen: {decided}");
+    assert!(
+        wrong.is_empty(),
+        "the screen contradicts the validator:\n{}",
+        wrong.join("\n")
+    );
+    assert!(
+        judged > 2000 && invalid > 500,
+        "too few mutated files: {judged}, {invalid} invalid"
+    );
+}
