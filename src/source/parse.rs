@@ -96,6 +96,9 @@ fn style_of(style: granit_parser::ScalarStyle) -> ScalarStyle {
 
 /// Parses one file into a [`Document`]. An empty file (or one with only comments) gives a
 /// document without root; more than one document is an error.
+///
+/// The hand-written fast path takes the files it is sure about (most compose files); granit
+/// parses the rest, so every error comes from granit.
 pub fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
     if text.len() > limits.max_bytes {
         return Err(ParseError {
@@ -108,6 +111,15 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Document, ParseError> {
             span: Span::at(0),
         });
     }
+    if let Some(doc) = super::fast::parse(text, limits) {
+        return Ok(doc);
+    }
+    granit(text, limits)
+}
+
+/// Parses with granit-parser's events: the reference the fast path must match, and the path
+/// for everything it leaves alone.
+pub(super) fn granit(text: &str, limits: &Limits) -> Result<Document, ParseError> {
     let options = granit_parser::options! {
         emit_anchor_events: true,
         block_nesting_limit: limits.max_depth + 1,

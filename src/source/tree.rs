@@ -56,7 +56,7 @@ pub enum ScalarStyle {
 pub struct NodeId(pub(crate) u32);
 
 /// One YAML node as written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// What the node is.
     pub kind: NodeKind,
@@ -70,7 +70,7 @@ pub struct Node {
 }
 
 /// The shape of a node.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     /// A scalar with its value after YAML escape processing and folding.
     Scalar {
@@ -101,7 +101,7 @@ pub enum NodeKind {
 }
 
 /// A comment, from `#` to the end of its line (line break excluded).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     /// The bytes from `#` to the end of the line.
     pub span: Span,
@@ -110,7 +110,7 @@ pub struct Comment {
 }
 
 /// A parsed file: its nodes, its root (None for an empty file) and its comments in order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     pub(crate) nodes: Vec<Node>,
     pub(crate) root: Option<NodeId>,
