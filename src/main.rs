@@ -11,6 +11,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc: a 2000-service project allocates about half a million small values, and glibc's
+/// malloc spent a fifth of the run's instructions (and 8,600 page faults) on them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Finds Docker Compose configurations that cannot connect, and fixes them.
 #[derive(Parser)]
 #[command(name = "composefix", version, args_conflicts_with_subcommands = true)]
