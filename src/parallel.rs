@@ -1,4 +1,5 @@
-//! Work spread over threads: projects load, and a large project's checks run, on every core.
+//! Work spread over threads: projects load, and a large project's values convert and its
+//! checks run, on every core.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,9 +51,36 @@ pub fn map_in_order<T: Sync, R: Send>(
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// `f` over every item, mutably, on `workers` threads that each take an equal run of items
+/// (the calling thread is one of them). Results are in `items`' order.
+pub fn map_mut_in_order<T: Send, R: Send>(
+    items: &mut [T],
+    workers: usize,
+    f: impl Fn(&mut T) -> R + Sync,
+) -> Vec<R> {
+    let run = items.len().div_ceil(workers.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let mut runs = items.chunks_mut(run);
+        let first = runs.next();
+        let others: Vec<_> = runs
+            .map(|items| scope.spawn(|| items.iter_mut().map(&f).collect::<Vec<_>>()))
+            .collect();
+        let mut all: Vec<R> =
+            first.map_or_else(Vec::new, |items| items.iter_mut().map(&f).collect());
+        for handle in others {
+            all.extend(
+                handle
+                    .join()
+                    .expect("internal error: a worker thread panicked"),
+            );
+        }
+        all
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::map_in_order;
+    use super::{map_in_order, map_mut_in_order};
 
     #[test]
     fn results_keep_the_items_order() {
@@ -60,6 +88,19 @@ mod tests {
         for workers in [1, 2, 4] {
             let squares = map_in_order(&items, workers, |n| n * n);
             assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn mutable_results_keep_the_items_order() {
+        for (len, workers) in [(0, 2), (1, 2), (7, 2), (100, 3), (5, 8)] {
+            let mut items: Vec<u32> = (0..len).collect();
+            let old = map_mut_in_order(&mut items, workers, |n| {
+                *n += 1;
+                *n - 1
+            });
+            assert_eq!(old, (0..len).collect::<Vec<_>>());
+            assert_eq!(items, (1..=len).collect::<Vec<_>>());
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Rewrites the list forms Compose accepts for keyed settings (`- KEY=value`) into mappings, so
 //! that rules and merging see one shape. Each key and value keeps the span of its own bytes.
 
+use crate::parallel;
 use crate::project::value::{Kind, Map, Origin, Str, Value};
 use crate::source::ScalarStyle;
 
@@ -24,7 +25,7 @@ enum Split {
     NameOnly,
 }
 
-/// Normalizes every service of a file's root value.
+/// Normalizes every service of a file's root value (a big project's on every core).
 pub fn normalize_services(root: &mut Value) {
     let Kind::Map(root) = &mut root.kind else {
         return;
@@ -36,35 +37,40 @@ pub fn normalize_services(root: &mut Value) {
     else {
         return;
     };
-    for service in services.values_mut() {
-        let Kind::Map(service) = &mut service.kind else {
-            continue;
-        };
-        for (key, split) in KEYED {
-            if let Some(v) = service.get_mut(key) {
-                list_to_map(v, split);
-            }
+    let mut services: Vec<&mut Value> = services.values_mut().collect();
+    let workers = parallel::workers(services.len());
+    parallel::map_mut_in_order(&mut services, workers, |service| normalize_service(service));
+}
+
+/// Rewrites the list forms of one service.
+fn normalize_service(service: &mut Value) {
+    let Kind::Map(service) = &mut service.kind else {
+        return;
+    };
+    for (key, split) in KEYED {
+        if let Some(v) = service.get_mut(key) {
+            list_to_map(v, split);
         }
-        if let Some(v) = service.get_mut("depends_on") {
-            list_to_map(v, Split::NameOnly);
+    }
+    if let Some(v) = service.get_mut("depends_on") {
+        list_to_map(v, Split::NameOnly);
+    }
+    if let Some(Value {
+        kind: Kind::Map(build),
+        ..
+    }) = service.get_mut("build")
+    {
+        if let Some(v) = build.get_mut("args") {
+            list_to_map(v, Split::Equals);
         }
-        if let Some(Value {
-            kind: Kind::Map(build),
-            ..
-        }) = service.get_mut("build")
-        {
-            if let Some(v) = build.get_mut("args") {
-                list_to_map(v, Split::Equals);
-            }
-        }
-        if let Some(Value {
-            kind: Kind::Map(deploy),
-            ..
-        }) = service.get_mut("deploy")
-        {
-            if let Some(v) = deploy.get_mut("labels") {
-                list_to_map(v, Split::Equals);
-            }
+    }
+    if let Some(Value {
+        kind: Kind::Map(deploy),
+        ..
+    }) = service.get_mut("deploy")
+    {
+        if let Some(v) = deploy.get_mut("labels") {
+            list_to_map(v, Split::Equals);
         }
     }
 }

@@ -31,7 +31,7 @@ pub enum MergeTag {
 }
 
 /// A value of the model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     /// What it is.
     pub kind: Kind,
@@ -42,7 +42,7 @@ pub struct Value {
 }
 
 /// The shape of a [`Value`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// `null`, `~` or nothing.
     Null,
@@ -61,7 +61,7 @@ pub enum Kind {
 }
 
 /// A string with what is needed to point inside it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Str {
     /// The text after interpolation (an unknown variable contributes nothing).
     pub text: String,
@@ -128,7 +128,22 @@ pub struct Map {
 /// Above this many entries a mapping keeps a hash index.
 const INDEXED: usize = 24;
 
+/// Two mappings are equal when their entries are (the index only follows them).
+impl PartialEq for Map {
+    fn eq(&self, other: &Self) -> bool {
+        self.from_list == other.from_list && self.entries == other.entries
+    }
+}
+
 impl Map {
+    /// An empty mapping with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        Map {
+            entries: Vec::with_capacity(n),
+            ..Map::default()
+        }
+    }
+
     fn position(&self, key: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(key).copied(),

@@ -1,6 +1,7 @@
 //! The variables a project is interpolated with, and the walk that interpolates a file.
 
 use crate::diagnostic::Diagnostic;
+use crate::parallel;
 use crate::project::dotenv;
 use crate::project::interpolate::{
     Interpolated, InterpolationError, Segment, SegmentKind, Variables, interpolate,
@@ -70,9 +71,11 @@ impl Environment {
 
 /// Interpolates every string of `value` in place, reporting `${VAR:?err}` with the variable
 /// unset and malformed expressions. A value that fails stays in the model as unknown.
+///
+/// The values of a large mapping (a big project's `services`) are interpolated on every core.
 pub fn interpolate_value(
     value: &mut Value,
-    vars: &dyn Variables,
+    vars: &(dyn Variables + Sync),
     file: &Arc<SourceFile>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -87,6 +90,16 @@ pub fn interpolate_value(
                 interpolate_value(item, vars, file, out);
             }
         }
+        Kind::Map(map) if parallel::workers(map.len()) > 1 => {
+            let mut values: Vec<&mut Value> = map.values_mut().collect();
+            let workers = parallel::workers(values.len());
+            let found = parallel::map_mut_in_order(&mut values, workers, |v| {
+                let mut found = Vec::new();
+                interpolate_value(v, vars, file, &mut found);
+                found
+            });
+            out.extend(found.into_iter().flatten());
+        }
         Kind::Map(map) => {
             for v in map.values_mut() {
                 interpolate_value(v, vars, file, out);
@@ -99,7 +112,7 @@ pub fn interpolate_value(
 fn interpolate_str(
     s: &mut Str,
     whole: Span,
-    vars: &dyn Variables,
+    vars: &(dyn Variables + Sync),
     file: &Arc<SourceFile>,
     out: &mut Vec<Diagnostic>,
 ) {
