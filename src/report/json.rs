@@ -130,6 +130,8 @@ pub(super) fn write(
             fixable: diagnostics.iter().filter(|d| d.fix.is_some()).count(),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    // Into memory first: the pretty printer makes many small writes, each a dynamic call.
+    let mut text = serde_json::to_vec_pretty(&report)?;
+    text.push(b'\n');
+    out.write_all(&text)
 }
