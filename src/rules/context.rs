@@ -5,6 +5,7 @@
 
 use crate::facts::address_book::AddressBook;
 use crate::facts::clients::{ClientTarget, client_targets};
+use crate::facts::completeness;
 use crate::facts::kafka::{self, Broker};
 use crate::project::Project;
 use crate::project::value::Value;
@@ -20,6 +21,7 @@ pub struct Context<'p> {
     book: OnceLock<AddressBook<'p>>,
     brokers: OnceLock<Vec<Broker<'p>>>,
     topology: OnceLock<Topology<'p>>,
+    partial: OnceLock<bool>,
     /// Client addresses by service, keyed by the service value's address.
     clients: OnceLock<HashMap<usize, Vec<ClientTarget<'p>>>>,
 }
@@ -32,6 +34,7 @@ impl<'p> Context<'p> {
             book: OnceLock::new(),
             brokers: OnceLock::new(),
             topology: OnceLock::new(),
+            partial: OnceLock::new(),
             clients: OnceLock::new(),
         }
     }
@@ -49,6 +52,14 @@ impl<'p> Context<'p> {
     /// The project's reachability facts.
     pub fn topology(&self) -> &Topology<'p> {
         self.topology.get_or_init(|| Topology::new(self.project))
+    }
+
+    /// Whether the project cannot run on its own ([`completeness::is_partial`]); eight checks
+    /// ask.
+    pub fn is_partial(&self) -> bool {
+        *self
+            .partial
+            .get_or_init(|| completeness::is_partial(self.project))
     }
 
     /// The client addresses of `service`, a service of the project (another value gets its

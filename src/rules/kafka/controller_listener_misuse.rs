@@ -2,7 +2,6 @@
 
 use super::listener_list::{self, span};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
-use crate::facts::completeness::is_partial;
 use crate::facts::connection::parse_value;
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Origin};
 use crate::fix::{Applicability, Edit, Fix, builders};
@@ -48,7 +47,7 @@ impl Rule for ControllerListenerMisuse {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        let partial = is_partial(project);
+        let partial = cx.is_partial();
         for broker in listener_list::readable_brokers(cx, &READ) {
             let Some(roles) = broker.roles() else {
                 continue;

@@ -3,7 +3,6 @@
 use super::listener_list::{self, span};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
-use crate::facts::completeness::is_partial;
 use crate::facts::kafka::{self, Broker, Endpoint, Family};
 use crate::fix::{Applicability, Fix, builders, dual_listener};
 use crate::project::Project;
@@ -39,7 +38,7 @@ impl Rule for InterBrokerListenerNotAdvertised {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        let partial = is_partial(project);
+        let partial = cx.is_partial();
         let book = cx.book();
         let brokers = cx.brokers();
         for broker in brokers {

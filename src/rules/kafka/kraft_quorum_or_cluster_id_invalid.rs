@@ -2,7 +2,6 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
-use crate::facts::completeness::is_partial;
 use crate::facts::images::shares_network_namespace;
 use crate::facts::kafka::{
     Broker, ClusterIdError, Family, TagVersion, Voter, cluster_members, decode_cluster_id,
@@ -50,7 +49,7 @@ impl<'p> Problem<'p> {
 /// What the checks of one node need to know about the project.
 struct Context<'a, 'p> {
     project: &'p Project,
-    book: AddressBook<'p>,
+    book: &'a AddressBook<'p>,
     brokers: &'a [Broker<'p>],
     /// The project may get settings from elsewhere: skip absence and cross-node checks.
     partial: bool,
@@ -66,9 +65,9 @@ impl Rule for KraftQuorumOrClusterIdInvalid {
         let brokers = cx.brokers();
         let cx = Context {
             project,
-            book: AddressBook::new(project),
+            book: cx.book(),
             brokers,
-            partial: is_partial(project),
+            partial: cx.is_partial(),
         };
         for b in brokers {
             if b.family == Family::Redpanda || b.roles().is_none() || !b.reads_environment() {
@@ -96,7 +95,7 @@ fn problems<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Vec<Problem<'p>> {
     let mut out = Vec::new();
     if absent("node.id") && !b.has_node_id() {
         let key = format!("{}NODE_ID", b.family.prefix());
-        let id = kraft::node_id_for(&cx.book, cx.brokers, b).map(|id| id.to_string());
+        let id = kraft::node_id_for(cx.book, cx.brokers, b).map(|id| id.to_string());
         out.push(with_setting(
             cx,
             b,
@@ -113,7 +112,7 @@ fn problems<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Vec<Problem<'p>> {
     out.extend(quorum(cx, b, &reported));
     if absent("controller.listener.names") {
         let key = format!("{}CONTROLLER_LISTENER_NAMES", b.family.prefix());
-        let name = kraft::controller_name_for(&cx.book, cx.brokers, b);
+        let name = kraft::controller_name_for(cx.book, cx.brokers, b);
         out.push(with_setting(
             cx,
             b,
@@ -166,7 +165,7 @@ fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Pr
             && !reported.contains(&"controller.quorum.voters")
         {
             let key = format!("{}CONTROLLER_QUORUM_VOTERS", b.family.prefix());
-            let voters = kraft::voters_for(&cx.book, cx.brokers, b);
+            let voters = kraft::voters_for(cx.book, cx.brokers, b);
             out.push(with_setting(
                 cx,
                 b,
@@ -226,7 +225,7 @@ fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Pr
             ));
         }
         if !cx.partial
-            && let Some(twin) = cluster_members(&cx.book, cx.brokers, b)
+            && let Some(twin) = cluster_members(cx.book, cx.brokers, b)
                 .into_iter()
                 .take_while(|m| m.service != b.service)
                 .find(|m| m.node_id() == Some(id))
@@ -274,7 +273,7 @@ fn id_repair<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Option<(Vec<Edit>, Str
         return None;
     }
     let list = parse_voters(b.text("controller.quorum.voters")?)?;
-    let members = cluster_members(&cx.book, cx.brokers, b);
+    let members = cluster_members(cx.book, cx.brokers, b);
     let current: Vec<(&str, u32)> = members
         .iter()
         .map(|m| Some((m.service, m.node_id()?)))
@@ -450,7 +449,7 @@ fn voter_problem<'p>(
     list: &[Voter],
     voter: &Voter,
 ) -> Option<Problem<'p>> {
-    let members = cluster_members(&cx.book, cx.brokers, b);
+    let members = cluster_members(cx.book, cx.brokers, b);
     let controllers: Vec<&Broker> = members
         .iter()
         .copied()
@@ -674,7 +673,7 @@ fn cluster_id<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Option<Problem<'p>> {
             )
         }
         Ok(id) if !cx.partial => {
-            let first = cluster_members(&cx.book, cx.brokers, b)
+            let first = cluster_members(cx.book, cx.brokers, b)
                 .into_iter()
                 .take_while(|m| m.service != b.service)
                 .find_map(|m| Some((m.service, valid_id(m)?)))
@@ -710,7 +709,7 @@ fn known_text(value: &Value) -> Option<&str> {
 /// The cluster-id fix: one id for every node of the cluster that sets one — the only valid id
 /// the cluster already uses, else one derived from the project and its node names.
 fn with_id_fix<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, mut problem: Problem<'p>) -> Problem<'p> {
-    let members = cluster_members(&cx.book, cx.brokers, b);
+    let members = cluster_members(cx.book, cx.brokers, b);
     let mut valid: Vec<&str> = members
         .iter()
         .filter(|m| valid_id(m).is_some())

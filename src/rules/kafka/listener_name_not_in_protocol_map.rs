@@ -2,7 +2,6 @@
 
 use super::listener_list::{self, span};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
-use crate::facts::completeness::is_partial;
 use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, Family, Setting};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
@@ -43,7 +42,7 @@ impl Rule for ListenerNameNotInProtocolMap {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        let partial = is_partial(project);
+        let partial = cx.is_partial();
         for broker in listener_list::readable_brokers(cx, &READ) {
             let map = broker
                 .property(MAP)

@@ -2,7 +2,6 @@
 
 use super::listener_list::{self, Written, span};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
-use crate::facts::completeness::is_partial;
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Setting};
 use crate::fix::{Applicability, Edit, Fix, builders};
@@ -52,7 +51,7 @@ impl Rule for ListenerSetInconsistent {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        let partial = is_partial(project);
+        let partial = cx.is_partial();
         for broker in listener_list::readable_brokers(cx, &READ) {
             let problems = problems(project, broker, partial);
             if let Some(d) = diagnose(broker, problems) {

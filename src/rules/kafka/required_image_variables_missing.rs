@@ -2,7 +2,6 @@
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
-use crate::facts::completeness::is_partial;
 use crate::facts::hostlist;
 use crate::facts::kafka::{
     Broker, Family, Requirement, TagVersion, image_version, required_missing, runs_start_script,
@@ -71,7 +70,7 @@ impl Rule for RequiredImageVariablesMissing {
         let project = cx.project;
         // A file meant to be combined with others, or whose `env_file` is missing, may get
         // the variables from elsewhere.
-        if is_partial(project) {
+        if cx.is_partial() {
             return;
         }
         let book = cx.book();

@@ -3,7 +3,6 @@
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::{ClientTarget, PortSource};
-use crate::facts::completeness::is_partial;
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
@@ -49,7 +48,7 @@ impl Rule for UnknownSingleLabelHost {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        if is_partial(project) {
+        if cx.is_partial() {
             return;
         }
         let book = cx.book();
