@@ -3,19 +3,37 @@
 use crate::project::value::Value;
 
 /// The repository of an image reference, without registry host, tag or digest:
-/// `docker.io/confluentinc/cp-kafka:7.6.0` → `confluentinc/cp-kafka`.
+/// `docker.io/confluentinc/cp-kafka:7.6.0` → `confluentinc/cp-kafka`. One byte scan: a
+/// dozen facts ask for the repository of every service.
 pub fn repository(image: &str) -> &str {
-    let image = image.split('@').next().unwrap_or(image);
-    let last_slash = image.rfind('/').map_or(0, |i| i + 1);
-    let name_end = image[last_slash..]
-        .find(':')
-        .map_or(image.len(), |i| last_slash + i);
-    let name = &image[..name_end];
-    // A first component with a dot, a colon or `localhost` is a registry host.
-    match name.split_once('/') {
-        Some((host, rest)) if host.contains('.') || host.contains(':') || host == "localhost" => {
-            rest
+    let bytes = image.as_bytes();
+    // Up to the digest's `@`: the first `/`, whether a `.` or `:` comes before it (a
+    // registry host), and the tag's `:` (the first after the last `/`).
+    let (mut first_slash, mut host_mark, mut tag) = (None, false, None);
+    let mut end = bytes.len();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'@' => {
+                end = i;
+                break;
+            }
+            b'/' => {
+                first_slash = first_slash.or(Some(i));
+                tag = None;
+            }
+            b':' | b'.' => {
+                host_mark |= first_slash.is_none();
+                if b == b':' && tag.is_none() {
+                    tag = Some(i);
+                }
+            }
+            _ => {}
         }
+    }
+    let name = &image[..tag.unwrap_or(end)];
+    // A first component with a dot, a colon or `localhost` is a registry host.
+    match first_slash {
+        Some(slash) if host_mark || &name[..slash] == "localhost" => &name[slash + 1..],
         _ => name,
     }
 }
@@ -298,6 +316,10 @@ services:
             ("bitnami/kafka@sha256:abc", "bitnami/kafka"),
             ("zookeeper:3.9", "zookeeper"),
             ("registry:5000/zookeeper", "zookeeper"),
+            ("localhost/kafka", "kafka"),
+            ("localhostx/kafka", "localhostx/kafka"),
+            ("team/kafka:1.0/x", "team/kafka:1.0/x"),
+            ("a.b/c/d:e@sha256:f/g", "c/d"),
         ];
         for (image, repo) in cases {
             assert_eq!(repository(image), repo, "{image}");
