@@ -6,7 +6,7 @@ use super::connection::{
     parse_value,
 };
 use super::images;
-use super::values::{Arg, command_lines};
+use super::values::{Arg, command_lines, starts_with_ignore_case};
 use crate::project::value::Value;
 use crate::source::Span;
 use std::ops::Range;
@@ -95,8 +95,7 @@ pub fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
         let texts: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let pairs = host_port_pairs(&texts);
         for (key, _, value) in env.iter() {
-            let upper = key.to_ascii_uppercase();
-            if !is_client_key(key) || (broker && upper.starts_with("KAFKA_")) {
+            if !is_client_key(key) || (broker && starts_with_ignore_case(key, "KAFKA_")) {
                 continue;
             }
             let Some(s) = value.as_str().filter(|s| s.is_known()) else {

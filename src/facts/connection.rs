@@ -1,6 +1,7 @@
 //! Connection strings (RULES.md §1.4): the hosts and ports a client-side value or command line
 //! names, with byte ranges so diagnostics and fixes can point inside the value.
 
+use super::values::{contains_ignore_case, ends_with_ignore_case, starts_with_ignore_case};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
@@ -451,23 +452,33 @@ const CLIENT_WORDS: [&str; 18] = [
 /// Substrings that make a key server-side (a bind or advertised address, §1.4).
 const SERVER_SIDE: [&str; 5] = ["LISTEN", "BIND", "ADVERTISED", "ANNOUNCE", "PUBLISH"];
 
+/// Whether a key names the service's own listening or advertised address (§1.4): some part
+/// of it says listen, bind, advertise, announce or publish, case-insensitively.
+pub fn is_server_side_key(key: &str) -> bool {
+    SERVER_SIDE.iter().any(|w| contains_ignore_case(key, w))
+}
+
 /// Whether a key names where a client connects (§1.4): its last `_`-separated word is one of
-/// the client words (or it ends in `CONNECTION_STRING`), case-insensitively, and no part of it
-/// says listen, bind, advertise, announce or publish. The broker-property exception is the
-/// caller's, which knows the service.
+/// the client words (or it ends in `CONNECTION_STRING`), case-insensitively, and it is not
+/// [server-side](is_server_side_key). The broker-property exception is the caller's, which
+/// knows the service.
 pub fn is_client_key(key: &str) -> bool {
-    let mut words = key.rsplit('_');
-    let last = words.next().unwrap_or_default();
+    let (rest, last) = match key.bytes().rposition(|b| b == b'_') {
+        Some(i) => (&key[..i], &key[i + 1..]),
+        None => ("", key),
+    };
     let client = CLIENT_WORDS.iter().any(|w| w.eq_ignore_ascii_case(last))
         || (last.eq_ignore_ascii_case("STRING")
-            && words
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case("CONNECTION")));
+            && last_word(rest).eq_ignore_ascii_case("CONNECTION"));
     // Most keys fail the word test: the substring test comes second.
-    client && {
-        let key = key.to_ascii_uppercase();
-        !SERVER_SIDE.iter().any(|w| key.contains(w))
-    }
+    client && !is_server_side_key(key)
+}
+
+/// The last `_`-separated word of `key` (all of it without a `_`).
+fn last_word(key: &str) -> &str {
+    key.bytes()
+        .rposition(|b| b == b'_')
+        .map_or(key, |i| &key[i + 1..])
 }
 
 /// Prefixes of keys whose URLs a browser on the host opens (§1.4).
@@ -499,20 +510,13 @@ const BROWSER_PARTS: [&str; 7] = [
 /// Whether a key carries a host-side (browser) URL, where `localhost:<published port>` is right:
 /// the loopback rules NET001, NET002 and CMP001 skip these keys (§1.4).
 pub fn is_browser_url_key(key: &str) -> bool {
-    let starts = |p: &str| {
-        key.get(..p.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(p))
-    };
-    let ends = |s: &str| {
-        key.len()
-            .checked_sub(s.len())
-            .and_then(|cut| key.get(cut..))
-            .is_some_and(|t| t.eq_ignore_ascii_case(s))
-    };
-    BROWSER_PREFIXES.iter().any(|p| starts(p)) || BROWSER_SUFFIXES.iter().any(|s| ends(s)) || {
-        let key = key.to_ascii_uppercase();
-        BROWSER_PARTS.iter().any(|p| key.contains(p))
-    }
+    BROWSER_PREFIXES
+        .iter()
+        .any(|p| starts_with_ignore_case(key, p))
+        || BROWSER_SUFFIXES
+            .iter()
+            .any(|s| ends_with_ignore_case(key, s))
+        || BROWSER_PARTS.iter().any(|p| contains_ignore_case(key, p))
 }
 
 /// Host-key suffixes that pair with `X_PORT` (§1.4).

@@ -20,12 +20,35 @@ impl RunValue<'_> {
     }
 }
 
-/// Whether `text` contains `needle` (lower-case ASCII), ignoring ASCII case, without
-/// allocating: the cheap test before parsing every string of every service.
+/// Whether `text` contains `needle` (ASCII), ignoring ASCII case, without allocating: the
+/// cheap test before parsing every string of every service, and the word tests on
+/// environment keys. Bytes are compared only where the first one matches.
 pub fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some((first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last) = text.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    text[..=last].iter().enumerate().any(|(i, &b)| {
+        (b == lower || b == upper) && text[i + 1..i + needle.len()].eq_ignore_ascii_case(rest)
+    })
+}
+
+/// Whether `text` starts with `prefix` (ASCII), ignoring ASCII case, without allocating.
+pub fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
     text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Whether `text` ends with `suffix` (ASCII), ignoring ASCII case, without allocating.
+pub fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len()
+        .checked_sub(suffix.len())
+        .is_some_and(|cut| text.as_bytes()[cut..].eq_ignore_ascii_case(suffix.as_bytes()))
 }
 
 /// Every environment value (in key order), then every `command` and `entrypoint` argument.
@@ -198,7 +221,9 @@ pub fn shell_words(text: &str) -> Vec<(String, Option<usize>)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{contains_ignore_case, shell_words};
+    use super::{
+        contains_ignore_case, ends_with_ignore_case, shell_words, starts_with_ignore_case,
+    };
 
     #[test]
     fn contains_ignoring_case() {
@@ -212,6 +237,23 @@ mod tests {
             ".docker.internal"
         ));
         assert!(!contains_ignore_case("", "docker."));
+        assert!(contains_ignore_case(
+            "kafka_advertised_listeners",
+            "ADVERTISED"
+        ));
+        assert!(contains_ignore_case("BIND", "BIND"));
+        assert!(!contains_ignore_case("BIN_D", "BIND"));
+        assert!(contains_ignore_case("é_bind", "BIND"));
+    }
+
+    #[test]
+    fn affixes_ignoring_case() {
+        assert!(starts_with_ignore_case("Kafka_Brokers", "KAFKA_"));
+        assert!(!starts_with_ignore_case("KAFK", "KAFKA_"));
+        assert!(!starts_with_ignore_case("éKAFKA_", "KAFKA_"));
+        assert!(ends_with_ignore_case("app_public_url", "PUBLIC_URL"));
+        assert!(!ends_with_ignore_case("URL", "PUBLIC_URL"));
+        assert!(!ends_with_ignore_case("PUBLIC_URLé", "PUBLIC_URL"));
     }
 
     #[test]

@@ -82,17 +82,14 @@ impl Rule for DesktopLegacyDnsName {
 fn hits(service: &Value) -> Vec<Hit<'_>> {
     let mut out = Vec::new();
     for v in run_values(service) {
-        let upper = v.key.unwrap_or_default().to_ascii_uppercase();
-        let advertised = ["ADVERTISED", "ANNOUNCE"].iter().any(|w| upper.contains(w));
-        // A kubeconfig-like setting names the Kubernetes API the host sees, on purpose.
-        let kube = upper.contains("KUBE");
-        find(&v, advertised, kube, &mut out);
+        find(&v, &mut out);
     }
     out
 }
 
-/// Appends every whole-name occurrence of a legacy name in one string value.
-fn find<'p>(v: &RunValue<'p>, advertised: bool, kube: bool, out: &mut Vec<Hit<'p>>) {
+/// Appends every whole-name occurrence of a legacy name in one string value. The key is
+/// read only once the value may hold one.
+fn find<'p>(v: &RunValue<'p>, out: &mut Vec<Hit<'p>>) {
     let value = v.value;
     let Some(s) = value
         .as_str()
@@ -100,6 +97,12 @@ fn find<'p>(v: &RunValue<'p>, advertised: bool, kube: bool, out: &mut Vec<Hit<'p
     else {
         return;
     };
+    let key = v.key.unwrap_or_default();
+    let advertised = ["ADVERTISED", "ANNOUNCE"]
+        .iter()
+        .any(|w| contains_ignore_case(key, w));
+    // A kubeconfig-like setting names the Kubernetes API the host sees, on purpose.
+    let kube = contains_ignore_case(key, "KUBE");
     let lower = s.text.to_ascii_lowercase();
     for name in DESKTOP_LEGACY {
         if kube && name == "kubernetes.docker.internal" {

@@ -88,7 +88,7 @@ fn mapped_names(service: &Value) -> Vec<String> {
 fn uses(service: &Value) -> Vec<Use<'_>> {
     let mut out = Vec::new();
     for v in run_values(service) {
-        if !v.key.is_some_and(is_server_side) {
+        if !v.key.is_some_and(connection::is_server_side_key) {
             scan(&v, &mut out);
         }
     }
@@ -118,15 +118,6 @@ fn scan<'p>(v: &RunValue<'p>, out: &mut Vec<Use<'p>>) {
             }
         }
     }
-}
-
-/// Keys naming the service's own listening or advertised address: other containers resolve
-/// those, not this one (an advertised `DOCKER://host.docker.internal:29092` is for clients).
-fn is_server_side(key: &str) -> bool {
-    let key = key.to_ascii_uppercase();
-    ["LISTEN", "BIND", "ADVERTISED", "ANNOUNCE", "PUBLISH"]
-        .iter()
-        .any(|w| key.contains(w))
 }
 
 fn classify_name(host: &str) -> bool {

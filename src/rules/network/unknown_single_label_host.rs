@@ -3,6 +3,7 @@
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::{ClientTarget, PortSource};
+use crate::facts::values::{contains_ignore_case, ends_with_ignore_case};
 use crate::fix::{Applicability, Fix, builders};
 use crate::project::Project;
 use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
@@ -126,27 +127,32 @@ fn candidate(t: &ClientTarget) -> bool {
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !label
-        || t.target.srv
-        || t.browser
-        || NOT_HOSTS.contains(&host.to_ascii_lowercase().as_str())
+    if !label || t.target.srv || t.browser || NOT_HOSTS.iter().any(|w| w.eq_ignore_ascii_case(host))
     {
         return false;
     }
     let Some(key) = t.key else {
         return true;
     };
-    let key = key.to_ascii_uppercase();
-    if OWN_NAME_KEYS.contains(&key.as_str()) || OWN_NAME_PARTS.iter().any(|p| key.contains(p)) {
+    if OWN_NAME_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+        || OWN_NAME_PARTS.iter().any(|p| contains_ignore_case(key, p))
+    {
         return false;
     }
     if !t.target.is_bare() {
         return true;
     }
     matches!(t.port_source, PortSource::Pair { .. })
-        || BARE_HOST_SUFFIXES
-            .iter()
-            .any(|s| key == *s || key.ends_with(&format!("_{s}")))
+        || BARE_HOST_SUFFIXES.iter().any(|s| is_last_word(key, s))
+}
+
+/// Whether `word` is all of `key` or its last `_`-separated word, ignoring ASCII case.
+fn is_last_word(key: &str, word: &str) -> bool {
+    ends_with_ignore_case(key, word)
+        && key
+            .len()
+            .checked_sub(word.len() + 1)
+            .is_none_or(|underscore| key.as_bytes()[underscore] == b'_')
 }
 
 /// Services whose name is close to `host`: at most 3 edits apart, one a prefix of the other
