@@ -4,6 +4,7 @@
 use super::connection::{HostClass, classify};
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -65,13 +66,25 @@ fn text(v: &Value) -> Option<String> {
         .then(|| s.to_ascii_lowercase())
 }
 
-/// `host` without brackets, trailing dot or case.
-fn normal(host: &str) -> String {
+/// `host` without brackets, trailing dot or case; copied only when it has upper-case letters.
+fn normal(host: &str) -> Cow<'_, str> {
     let host = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
-    host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase()
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    }
+}
+
+/// Whether `host` may spell an IP address: only hex digits, dots and colons do, so names
+/// skip the parse.
+fn may_be_ip(host: &str) -> bool {
+    host.bytes()
+        .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
 }
 
 impl<'p> AddressBook<'p> {
@@ -135,16 +148,19 @@ impl<'p> AddressBook<'p> {
             HostClass::Other => {}
         }
         let host = normal(host);
+        let host = host.as_ref();
         let own = self.entry(consumer);
-        if own.is_some_and(|e| e.extra_hosts.contains(&host)) {
+        if own.is_some_and(|e| e.extra_hosts.iter().any(|h| h == host)) {
             return Addressee::ExtraHost;
         }
-        if let Some((_, target)) = own.and_then(|e| e.links.iter().find(|(a, _)| *a == host))
+        if let Some((_, target)) = own.and_then(|e| e.links.iter().find(|(a, _)| a == host))
             && let Some(e) = self.entry(target)
         {
             return Addressee::Service(e.service);
         }
-        if let Ok(ip) = host.parse::<IpAddr>() {
+        if may_be_ip(host)
+            && let Ok(ip) = host.parse::<IpAddr>()
+        {
             if let Some(e) = self.by_ip.get(&ip).map(|&i| &self.entries[i]) {
                 return Addressee::Service(e.service);
             }
@@ -154,7 +170,7 @@ impl<'p> AddressBook<'p> {
                 Addressee::External
             };
         }
-        match self.by_name.get(&host).map(|&i| &self.entries[i]) {
+        match self.by_name.get(host).map(|&i| &self.entries[i]) {
             Some(e) => Addressee::Service(e.service),
             None => Addressee::External,
         }
@@ -260,7 +276,7 @@ fn entry<'p>(name: &'p str, service: &Value) -> Entry<'p> {
         .get("extra_hosts")
         .and_then(Value::as_map)
         .into_iter()
-        .flat_map(|m| m.iter().map(|(k, _, _)| normal(k)))
+        .flat_map(|m| m.iter().map(|(k, _, _)| normal(k).into_owned()))
         .collect();
     let bridged = service
         .get("network_mode")
@@ -316,6 +332,10 @@ networks:
             ("pg", Addressee::Service("db")),
             ("sql", Addressee::Service("db")),
             ("10.5.0.5", Addressee::Service("db")),
+            ("[10.5.0.5]", Addressee::Service("db")),
+            ("PG.", Addressee::Service("db")),
+            ("Printer", Addressee::ExtraHost),
+            ("SQL", Addressee::Service("db")),
             ("10.5.0.9", Addressee::ContainerIp),
             ("172.18.0.3", Addressee::ContainerIp),
             ("192.168.1.20", Addressee::External),

@@ -633,7 +633,7 @@ pub fn classify(host: &str) -> HostClass {
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))
         .unwrap_or(host);
-    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(host);
     let v4 = |ip: Ipv4Addr| {
         if ip.is_loopback() {
             HostClass::Loopback
@@ -646,14 +646,14 @@ pub fn classify(host: &str) -> HostClass {
     if host.is_empty() {
         return HostClass::AnyAddress;
     }
+    // Both address parsers read hex digits in either case: no lower-cased copy is needed.
     if let Ok(ip) = host.parse::<Ipv4Addr>() {
         return v4(ip);
     }
-    if let Ok(ip) = host
-        .split('%')
-        .next()
-        .unwrap_or_default()
-        .parse::<Ipv6Addr>()
+    let addr = host.split('%').next().unwrap_or_default();
+    // Every IPv6 address has a colon: names skip the parse.
+    if addr.contains(':')
+        && let Ok(ip) = addr.parse::<Ipv6Addr>()
     {
         return match ip.to_ipv4_mapped() {
             Some(ip) => v4(ip),
@@ -662,11 +662,15 @@ pub fn classify(host: &str) -> HostClass {
             None => HostClass::Other,
         };
     }
-    match host.as_str() {
-        "localhost" | "ip6-localhost" | "ip6-loopback" => HostClass::Loopback,
-        h if HOST_GATEWAY.contains(&h) => HostClass::HostGateway,
-        h if DESKTOP_LEGACY.contains(&h) => HostClass::DesktopLegacy,
-        _ => HostClass::Other,
+    let is_one_of = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(host));
+    if is_one_of(&["localhost", "ip6-localhost", "ip6-loopback"]) {
+        HostClass::Loopback
+    } else if is_one_of(&HOST_GATEWAY) {
+        HostClass::HostGateway
+    } else if is_one_of(&DESKTOP_LEGACY) {
+        HostClass::DesktopLegacy
+    } else {
+        HostClass::Other
     }
 }
 
@@ -1306,6 +1310,8 @@ mod tests {
             ("[::1]", Loopback),
             ("0:0:0:0:0:0:0:1", Loopback),
             ("::ffff:127.0.0.1", Loopback),
+            ("::FFFF:127.0.0.1", Loopback),
+            ("[0:0:0:0:0:0:0:1%Lo]", Loopback),
             ("ip6-localhost", Loopback),
             ("ip6-loopback", Loopback),
             ("0.0.0.0", AnyAddress),
@@ -1330,6 +1336,8 @@ mod tests {
             ("128.0.0.1", Other),
             ("172.18.0.2", Other),
             ("fe80::1%eth0", Other),
+            ("FE80::1", Other),
+            ("1.2.3", Other),
         ] {
             assert_eq!(classify(host), class, "{host:?}");
         }

@@ -1,9 +1,9 @@
 //! What NET001 and NET002 share: a service connecting to loopback on a port it does not
 //! listen on itself, and the sibling services that do listen there.
 
-use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::is_bootstrap_key;
 use crate::facts::clients::ClientTarget;
+use crate::facts::connection::{HostClass, classify};
 use crate::facts::images::{image_of, repository};
 use crate::project::value::Value;
 use crate::rules::Context;
@@ -71,9 +71,10 @@ pub fn loopback_uses<'p>(cx: &Context<'p>, name: &str, service: &'p Value) -> Ve
                 .iter()
                 .any(|(image, key)| *image == repo && t.key == Some(key))
         })
-        .filter(|t| match cx.book().resolve(name, &t.target.host) {
-            Addressee::Loopback => true,
-            Addressee::AnyAddress => !t.target.is_bare(),
+        // The classes the address book resolves first: no name lookup is needed.
+        .filter(|t| match classify(&t.target.host) {
+            HostClass::Loopback => true,
+            HostClass::AnyAddress => !t.target.is_bare(),
             _ => false,
         })
         .filter_map(|t| {
