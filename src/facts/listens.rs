@@ -4,7 +4,7 @@
 use super::connection::parse_value;
 use super::images::{self, image_of, repository};
 use super::ports;
-use super::values::args;
+use super::values::{args, contains_ignore_case, ends_with_ignore_case};
 use crate::project::Project;
 use crate::project::value::{Map, Value};
 use crate::source::ScalarStyle;
@@ -237,11 +237,14 @@ const IMAGE_PORTS: &[(&[&str], &[u16], &[u16])] = &[
 /// Redpanda images (§3.1).
 const REDPANDA: [&str; 2] = ["redpandadata/redpanda", "vectorized/redpanda"];
 
+/// Whether `repo` matches an image pattern: `prefix*`, `*/name` or the repository itself.
 fn matches(pattern: &str, repo: &str) -> bool {
     if let Some(prefix) = pattern.strip_suffix('*') {
         repo.starts_with(prefix)
     } else if let Some(name) = pattern.strip_prefix("*/") {
-        repo.rsplit_once('/').is_some_and(|(_, n)| n == name)
+        // `name` is one component: the repository ends with `/name`.
+        repo.strip_suffix(name)
+            .is_some_and(|rest| rest.ends_with('/'))
     } else {
         repo == pattern
     }
@@ -597,28 +600,29 @@ fn command_ports(service: &Value, redpanda: bool, out: &mut Listens) -> CommandP
 /// the image ignores to another port than the default (the author expects a port we cannot
 /// vouch for). ZooKeeper keys are read with the image.
 fn env_ports(key: &str, text: Option<&str>, repo: &str, out: &mut Listens) -> bool {
-    let upper = key.to_ascii_uppercase();
-    if ZOOKEEPER_KEYS.contains(&upper.as_str()) {
+    // The key lists are upper-case; keys are compared ignoring ASCII case.
+    let is = |k: &&str| k.eq_ignore_ascii_case(key);
+    if ZOOKEEPER_KEYS.iter().any(is) {
         return true;
     }
     let mut understood = text.is_none_or(|t| jvm_ports(key, t, out));
     let setting = || Source::Setting(key.to_string());
     let port = text.and_then(|t| t.trim().parse::<u16>().ok());
-    if let Some((_, readers, default)) = SERVER_PORT_KEYS.iter().find(|(k, _, _)| *k == upper) {
+    if let Some((_, readers, default)) = SERVER_PORT_KEYS.iter().find(|(k, _, _)| is(k)) {
         match port {
             Some(p) if reads(readers, repo) => out.add_from(p, Evidence::Configured, setting()),
             Some(p) if p == *default => {}
             _ => understood = false,
         }
-    } else if PORT_KEYS.contains(&upper.as_str())
-        || upper.ends_with("_METRICS_PORT")
-        || upper.ends_with("_JMX_PORT")
+    } else if PORT_KEYS.iter().any(is)
+        || ends_with_ignore_case(key, "_METRICS_PORT")
+        || ends_with_ignore_case(key, "_JMX_PORT")
     {
         match port {
             Some(p) => out.add_from(p, Evidence::Configured, setting()),
             None => understood = false,
         }
-    } else if upper.ends_with("LISTENERS") && !upper.contains("ADVERTISED") {
+    } else if ends_with_ignore_case(key, "LISTENERS") && !contains_ignore_case(key, "ADVERTISED") {
         let Some(text) = text else { return false };
         for t in parse_value(text) {
             match t.port {
@@ -626,10 +630,9 @@ fn env_ports(key: &str, text: Option<&str>, repo: &str, out: &mut Listens) -> bo
                 _ => understood = false,
             }
         }
-    } else if upper
-        .split(['_', '.', '-'])
-        .any(|w| w.contains("PORT") && !NOT_PORT_WORDS.contains(&w))
-    {
+    } else if key.split(['_', '.', '-']).any(|w| {
+        contains_ignore_case(w, "PORT") && !NOT_PORT_WORDS.iter().any(|n| n.eq_ignore_ascii_case(w))
+    }) {
         // A setting we do not know may move the server's port (or be a client's).
         understood = false;
     }
@@ -641,6 +644,10 @@ fn env_ports(key: &str, text: Option<&str>, repo: &str, out: &mut Listens) -> bo
 /// `-Dcom.sun.management.jmxremote.port=N` / `.rmi.port=N`. False for an agent whose port is
 /// not written in one of these ways.
 fn jvm_ports(key: &str, text: &str, out: &mut Listens) -> bool {
+    // Both forms (`-javaagent:`, `jmxremote.`) have a `j`: other values are skipped at once.
+    if !text.as_bytes().contains(&b'j') {
+        return true;
+    }
     let mut understood = true;
     let mut add = |port: Option<u16>| match port {
         Some(p) => out.add_from(p, Evidence::Configured, Source::Setting(key.to_string())),
