@@ -7,6 +7,7 @@ use crate::facts::listens::{Listens, listens};
 use crate::facts::ports::{Published, published};
 use crate::project::Project;
 use crate::project::value::Value;
+use std::sync::Arc;
 
 /// Who connects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,15 +74,17 @@ enum Namespace<'p> {
 
 /// The project's reachability facts.
 pub struct Topology<'p> {
-    book: AddressBook<'p>,
+    /// Shared with [`crate::rules::Context`], which needs it without the rest.
+    book: Arc<AddressBook<'p>>,
     nodes: Vec<Node<'p>>,
     /// Node index by service key.
     index: std::collections::HashMap<&'p str, usize>,
 }
 
 impl<'p> Topology<'p> {
-    /// Computes names, listening and published ports of every service.
-    pub fn new(project: &'p Project) -> Self {
+    /// Computes listening and published ports of every service; `book` is the project's
+    /// address book, built once for the checks too.
+    pub fn new(project: &'p Project, book: Arc<AddressBook<'p>>) -> Self {
         let services: Vec<(&'p str, &'p Value)> = project.services().collect();
         let workers = crate::parallel::workers(services.len());
         let nodes = crate::parallel::map_in_order(&services, workers, |&(name, service)| Node {
@@ -91,11 +94,7 @@ impl<'p> Topology<'p> {
             namespace: namespace(service),
         });
         let index = nodes.iter().enumerate().map(|(i, n)| (n.name, i)).collect();
-        Topology {
-            book: AddressBook::new(project),
-            nodes,
-            index,
-        }
+        Topology { book, nodes, index }
     }
 
     /// The address book.
@@ -299,7 +298,7 @@ networks:
 "#;
         let opts = crate::project::LoadOptions::default();
         let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
-        let t = Topology::new(&project);
+        let t = Topology::new(&project, Arc::new(AddressBook::new(&project)));
         let app = Client::Service("app");
         let (none, all) = (Vec::<Platform>::new(), Platform::ALL.to_vec());
         type Case<'a> = (

@@ -12,13 +12,13 @@ use crate::project::value::Value;
 use crate::topology::Topology;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// One project and its shared facts. Checks may run on several threads at once.
 pub struct Context<'p> {
     /// The project checked.
     pub project: &'p Project,
-    book: OnceLock<AddressBook<'p>>,
+    book: OnceLock<Arc<AddressBook<'p>>>,
     brokers: OnceLock<Vec<Broker<'p>>>,
     topology: OnceLock<Topology<'p>>,
     partial: OnceLock<bool>,
@@ -41,7 +41,13 @@ impl<'p> Context<'p> {
 
     /// The project's names, addresses and networks.
     pub fn book(&self) -> &AddressBook<'p> {
-        self.book.get_or_init(|| AddressBook::new(self.project))
+        self.shared_book()
+    }
+
+    /// The address book, to share with the topology.
+    fn shared_book(&self) -> &Arc<AddressBook<'p>> {
+        self.book
+            .get_or_init(|| Arc::new(AddressBook::new(self.project)))
     }
 
     /// The project's Kafka brokers and controllers.
@@ -51,7 +57,8 @@ impl<'p> Context<'p> {
 
     /// The project's reachability facts.
     pub fn topology(&self) -> &Topology<'p> {
-        self.topology.get_or_init(|| Topology::new(self.project))
+        self.topology
+            .get_or_init(|| Topology::new(self.project, Arc::clone(self.shared_book())))
     }
 
     /// Whether the project cannot run on its own ([`completeness::is_partial`]); eight checks
