@@ -6,7 +6,7 @@ use super::connection::{
     parse_value,
 };
 use super::images;
-use super::values::{Arg, command_lines, starts_with_ignore_case};
+use super::values::{Arg, backticked, command_lines, starts_with_ignore_case};
 use crate::project::value::Value;
 use crate::source::Span;
 use std::ops::Range;
@@ -131,7 +131,7 @@ pub fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
                 };
                 out.push(ClientTarget {
                     key: Some(key),
-                    place: format!("`{key}`"),
+                    place: backticked(key),
                     value,
                     offset: Some(0),
                     target,
@@ -156,7 +156,7 @@ pub fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
                 };
                 out.push(ClientTarget {
                     key: None,
-                    place: format!("`{key}`"),
+                    place: backticked(key),
                     value,
                     offset: *offset,
                     target,

@@ -1,6 +1,6 @@
 //! Image recognition: the repository of an image reference, and the families rules know.
 
-use crate::project::value::Value;
+use crate::project::value::{Map, Value};
 
 /// The repository of an image reference, without registry host, tag or digest:
 /// `docker.io/confluentinc/cp-kafka:7.6.0` → `confluentinc/cp-kafka`. One byte scan: a
@@ -76,6 +76,13 @@ pub const BROKER_KEYS: [&str; 6] = [
     "KAFKA_CFG_PROCESS_ROLES",
 ];
 
+/// Whether an `environment` mapping sets one of the [`BROKER_KEYS`]: one pass over its
+/// keys, each compared only when it starts with `KAFKA_`, as they all do.
+pub fn has_broker_key(env: &Map) -> bool {
+    env.iter()
+        .any(|(k, _, _)| k.starts_with("KAFKA_") && BROKER_KEYS.contains(&k))
+}
+
 /// Client tools whose presence in `command`/`entrypoint` makes a Kafka image a client.
 const CLIENT_TOOLS: [&str; 8] = [
     "kafka-topics",
@@ -124,7 +131,7 @@ pub fn is_kafka_broker(service: &Value) -> bool {
     };
     let by_env = || {
         let env = service.get("environment").and_then(Value::as_map);
-        env.is_some_and(|e| BROKER_KEYS.iter().any(|k| e.contains_key(k)))
+        env.is_some_and(has_broker_key)
     };
     let runs_something = service.get("command").is_some() || service.get("entrypoint").is_some();
     if !runs_something {

@@ -588,7 +588,7 @@ pub fn broker<'p>(name: &'p str, spec: &'p Value) -> Option<Broker<'p>> {
     let kafka_env = spec
         .get("environment")
         .and_then(Value::as_map)
-        .is_some_and(|e| images::BROKER_KEYS.iter().any(|k| e.contains_key(k)));
+        .is_some_and(images::has_broker_key);
     let runs_something = spec.get("command").is_some() || spec.get("entrypoint").is_some();
     let image_text = spec
         .get("image")

@@ -16,8 +16,18 @@ pub struct RunValue<'p> {
 impl RunValue<'_> {
     /// How messages name the place: `` `KEY` `` or `` `command` `` (built only for a finding).
     pub fn place(&self) -> String {
-        format!("`{}`", self.key.unwrap_or(self.field))
+        backticked(self.key.unwrap_or(self.field))
     }
+}
+
+/// `text` between backticks, as messages name a key or field: without `format!`'s machinery,
+/// for places built for every address of every service.
+pub fn backticked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('`');
+    out.push_str(text);
+    out.push('`');
+    out
 }
 
 /// Whether `text` contains `needle` (ASCII), ignoring ASCII case, without allocating: the

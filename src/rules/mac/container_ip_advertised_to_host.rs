@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::facts::connection::{Target, parse_value};
 use crate::facts::images::{self, image_of, repository};
 use crate::facts::ports;
-use crate::facts::values::{Arg, command_lines};
+use crate::facts::values::{Arg, backticked, command_lines};
 use crate::project::Project;
 use crate::project::value::{Map, Value};
 use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
@@ -499,7 +499,7 @@ fn prints_own_ip(command: &str) -> bool {
 /// The addresses one command line advertises: Redpanda's `--advertise-kafka-addr`, Redis's
 /// `--cluster-announce-ip` and Pulsar's `--advertised-address`.
 fn command_line<'p>(line: &[Arg<'p>], key: &str, out: &mut Vec<Advertised<'p>>) {
-    let place = format!("`{key}`");
+    let place = backticked(key);
     if let Some((text, value, offset)) = flag(line, "--advertise-kafka-addr") {
         out.extend(listeners(
             System::Redpanda,
