@@ -26,7 +26,7 @@ pub fn map_in_order<T: Sync, R: Send>(
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
     let next = AtomicUsize::new(0);
-    let work = || {
+    let mut done = on_threads(0..workers.max(1), |_| {
         let mut mine = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
@@ -34,18 +34,6 @@ pub fn map_in_order<T: Sync, R: Send>(
             mine.push((i, f(item)));
         }
         mine
-    };
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for handle in others {
-            all.extend(
-                handle
-                    .join()
-                    .expect("internal error: a worker thread panicked"),
-            );
-        }
-        all
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
@@ -59,14 +47,22 @@ pub fn map_mut_in_order<T: Send, R: Send>(
     f: impl Fn(&mut T) -> R + Sync,
 ) -> Vec<R> {
     let run = items.len().div_ceil(workers.max(1)).max(1);
+    on_threads(items.chunks_mut(run), |items| {
+        items.iter_mut().map(&f).collect()
+    })
+}
+
+/// `work` on every job, each on a thread of its own but the first, which the calling thread
+/// does; the results of the jobs one after another.
+fn on_threads<J: Send, R: Send>(
+    mut jobs: impl Iterator<Item = J>,
+    work: impl Fn(J) -> Vec<R> + Sync,
+) -> Vec<R> {
+    let work = &work;
     std::thread::scope(|scope| {
-        let mut runs = items.chunks_mut(run);
-        let first = runs.next();
-        let others: Vec<_> = runs
-            .map(|items| scope.spawn(|| items.iter_mut().map(&f).collect::<Vec<_>>()))
-            .collect();
-        let mut all: Vec<R> =
-            first.map_or_else(Vec::new, |items| items.iter_mut().map(&f).collect());
+        let first = jobs.next();
+        let others: Vec<_> = jobs.map(|job| scope.spawn(move || work(job))).collect();
+        let mut all = first.map_or_else(Vec::new, work);
         for handle in others {
             all.extend(
                 handle
