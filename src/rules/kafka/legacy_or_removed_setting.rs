@@ -373,7 +373,7 @@ fn broker_fix(
     for (key, value) in &block {
         edits.push(builders::set_env(project, env, key, value)?);
     }
-    edits.extend(repoint_clients(project, b)?);
+    edits.extend(repoint_clients(project, book, b)?);
     Some(Fix::new(
         format!("Replace {names} with {title}"),
         Applicability::Review,
@@ -466,8 +466,7 @@ fn dual_listeners(b: &Broker) -> Option<(Vec<(String, String)>, String)> {
 }
 
 /// Points the project's Kafka clients of the broker's legacy port at its internal listener.
-fn repoint_clients(project: &Project, b: &Broker) -> Option<Vec<Edit>> {
-    let book = AddressBook::new(project);
+fn repoint_clients(project: &Project, book: &AddressBook, b: &Broker) -> Option<Vec<Edit>> {
     let bind = bind_port(b);
     let target = format!("{}:{}", b.service, internal_port(b));
     let mut edits = Vec::new();
