@@ -350,3 +350,38 @@ fn findings_point_into_the_override_file_and_at_the_anchor() {
         ]
     );
 }
+
+#[test]
+fn a_big_project_loads_as_a_small_one_does() {
+    // 150 services: the values convert, interpolate and normalize on every core.
+    let mut yaml = String::from("services:\n");
+    for i in 0..150 {
+        yaml.push_str(&format!(
+            "  s{i}:\n    image: \"app:${{TAG:-{i}}}\"\n    environment:\n      - NAME=s{i}\n      - PORT=${{PORT:-80}}\n"
+        ));
+    }
+    yaml.push_str("  last:\n    image: \"app:${MUST:?set MUST}\"\n");
+    let project = project::load_text(
+        Path::new("big.yaml"),
+        yaml.clone().into_bytes(),
+        &LoadOptions::default(),
+    );
+    assert_eq!(project.services().count(), 151);
+    for i in [0, 77, 149] {
+        let name = format!("s{i}");
+        assert_eq!(
+            text(service(&project, &name).get("image").expect("image")),
+            format!("app:{i}")
+        );
+        assert_eq!(text(env(&project, &name, "NAME")), name);
+        assert_eq!(text(env(&project, &name, "PORT")), "80");
+        let at = written_at(&project, env(&project, &name, "NAME"));
+        assert_eq!(at, ("big.yaml".to_string(), 5 + 5 * i));
+    }
+    let required: Vec<_> = project
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("`MUST`"))
+        .collect();
+    assert_eq!(required.len(), 1, "{:?}", project.diagnostics);
+}

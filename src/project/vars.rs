@@ -90,20 +90,21 @@ pub fn interpolate_value(
                 interpolate_value(item, vars, file, out);
             }
         }
-        Kind::Map(map) if parallel::workers(map.len()) > 1 => {
+        Kind::Map(map) => {
+            let workers = parallel::workers(map.len());
+            if workers < 2 {
+                for v in map.values_mut() {
+                    interpolate_value(v, vars, file, out);
+                }
+                return;
+            }
             let mut values: Vec<&mut Value> = map.values_mut().collect();
-            let workers = parallel::workers(values.len());
             let found = parallel::map_mut_in_order(&mut values, workers, |v| {
                 let mut found = Vec::new();
                 interpolate_value(v, vars, file, &mut found);
                 found
             });
             out.extend(found.into_iter().flatten());
-        }
-        Kind::Map(map) => {
-            for v in map.values_mut() {
-                interpolate_value(v, vars, file, out);
-            }
         }
         Kind::Null | Kind::Bool(_) | Kind::Int(_) | Kind::Float(_) => {}
     }
