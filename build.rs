@@ -1,5 +1,5 @@
-//! Compiles the Compose schema (`src/schema/compose-spec.json`) into the static tables of the
-//! schema screen (`src/schema/screen.rs`): a run then neither parses the schema nor builds
+//! Compiles the Compose schema (`src/project/schema/compose-spec.json`) into the static tables of the
+//! schema screen (`src/project/schema/screen.rs`): a run then neither parses the schema nor builds
 //! anything from it before it can say that a file is valid.
 //!
 //! Each subschema becomes one slot. A schema object with a keyword the screen does not
@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-const SCHEMA: &str = "src/schema/compose-spec.json";
+const SCHEMA: &str = "src/project/schema/compose-spec.json";
 
 /// Keywords that never affect validity.
 const ANNOTATIONS: &[&str] = &["$id", "$schema", "title", "description", "definitions"];

@@ -4,7 +4,7 @@
 //! alone for scale. `cargo bench --bench load -- --write-large FILE` only writes the large file
 //! (for `benches/e2e.sh`).
 
-use composefix::check::{self, CheckOptions};
+use composefix::engine::{self, CheckOptions};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -50,7 +50,7 @@ fn check_file(path: &Path) -> usize {
         files: vec![path.to_path_buf()],
         ..CheckOptions::default()
     };
-    check::check(&opts).expect("check runs").diagnostics.len()
+    engine::check(&opts).expect("check runs").diagnostics.len()
 }
 
 fn main() {

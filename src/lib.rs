@@ -1,17 +1,20 @@
 //! composefix: a static analyzer and fixer for Docker Compose files.
 //!
-//! The pipeline flows one way: [`source`] parses YAML with spans, [`project`] loads projects as
-//! Compose does, [`schema`] validates each file, [`rules`] turn the model into diagnostics,
-//! [`check`] runs it all for a command line, and [`report`] renders the findings.
+//! The pipeline flows one way, and each module imports only from those listed before it
+//! (`tests/layers.rs` keeps it so): [`source`] parses YAML with spans; [`diagnostic`] is the
+//! finding type and its fixes; [`project`] loads projects as Compose does (and validates them
+//! against the Compose Specification); [`fix`] builds text edits in the file's own style;
+//! [`images`] is the catalog of what images do; [`facts`] turns services into typed facts;
+//! [`rules`] turn facts into findings; [`engine`] runs a check and the fix loop; [`report`]
+//! renders the findings.
 
-pub mod check;
+mod parallel;
+pub mod source;
+#[macro_use]
 pub mod diagnostic;
+pub mod engine;
 pub mod facts;
 pub mod fix;
-mod parallel;
 pub mod project;
 pub mod report;
 pub mod rules;
-pub mod schema;
-pub mod source;
-pub mod topology;

@@ -1,9 +1,8 @@
 //! The `composefix` command line: parse arguments, run, map the outcome to an exit code.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use composefix::check::{self, CheckOptions};
 use composefix::diagnostic::{Platform, Severity};
-use composefix::fix::{self, engine};
+use composefix::engine::{self, CheckOptions};
 use composefix::project::{self, LoadOptions, emit};
 use composefix::report::{self, Format};
 use composefix::rules::{self, Selection};
@@ -175,8 +174,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         fixing = Some(apply_outcome(&outcome, args.diff, args.write)?);
         result
     } else {
-        check::check(&opts).map_err(|e| e.to_string())?
+        engine::check(&opts).map_err(|e| e.to_string())?
     };
+    warn_empty_dirs(&result.empty_dirs);
     let show_findings = !args.diff || args.write;
     let format = match args.format {
         OutputFormat::Human => Format::Human,
@@ -221,6 +221,16 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     })
 }
 
+/// Says which named directories held no compose file.
+fn warn_empty_dirs(dirs: &[std::path::PathBuf]) {
+    for dir in dirs {
+        eprintln!(
+            "composefix: warning: no compose file found under `{}`",
+            dir.display()
+        );
+    }
+}
+
 /// What `--diff` / `--write` did, for the exit code.
 struct Fixing {
     diff_printed: bool,
@@ -239,7 +249,7 @@ fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Resul
     let mut diff_printed = false;
     for (path, (old, new)) in &outcome.changed {
         if diff {
-            let text = fix::write::unified_diff(&project::display_name(path), old, new);
+            let text = engine::write::unified_diff(&project::display_name(path), old, new);
             diff_printed |= !text.is_empty();
             let _ = stdout.write_all(text.as_bytes());
         }
@@ -249,7 +259,7 @@ fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Resul
     if write {
         let mut written = 0;
         for (path, (old, new)) in &outcome.changed {
-            match fix::write::write_atomic(path, old, new) {
+            match engine::write::write_atomic(path, old, new) {
                 Ok(()) => written += 1,
                 Err(e) => {
                     eprintln!("composefix: {e}");
@@ -337,7 +347,8 @@ fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitC
             .map(|(path, (_, new))| (path, new))
             .collect();
     }
-    let projects = check::load_projects(&opts).map_err(|e| e.to_string())?;
+    let (projects, empty_dirs) = engine::load_projects(&opts).map_err(|e| e.to_string())?;
+    warn_empty_dirs(&empty_dirs);
     let [project] = projects.as_slice() else {
         return Err(format!(
             "`config` prints one project, and the paths name {}; pass one file, or `-f` files",

@@ -1,7 +1,8 @@
 //! Every edit builder, each with the exact text it must produce: the file's quoting,
 //! indentation, dash column, flow or block style, line endings, BOM and final newline kept.
 
-use composefix::fix::{Edit, apply_edits, builders};
+use composefix::diagnostic::{Edit, apply_edits};
+use composefix::fix::builders;
 use composefix::project::value::Value;
 use composefix::project::{self, LoadOptions, Project};
 use std::path::Path;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use composefix::check::{self, CheckOptions};
+use composefix::engine::{self, CheckOptions};
 use composefix::project::LoadOptions;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -61,7 +61,7 @@ fn corpus_never_panics_or_hangs_and_accepted_files_load() {
                     },
                     ..Default::default()
                 };
-                check::check(&opts).map(|r| {
+                engine::check(&opts).map(|r| {
                     r.diagnostics
                         .iter()
                         .map(|d| (d.rule.code.to_string(), d.message.clone()))

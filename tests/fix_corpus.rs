@@ -4,7 +4,8 @@
 
 mod common;
 
-use composefix::fix::{Edit, apply_edits, builders};
+use composefix::diagnostic::{Edit, apply_edits};
+use composefix::fix::builders;
 use composefix::project::discover::ProjectFiles;
 use composefix::project::value::Value;
 use composefix::project::{self, LoadOptions, Project};
@@ -139,8 +140,7 @@ fn adding_and_removing_an_environment_variable_everywhere() {
 
 #[test]
 fn fixing_the_corpus_changes_only_what_fixes_target_and_converges() {
-    use composefix::check::CheckOptions;
-    use composefix::fix::engine;
+    use composefix::engine::{self, CheckOptions};
     let dir = common::corpus_dir();
     let mut fixed_files = Vec::new();
     for file in common::corpus_files(&dir) {
@@ -159,7 +159,7 @@ fn fixing_the_corpus_changes_only_what_fixes_target_and_converges() {
             file.local,
             outcome.failures
         );
-        let before = composefix::check::check(&opts).expect("check runs");
+        let before = composefix::engine::check(&opts).expect("check runs");
         let fixable = before.diagnostics.iter().any(|d| d.fix.is_some());
         if !fixable {
             assert!(

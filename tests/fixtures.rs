@@ -4,7 +4,7 @@
 
 mod common;
 
-use composefix::check::CheckOptions;
+use composefix::engine::{self, CheckOptions};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -180,7 +180,7 @@ fn every_rule_has_firing_fixtures_and_clean_ones_exist() {
 /// re-checking finds no rule that did not fire before.
 #[test]
 fn safe_fixes_remove_their_findings_and_add_none() {
-    use composefix::fix::{Applicability, engine};
+    use composefix::diagnostic::Applicability;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
     let mut failures = Vec::new();
     for group in std::fs::read_dir(&root).unwrap() {
@@ -191,7 +191,7 @@ fn safe_fixes_remove_their_findings_and_add_none() {
         }
         for case in cases(&group) {
             let opts = options(&case);
-            let before = composefix::check::check(&opts).expect("check runs");
+            let before = composefix::engine::check(&opts).expect("check runs");
             let (outcome, after) = engine::fix(&opts, false).expect("fix runs");
             if outcome.changed.is_empty() {
                 continue;
@@ -228,7 +228,6 @@ const NO_FIX_BY_DESIGN: [(&str, &str, &str); 1] = [(
 /// finding, except those the catalog leaves without a fix ([`NO_FIX_BY_DESIGN`]).
 #[test]
 fn unsafe_fixes_leave_no_kafka_finding() {
-    use composefix::fix::engine;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
     let mut failures = Vec::new();
     let mut fired = 0;

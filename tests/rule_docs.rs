@@ -4,8 +4,9 @@
 
 mod common;
 
-use composefix::check::CheckOptions;
-use composefix::rules::{self, FixAvailability, RuleInfo};
+use composefix::diagnostic::{FixAvailability, RuleInfo};
+use composefix::engine::CheckOptions;
+use composefix::rules;
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -4,8 +4,8 @@
 
 mod common;
 
+use composefix::project::schema;
 use composefix::project::{self, LoadOptions};
-use composefix::schema;
 
 #[test]
 fn verdicts_agree_with_the_official_schema() {

@@ -10,4 +10,5 @@ pub mod images;
 pub mod kafka;
 pub mod listens;
 pub mod ports;
+pub mod topology;
 pub mod values;

@@ -4,8 +4,8 @@
 //! Every builder works on model values and the spans they remember; it returns None when the
 //! text is not written in a way it can edit safely (a block scalar, a value from `.env`).
 
-use super::Edit;
 use super::text::{column, eol, is_comment_line, last_byte, line_start, next_line};
+use crate::diagnostic::Edit;
 use crate::project::Project;
 use crate::project::interpolate::{Interpolated, NoVariables, SegmentKind, interpolate};
 use crate::project::value::{Kind, Origin, Str, Value};

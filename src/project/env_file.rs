@@ -5,7 +5,7 @@ use super::interpolate::{Interpolated, Segment, SegmentKind};
 use super::value::{FileId, Kind, Map, Origin, Str, Value};
 use super::vars::Environment;
 use crate::diagnostic::Diagnostic;
-use crate::rules::load as codes;
+use crate::project::codes;
 use crate::source::{ScalarStyle, SourceFile, Span};
 use std::path::Path;
 use std::sync::Arc;

@@ -5,7 +5,7 @@ use super::merge::merge;
 use super::value::{FileId, Kind, Map, Value};
 use super::vars::Environment;
 use crate::diagnostic::Diagnostic;
-use crate::rules::load as codes;
+use crate::project::codes;
 use crate::source::Span;
 use std::path::Path;
 use std::sync::Arc;

@@ -5,7 +5,7 @@ use super::merge::merge_files;
 use super::value::{FileId, Kind, Value};
 use super::vars::Environment;
 use crate::diagnostic::Diagnostic;
-use crate::rules::load as codes;
+use crate::project::codes;
 use crate::source::Span;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

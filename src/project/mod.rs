@@ -4,6 +4,7 @@
 //! Every value of the resulting model keeps its [`value::Origin`], so findings point at the
 //! file and bytes where a value was written, through aliases, merges, overrides and includes.
 
+pub mod codes;
 pub mod discover;
 pub mod dotenv;
 pub mod emit;
@@ -13,12 +14,12 @@ mod include;
 pub mod interpolate;
 mod merge;
 mod normalize;
+pub mod schema;
 pub mod value;
 pub mod vars;
 mod yaml;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::load as codes;
 use crate::source::{Limits, ParseErrorKind, SourceFile, Span};
 use discover::ProjectFiles;
 use std::collections::HashMap;
@@ -78,7 +79,7 @@ impl Project {
     /// Validates the files whose validation was deferred, adding their `SCH` findings.
     pub fn validate_schema(&mut self) {
         for (root, file) in std::mem::take(&mut self.unvalidated) {
-            crate::schema::validate(&root, &file, &mut self.diagnostics);
+            crate::project::schema::validate(&root, &file, &mut self.diagnostics);
         }
     }
 
@@ -298,13 +299,13 @@ impl<'a> Loader<'a> {
     ) -> Option<(FileId, Value)> {
         let (id, mut root) = self.read_value(path, name, bytes, env)?;
         let file = Arc::clone(&self.files[id.0 as usize]);
-        if crate::schema::quick_verdict(&root) == Some(true) {
+        if crate::project::schema::quick_verdict(&root) == Some(true) {
             // Valid: the full validator is not needed.
         } else if self.opts.defer_schema {
-            crate::schema::compile_in_background();
+            crate::project::schema::compile_in_background();
             self.unvalidated.push((root.clone(), file));
         } else {
-            crate::schema::validate(&root, &file, &mut self.diagnostics);
+            crate::project::schema::validate(&root, &file, &mut self.diagnostics);
         }
         if !matches!(root.kind, Kind::Map(_)) {
             return None;

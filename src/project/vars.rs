@@ -2,12 +2,12 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::parallel;
+use crate::project::codes;
 use crate::project::dotenv;
 use crate::project::interpolate::{
     Interpolated, InterpolationError, Segment, SegmentKind, Variables, interpolate,
 };
 use crate::project::value::{Kind, Str, Value};
-use crate::rules::load as codes;
 use crate::source::{SourceFile, Span};
 use std::collections::HashMap;
 use std::path::Path;

@@ -4,8 +4,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::parallel;
+use crate::project::codes;
 use crate::project::value::{FileId, Kind, Map, MergeTag, Origin, Str, Value};
-use crate::rules::load as codes;
 use crate::source::{
     Document, NodeId, NodeKind, ScalarStyle, ScalarValue, SourceFile, Span, resolve_plain,
 };

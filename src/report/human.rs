@@ -1,7 +1,7 @@
 //! `--format human`: miette's graphical report, one per finding, then a summary line.
 
+use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::Applicability;
 use crate::source::SourceFile;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,

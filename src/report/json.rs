@@ -1,8 +1,9 @@
 //! `--format json`: version 1 of the JSON contract (DESIGN §1). The structs below are the
 //! contract: fields serialize in the order they are declared.
 
-use super::{Counts, Totals};
+use super::Counts;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::engine::Totals;
 use crate::source::SourceFile;
 use serde::Serialize;
 use std::io::{self, Write};

@@ -5,6 +5,7 @@ mod human;
 mod json;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Totals;
 use std::io::{self, Write};
 
 /// An output format.
@@ -16,15 +17,6 @@ pub enum Format {
     Concise,
     /// The versioned JSON document other tools parse.
     Json,
-}
-
-/// What was checked, for summaries.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Totals {
-    /// Files read.
-    pub files: usize,
-    /// Projects loaded.
-    pub projects: usize,
 }
 
 /// Counts per severity.

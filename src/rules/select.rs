@@ -1,6 +1,7 @@
 //! `--select` / `--ignore`: which rules run, by code, code prefix or name.
 
-use super::{RuleInfo, registry};
+use super::registry;
+use crate::diagnostic::RuleInfo;
 
 /// The rules a run reports.
 #[derive(Debug, Clone, Default)]
@@ -46,17 +47,18 @@ impl Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::load;
+    use crate::project::codes as load;
+    use crate::project::schema::codes as schema;
 
     #[test]
     fn codes_prefixes_and_names() {
         let s = Selection::new(&["SYN".into()], &["duplicate-key".into()]).unwrap();
         assert!(s.enabled(&load::INVALID_YAML));
         assert!(!s.enabled(&load::DUPLICATE_KEY));
-        assert!(!s.enabled(&load::UNKNOWN_KEY));
+        assert!(!s.enabled(&schema::UNKNOWN_KEY));
         let s = Selection::new(&["sch001".into()], &[]).unwrap();
-        assert!(s.enabled(&load::UNKNOWN_KEY));
-        assert!(!s.enabled(&load::WRONG_TYPE));
+        assert!(s.enabled(&schema::UNKNOWN_KEY));
+        assert!(!s.enabled(&schema::WRONG_TYPE));
         assert!(Selection::new(&["NOPE".into()], &[]).is_err());
     }
 }

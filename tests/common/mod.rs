@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
-use composefix::check::{self, CheckOptions};
 use composefix::diagnostic::Diagnostic;
+use composefix::engine::{self, CheckOptions};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -58,7 +58,7 @@ pub fn check_files(files: &[PathBuf]) -> Vec<Diagnostic> {
         files: files.to_vec(),
         ..CheckOptions::default()
     };
-    check::check(&opts).expect("check runs").diagnostics
+    engine::check(&opts).expect("check runs").diagnostics
 }
 
 /// Checks every project under `dir`.
@@ -67,7 +67,7 @@ pub fn check_dir(dir: &Path) -> Vec<Diagnostic> {
         paths: vec![dir.to_path_buf()],
         ..CheckOptions::default()
     };
-    check::check(&opts).expect("check runs").diagnostics
+    engine::check(&opts).expect("check runs").diagnostics
 }
 
 /// Findings as `(line, severity, code)`, for files whose name ends with `file_suffix`.
@@ -136,7 +136,6 @@ pub fn corpus_files(dir: &Path) -> Vec<CorpusFile> {
 /// The fixed text of every file the fixes change (review fixes included), after verifying
 /// that fixing again changes nothing (idempotence).
 pub fn fixed_texts(opts: &CheckOptions) -> std::collections::BTreeMap<PathBuf, String> {
-    use composefix::fix::engine;
     let (outcome, _) = engine::fix(opts, true).expect("fix runs");
     assert!(
         outcome.failures.is_empty(),

@@ -1,15 +1,18 @@
 //! KAF002 advertised-address-unusable.
 
 use super::address::{advertising, location};
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::kafka::{Broker, Endpoint, Family};
 use crate::facts::ports::published;
-use crate::fix::{Applicability, Fix, builders, dual_listener};
+use crate::fix::builders;
 use crate::project::Project;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::kafka::remedy::dual_listener;
+use crate::rules::{Context, Rule};
 
 rule_info!(
     AdvertisedAddressUnusable,

@@ -2,13 +2,14 @@
 
 use super::address::{advertising, location};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::kafka::{self, Broker};
 use crate::facts::ports::published;
-use crate::fix::dual_listener;
 use crate::project::Project;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::kafka::remedy::dual_listener;
+use crate::rules::{Context, Rule};
 
 rule_info!(
     AdvertisedLoopbackButContainerClients,

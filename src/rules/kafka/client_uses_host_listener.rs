@@ -1,14 +1,16 @@
 //! CMP002 kafka-client-uses-host-listener.
 
 use super::client_bootstrap_loopback::internal_endpoint;
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::clients::ClientTarget;
 use crate::facts::kafka::{Broker, Endpoint};
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     KafkaClientUsesHostListener,

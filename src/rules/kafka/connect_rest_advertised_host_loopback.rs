@@ -1,11 +1,13 @@
 //! CMP003 connect-rest-advertised-host-loopback.
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::images::{self, image_of, repository};
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::value::Value;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     ConnectRestAdvertisedHostLoopback,

@@ -1,11 +1,13 @@
 //! KAF014 env-prefix-or-key-mistake.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::kafka::{Broker, Family, TagVersion, image_version, property_of};
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{Kind, Origin, Value};
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     EnvPrefixOrKeyMistake,

@@ -1,13 +1,15 @@
 //! KAF005 host-listener-port-mapping-mismatch.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Origin};
 use crate::facts::ports::{PortTarget, Published, published, targets};
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     HostListenerPortMappingMismatch,

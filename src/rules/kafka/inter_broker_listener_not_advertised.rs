@@ -1,12 +1,15 @@
 //! KAF007 inter-broker-listener-not-advertised.
 
 use super::listener_list::{self, span};
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::kafka::{self, Broker, Endpoint, Family};
-use crate::fix::{Applicability, Fix, builders, dual_listener};
+use crate::fix::builders;
 use crate::project::Project;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::kafka::remedy::dual_listener;
+use crate::rules::{Context, Rule};
 
 rule_info!(
     InterBrokerListenerNotAdvertised,

@@ -1,16 +1,19 @@
 //! KAF010 kraft-quorum-or-cluster-id-invalid.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::images::shares_network_namespace;
 use crate::facts::kafka::{
     Broker, ClusterIdError, Family, TagVersion, Voter, cluster_members, decode_cluster_id,
     derived_cluster_id, image_version, parse_voters, required_missing,
 };
-use crate::fix::{Applicability, Edit, Fix, builders, kraft};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{Context as Checked, FixAvailability, Rule, RuleInfo};
+use crate::rules::kafka::remedy::kraft;
+use crate::rules::{Context as Checked, Rule};
 use std::ops::Range;
 
 rule_info!(

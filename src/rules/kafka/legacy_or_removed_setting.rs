@@ -1,14 +1,17 @@
 //! KAF012 legacy-or-removed-setting.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::kafka::{Broker, Family, TagVersion, image_version, runs_start_script};
 use crate::facts::ports::published;
-use crate::fix::{Applicability, Edit, Fix, builders, kraft};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::kafka::remedy::kraft;
+use crate::rules::{Context, Rule};
 
 rule_info!(
     LegacyOrRemovedSetting,

@@ -1,16 +1,18 @@
 //! KAF015 listener-bound-to-loopback.
 
 use super::listener_list::{self, span};
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::images;
 use crate::facts::kafka::{self, Broker, Endpoint};
 use crate::facts::ports;
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     ListenerBoundToLoopback,

@@ -1,8 +1,9 @@
 //! Where the entries of a Kafka listener list are written, and edits that keep the list's
 //! style: its separator, and `NAME://:port` or `NAME://0.0.0.0:port` bind hosts.
 
+use crate::diagnostic::Edit;
 use crate::facts::kafka::{Broker, Endpoint, Family};
-use crate::fix::{Edit, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::Context;

@@ -1,11 +1,13 @@
 //! KAF006 listener-name-not-in-protocol-map.
 
 use super::listener_list::{self, span};
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, Family, Setting};
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 use std::ops::Range;
 
 rule_info!(

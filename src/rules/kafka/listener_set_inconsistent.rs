@@ -1,12 +1,14 @@
 //! KAF008 listener-set-inconsistent.
 
 use super::listener_list::{self, Written, span};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Setting};
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 use crate::source::{SourceFile, Span};
 use std::net::IpAddr;
 use std::sync::Arc;

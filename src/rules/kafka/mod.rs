@@ -17,6 +17,7 @@ pub mod listener_list;
 pub mod listener_name_not_in_protocol_map;
 pub mod listener_set_inconsistent;
 pub mod published_listener_not_host_resolvable;
+pub mod remedy;
 pub mod replication_factor_exceeds_brokers;
 pub mod required_image_variables_missing;
 pub mod zookeeper_connect_loopback;

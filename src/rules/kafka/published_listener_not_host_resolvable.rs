@@ -2,10 +2,11 @@
 
 use super::address::{advertising, location};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::Addressee;
 use crate::facts::ports::published;
-use crate::fix::dual_listener;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::kafka::remedy::dual_listener;
+use crate::rules::{Context, Rule};
 
 rule_info!(
     PublishedListenerNotHostResolvable,
@@ -92,7 +93,7 @@ impl Rule for PublishedListenerNotHostResolvable {
                             "Add a listener for the host",
                         )
                         .map(|mut f| {
-                            f.applicability = crate::fix::Applicability::Review;
+                            f.applicability = crate::diagnostic::Applicability::Review;
                             f
                         }),
                     ),

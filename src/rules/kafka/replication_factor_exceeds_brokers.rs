@@ -1,14 +1,16 @@
 //! KAF013 replication-factor-exceeds-brokers.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::images::{self, image_of, repository};
 use crate::facts::kafka::{self, Broker, Family};
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     ReplicationFactorExceedsBrokers,

@@ -1,16 +1,19 @@
 //! KAF011 required-image-variables-missing.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::hostlist;
 use crate::facts::kafka::{
     Broker, Family, Requirement, TagVersion, image_version, required_missing, runs_start_script,
 };
 use crate::facts::ports::published;
-use crate::fix::{Applicability, Edit, Fix, builders, dual_listener, kraft};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{FileId, Value};
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::kafka::remedy::{dual_listener, kraft};
+use crate::rules::{Context, Rule};
 use crate::source::{Span, plain_or_quoted};
 
 rule_info!(

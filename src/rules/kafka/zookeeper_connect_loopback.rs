@@ -1,12 +1,14 @@
 //! KAF001 zookeeper-connect-loopback.
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::hostlist::{self, HostPort};
 use crate::facts::images::{self, image_of, repository};
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     ZookeeperConnectLoopback,

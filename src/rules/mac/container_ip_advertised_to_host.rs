@@ -1,14 +1,15 @@
 //! MAC001 container-ip-advertised-to-host.
 
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{Target, parse_value};
 use crate::facts::images::{self, image_of, repository};
 use crate::facts::ports;
+use crate::facts::topology::{Blocked, Client, Topology};
 use crate::facts::values::{Arg, backticked, command_lines};
 use crate::project::Project;
 use crate::project::value::{Map, Value};
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
-use crate::topology::{Blocked, Client, Topology};
+use crate::rules::{Context, Rule};
 use std::net::IpAddr;
 use std::ops::Range;
 

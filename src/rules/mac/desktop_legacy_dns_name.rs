@@ -1,12 +1,14 @@
 //! MAC002 desktop-legacy-dns-name.
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::DESKTOP_LEGACY;
 use crate::facts::values::{RunValue, contains_ignore_case, run_values};
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 use std::ops::Range;
 
 rule_info!(

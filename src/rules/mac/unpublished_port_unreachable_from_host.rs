@@ -1,15 +1,17 @@
 //! MAC003 unpublished-port-unreachable-from-host.
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::ClientTarget;
 use crate::facts::images::{self, image_of, repository};
 use crate::facts::listens::{expose_entries, main_ports};
-use crate::fix::{Applicability, Fix, builders};
+use crate::facts::topology::{Blocked, Client, Topology};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{Kind, Origin, Value};
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
-use crate::topology::{Blocked, Client, Topology};
+use crate::rules::{Context, Rule};
 use std::collections::BTreeSet;
 
 rule_info!(

@@ -1,12 +1,14 @@
 //! NET004 host-docker-internal-without-host-gateway.
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{self, HostClass};
 use crate::facts::values::{RunValue, contains_ignore_case, run_values};
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     HostDockerInternalWithoutHostGateway,

@@ -1,15 +1,17 @@
 //! NET005 host-network-mode.
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::ClientTarget;
 use crate::facts::images;
 use crate::facts::listens::{expose_entries, main_ports};
 use crate::facts::ports::published;
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{Origin, Value};
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 use std::collections::BTreeSet;
 
 rule_info!(

@@ -5,9 +5,9 @@ use crate::facts::bootstrap::is_bootstrap_key;
 use crate::facts::clients::ClientTarget;
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::images::{image_of, repository};
+use crate::facts::topology::{Blocked, Client, Topology};
 use crate::project::value::Value;
 use crate::rules::Context;
-use crate::topology::{Blocked, Client, Topology};
 
 /// Keys read by the Kafka rules (KAF001's ZooKeeper connection of Confluent companions); the
 /// loopback rules leave them alone (RULES.md §1.5).

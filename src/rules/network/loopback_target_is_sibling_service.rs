@@ -1,12 +1,14 @@
 //! NET001 loopback-target-is-sibling-service.
 
 use super::loopback::{LoopbackUse, Sibling, loopback_uses, siblings_serving};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::clients::PortSource;
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::facts::topology::{Blocked, Client, Topology};
+use crate::fix::builders;
 use crate::project::Project;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
-use crate::topology::{Blocked, Client, Topology};
+use crate::rules::{Context, Rule};
 
 /// Web schemes: a URL with one of these may be handed to a browser on the host.
 const WEB_SCHEMES: [&str; 4] = ["http", "https", "ws", "wss"];

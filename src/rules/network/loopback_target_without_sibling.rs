@@ -2,13 +2,15 @@
 
 use super::loopback::{LoopbackUse, loopback_uses, siblings_serving};
 use super::loopback_target_is_sibling_service::rewrite;
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::clients::PortSource;
 use crate::facts::connection::inferred_port;
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     LoopbackTargetWithoutSibling,

@@ -1,10 +1,12 @@
 //! NET006 ports-on-shared-network-namespace.
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
-use crate::fix::{Applicability, Edit, Fix, builders};
+use crate::diagnostic::{FixAvailability, RuleInfo};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     PortsOnSharedNetworkNamespace,

@@ -1,13 +1,15 @@
 //! PRT002 published-target-not-listening.
 
+use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
+use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::images;
 use crate::facts::listens::{Listens, Source};
 use crate::facts::ports::{PortTarget, targets};
-use crate::fix::{Applicability, Fix, builders};
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
-use crate::rules::{Context, FixAvailability, Rule, RuleInfo};
+use crate::rules::{Context, Rule};
 
 rule_info!(
     PublishedTargetNotListening,

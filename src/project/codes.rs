@@ -1,21 +1,7 @@
-//! Findings of the loader (`SYN`: the file cannot be read as Compose reads it) and of the schema
-//! validator (`SCH`: the file breaks the Compose Specification).
+//! Findings of the loader (`SYN`): the file cannot be read as Compose reads it. Declared
+//! here, where they are produced.
 
-use super::{FixAvailability, RuleInfo};
-use crate::diagnostic::{Platform, Severity};
-
-macro_rules! load_rule {
-    ($ident:ident, $code:literal, $name:literal) => {
-        rule_info!(
-            $ident,
-            $code,
-            $name,
-            Severity::Error,
-            &Platform::ALL,
-            FixAvailability::None
-        );
-    };
-}
+use crate::diagnostic::RuleInfo;
 
 load_rule!(INVALID_YAML, "SYN001", "invalid-yaml");
 load_rule!(DUPLICATE_KEY, "SYN002", "duplicate-key");
@@ -27,12 +13,8 @@ load_rule!(REQUIRED_VARIABLE, "SYN007", "required-variable-unset");
 load_rule!(INVALID_INTERPOLATION, "SYN008", "invalid-interpolation");
 load_rule!(INVALID_EXTENDS, "SYN009", "invalid-extends");
 load_rule!(EMPTY_FILE, "SYN010", "empty-compose-file");
-load_rule!(UNKNOWN_KEY, "SCH001", "unknown-key");
-load_rule!(WRONG_TYPE, "SCH002", "wrong-type");
-load_rule!(INVALID_VALUE, "SCH003", "invalid-value");
-load_rule!(MISSING_KEY, "SCH004", "missing-required-key");
 
-/// All loader and schema codes, in order.
+/// The loader's codes, in order.
 pub static ALL: &[&RuleInfo] = &[
     &INVALID_YAML,
     &DUPLICATE_KEY,
@@ -44,8 +26,4 @@ pub static ALL: &[&RuleInfo] = &[
     &INVALID_INTERPOLATION,
     &INVALID_EXTENDS,
     &EMPTY_FILE,
-    &UNKNOWN_KEY,
-    &WRONG_TYPE,
-    &INVALID_VALUE,
-    &MISSING_KEY,
 ];

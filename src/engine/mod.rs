@@ -1,9 +1,14 @@
-//! One run of `composefix check`: find the projects, load them, run the rules, filter, sort.
+//! The engine: one run of `composefix check` (find the projects, load them, run the rules,
+//! filter, sort) and the fix loop over it ([`fix`]), with atomic writes and diffs ([`write`]).
+
+mod fixes;
+pub mod write;
+
+pub use fixes::{FixOutcome, fix};
 
 use crate::diagnostic::{Diagnostic, Platform};
 use crate::project::discover::{self, ProjectFiles};
 use crate::project::{self, LoadOptions, Project};
-use crate::report::Totals;
 use crate::rules::{self, Selection};
 use std::path::PathBuf;
 
@@ -22,6 +27,15 @@ pub struct CheckOptions {
     pub selection: Selection,
     /// The platforms checked for (empty means all).
     pub targets: Vec<Platform>,
+}
+
+/// What was checked, for summaries.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals {
+    /// Files read.
+    pub files: usize,
+    /// Projects loaded.
+    pub projects: usize,
 }
 
 /// Why a run could not do its job (exit 2).
@@ -50,29 +64,32 @@ pub struct CheckResult {
     pub diagnostics: Vec<Diagnostic>,
     /// What was read.
     pub totals: Totals,
+    /// Directories named on the command line that hold no compose file.
+    pub empty_dirs: Vec<PathBuf>,
 }
 
-/// The projects the command line names, each once.
-pub fn resolve_projects(opts: &CheckOptions) -> Result<Vec<ProjectFiles>, RunError> {
+/// The projects the command line names, each once, and the named directories that hold none.
+pub fn resolve_projects(
+    opts: &CheckOptions,
+) -> Result<(Vec<ProjectFiles>, Vec<PathBuf>), RunError> {
     if !opts.files.is_empty() {
         for f in &opts.files {
             if !f.exists() {
                 return Err(RunError::MissingPath(f.clone()));
             }
         }
-        return Ok(vec![ProjectFiles {
+        let files = ProjectFiles {
             files: opts.files.clone(),
-        }]);
+        };
+        return Ok((vec![files], Vec::new()));
     }
     let mut projects: Vec<ProjectFiles> = Vec::new();
+    let mut empty_dirs = Vec::new();
     for path in opts.paths.iter().filter(|p| p.as_os_str() != "-") {
         let found = if path.is_dir() {
             let found = discover::projects_under(path);
             if found.is_empty() {
-                eprintln!(
-                    "composefix: warning: no compose file found under `{}`",
-                    path.display()
-                );
+                empty_dirs.push(path.clone());
             }
             found
         } else if path.exists() {
@@ -90,16 +107,19 @@ pub fn resolve_projects(opts: &CheckOptions) -> Result<Vec<ProjectFiles>, RunErr
         let cwd = std::env::current_dir().unwrap_or_default();
         projects.push(discover::project_in_dir(&cwd).ok_or(RunError::NoProject)?);
     }
-    Ok(projects)
+    Ok((projects, empty_dirs))
 }
 
-/// Loads every project the options name.
-pub fn load_projects(opts: &CheckOptions) -> Result<Vec<Project>, RunError> {
+/// Loads every project the options name; also returns the named directories that hold none.
+pub fn load_projects(opts: &CheckOptions) -> Result<(Vec<Project>, Vec<PathBuf>), RunError> {
     load_all(opts, &opts.load)
 }
 
 /// Loads every project the options name, with `load` options.
-fn load_all(opts: &CheckOptions, load: &LoadOptions) -> Result<Vec<Project>, RunError> {
+fn load_all(
+    opts: &CheckOptions,
+    load: &LoadOptions,
+) -> Result<(Vec<Project>, Vec<PathBuf>), RunError> {
     let mut projects = Vec::new();
     if opts.paths.iter().any(|p| p.as_os_str() == "-") {
         let mut text = Vec::new();
@@ -110,7 +130,7 @@ fn load_all(opts: &CheckOptions, load: &LoadOptions) -> Result<Vec<Project>, Run
             .unwrap_or_else(|| "stdin.yaml".to_string());
         projects.push(project::load_text(&PathBuf::from(name), text, load));
     }
-    let named = resolve_projects(opts)?;
+    let (named, empty_dirs) = resolve_projects(opts)?;
     // Projects load in parallel, on as many threads as there are cores; the calling thread is
     // one of them.
     // (Asking for the core count reads cgroup files: not worth it for one project.)
@@ -125,7 +145,7 @@ fn load_all(opts: &CheckOptions, load: &LoadOptions) -> Result<Vec<Project>, Run
     for p in loaded {
         projects.push(p?);
     }
-    Ok(projects)
+    Ok((projects, empty_dirs))
 }
 
 /// Runs a check.
@@ -136,7 +156,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         defer_schema: true,
         ..opts.load.clone()
     };
-    let mut projects = load_all(opts, &load)?;
+    let (mut projects, empty_dirs) = load_all(opts, &load)?;
     let mut diagnostics = Vec::new();
     for project in &mut projects {
         rules::run(project, &opts.selection, &mut diagnostics);
@@ -163,5 +183,6 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         projects,
         diagnostics,
         totals,
+        empty_dirs,
     })
 }

@@ -3,12 +3,12 @@
 //! (`EXTERNAL://localhost:<Pe>`, published as `"Pe:Pe"`), and the project's clients of the
 //! broker bootstrap from the internal one.
 
-use super::builders::{self, Piece};
-use super::{Applicability, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, EndpointSource, Family};
 use crate::facts::ports::{published, targets};
+use crate::fix::builders::{self, Piece};
 use crate::project::Project;
 use crate::project::interpolate::SegmentKind;
 use crate::project::value::{Str, Value};
@@ -613,7 +613,10 @@ services:
             "Advertise two listeners",
         )?;
         let edits: Vec<&Edit> = fix.edits.iter().collect();
-        Some(crate::fix::apply_edits(project.files[0].text(), &edits))
+        Some(crate::diagnostic::apply_edits(
+            project.files[0].text(),
+            &edits,
+        ))
     }
 
     const BITNAMI_LIST: &str = r#"

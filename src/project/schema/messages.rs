@@ -1,8 +1,8 @@
 //! Turns schema errors into findings a person understands, placed at the offending key or value.
 
+use super::codes;
 use crate::diagnostic::Diagnostic;
 use crate::project::value::{Kind, Origin, Value};
-use crate::rules::load as codes;
 use crate::source::{SourceFile, Span};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
@@ -227,7 +227,7 @@ struct At<'a> {
 impl At<'_> {
     fn diag(
         &self,
-        rule: &'static crate::rules::RuleInfo,
+        rule: &'static crate::diagnostic::RuleInfo,
         message: String,
         span: Span,
         path: &[Step],
@@ -276,7 +276,7 @@ fn explain_at(at: &At, error: &ValidationError, out: &mut Vec<Diagnostic>) {
                     ));
                     continue;
                 }
-                let place = crate::schema::messages::context(&path);
+                let place = crate::project::schema::messages::context(&path);
                 let mut d = at.diag(
                     &codes::UNKNOWN_KEY,
                     format!("unknown key `{key}` {place}"),
@@ -363,7 +363,7 @@ fn explain_at(at: &At, error: &ValidationError, out: &mut Vec<Diagnostic>) {
                 .next()
                 .map(|c| c.to_lowercase().chain(chars).collect())
                 .unwrap_or_default();
-            let place = crate::schema::messages::context(&path);
+            let place = crate::project::schema::messages::context(&path);
             out.push(at.diag(
                 &codes::INVALID_VALUE,
                 format!("{rule} {place}"),

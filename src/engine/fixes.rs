@@ -3,9 +3,8 @@
 //! its files unparseable, or give it load or schema errors, is applied to none of its files
 //! and is reported as failed.
 
-use super::{Applicability, Fix, apply_edits};
-use crate::check::{self, CheckOptions, CheckResult, RunError};
-use crate::diagnostic::Diagnostic;
+use super::{CheckOptions, CheckResult, RunError, check};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, apply_edits};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -33,7 +32,7 @@ fn recheck(
 ) -> Result<CheckResult, RunError> {
     let mut opts = opts.clone();
     opts.load.overlay = overlay.clone();
-    check::check(&opts)
+    check(&opts)
 }
 
 fn load_errors(diagnostics: &[Diagnostic], path: &std::path::Path) -> usize {
@@ -88,7 +87,7 @@ pub fn fix(opts: &CheckOptions, unsafe_fixes: bool) -> Result<(FixOutcome, Check
     let mut originals: HashMap<PathBuf, String> = HashMap::new();
     // `CODE: title` of fixes that failed verification: not tried again.
     let mut rejected: HashSet<String> = HashSet::new();
-    let mut result = check::check(opts)?;
+    let mut result = check(opts)?;
     for pass in 0.. {
         let mut chosen: Vec<(&str, &Fix)> = select(&result.diagnostics, unsafe_fixes)
             .into_iter()
@@ -112,7 +111,7 @@ pub fn fix(opts: &CheckOptions, unsafe_fixes: bool) -> Result<(FixOutcome, Check
                 originals
                     .entry(path.clone())
                     .or_insert_with(|| text.clone());
-                let edits: Vec<&super::Edit> = fixes
+                let edits: Vec<&crate::diagnostic::Edit> = fixes
                     .iter()
                     .flat_map(|(_, f)| f.edits.iter().filter(|e| e.file.path() == path))
                     .collect();

@@ -1,7 +1,13 @@
-//! The one finding type every stage produces and every report renders.
+//! The one finding type every stage produces and every report renders, with the fixes it
+//! carries and the metadata of the rule that produced it.
 
-use crate::fix::Fix;
-use crate::rules::RuleInfo;
+#[macro_use]
+mod rule;
+mod fix;
+
+pub use fix::{Applicability, Edit, Fix, apply_edits};
+pub use rule::{FixAvailability, RuleInfo};
+
 use crate::source::{SourceFile, Span};
 use std::sync::Arc;
 

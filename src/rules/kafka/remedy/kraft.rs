@@ -5,13 +5,14 @@
 //! Every value comes from the project alone, so the same file always gets the same fix, and
 //! each node of a cluster computes the same answer in its own finding.
 
-use super::{Edit, builders};
+use crate::diagnostic::Edit;
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::images::zookeeper_client_port;
 use crate::facts::kafka::{
     Broker, Family, TagVersion, Voter, cluster_members, decode_cluster_id, derived_cluster_id,
     image_version, parse_voters,
 };
+use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
 

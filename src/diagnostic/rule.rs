@@ -1,0 +1,99 @@
+//! What a user can know about a rule without running it: its code, name, severity,
+//! platforms, fix availability and document. Declared here so that every layer that produces
+//! findings (the loader, the schema, the rules) can name its codes.
+
+use super::{Platform, Severity};
+
+/// Declares a rule's [`RuleInfo`] (and, given a type, the rule's unit struct) from its code
+/// and name: the document is read once, from `rules/<CODE>-<name>.md`, and is also the rustdoc.
+macro_rules! rule_info {
+    ($ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
+        #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
+        pub static $ident: $crate::diagnostic::RuleInfo = $crate::diagnostic::RuleInfo {
+            code: $code,
+            name: $name,
+            severity: $severity,
+            platforms: $platforms,
+            fix: $fix,
+            doc: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/rules/",
+                $code,
+                "-",
+                $name,
+                ".md"
+            )),
+        };
+    };
+    ($rule:ident, $ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
+        #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
+        pub struct $rule;
+        rule_info!($ident, $code, $name, $severity, $platforms, $fix);
+    };
+}
+
+/// Declares a code of the loader or the schema: an error on every platform, without a fix.
+macro_rules! load_rule {
+    ($ident:ident, $code:literal, $name:literal) => {
+        rule_info!(
+            $ident,
+            $code,
+            $name,
+            $crate::diagnostic::Severity::Error,
+            &$crate::diagnostic::Platform::ALL,
+            $crate::diagnostic::FixAvailability::None
+        );
+    };
+}
+
+/// Whether a rule's findings come with a fix, and how safe it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAvailability {
+    /// Message only.
+    None,
+    /// Applied by `--write`.
+    Safe,
+    /// Applied only with `--unsafe-fixes`.
+    Review,
+}
+
+impl FixAvailability {
+    /// The word used in listings and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Safe => "safe",
+            FixAvailability::Review => "review",
+        }
+    }
+}
+
+/// What a user can know about a rule without running it.
+#[derive(Debug)]
+pub struct RuleInfo {
+    /// The stable code, e.g. `KAF001`.
+    pub code: &'static str,
+    /// The stable kebab-case name.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Platforms on which its findings occur.
+    pub platforms: &'static [Platform],
+    /// Whether it fixes.
+    pub fix: FixAvailability,
+    /// The rule document (`rules/<CODE>-<name>.md`).
+    pub doc: &'static str,
+}
+
+impl RuleInfo {
+    /// The document's first paragraph under "What it does", for listings.
+    pub fn summary(&self) -> &'static str {
+        let Some(start) = self.doc.find("## What it does") else {
+            return "";
+        };
+        let rest = &self.doc[start + "## What it does".len()..];
+        let rest = rest.trim_start();
+        let end = rest.find("\n\n").unwrap_or(rest.len());
+        rest[..end].trim()
+    }
+}
