@@ -8,6 +8,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod facts;
 pub mod fix;
+pub(crate) mod images;
 mod parallel;
 pub mod project;
 pub mod report;

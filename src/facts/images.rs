@@ -1,42 +1,9 @@
 //! Image recognition: the repository of an image reference, and the families rules know.
 
+use crate::images::{self, Image, entrypoint, env};
 use crate::project::value::{Map, Value};
 
-/// The repository of an image reference, without registry host, tag or digest:
-/// `docker.io/confluentinc/cp-kafka:7.6.0` → `confluentinc/cp-kafka`. One byte scan: a
-/// dozen facts ask for the repository of every service.
-pub fn repository(image: &str) -> &str {
-    let bytes = image.as_bytes();
-    // Up to the digest's `@`: the first `/`, whether a `.` or `:` comes before it (a
-    // registry host), and the tag's `:` (the first after the last `/`).
-    let (mut first_slash, mut host_mark, mut tag) = (None, false, None);
-    let mut end = bytes.len();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'@' => {
-                end = i;
-                break;
-            }
-            b'/' => {
-                first_slash = first_slash.or(Some(i));
-                tag = None;
-            }
-            b':' | b'.' => {
-                host_mark |= first_slash.is_none();
-                if b == b':' && tag.is_none() {
-                    tag = Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    let name = &image[..tag.unwrap_or(end)];
-    // A first component with a dot, a colon or `localhost` is a registry host.
-    match first_slash {
-        Some(slash) if host_mark || &name[..slash] == "localhost" => &name[slash + 1..],
-        _ => name,
-    }
-}
+pub use crate::images::repository;
 
 /// The image of a service, when it is known (not an unknown interpolation).
 pub fn image_of(service: &Value) -> Option<&str> {
@@ -44,56 +11,11 @@ pub fn image_of(service: &Value) -> Option<&str> {
     s.is_known().then_some(s.text.as_str())
 }
 
-/// Kafka broker images (Confluent, Apache, Bitnami, wurstmeister), RULES.md §3.1.
-const BROKER_IMAGES: [&str; 10] = [
-    "confluentinc/cp-kafka",
-    "confluentinc/cp-server",
-    "confluentinc/cp-enterprise-kafka",
-    "confluentinc/confluent-local",
-    "apache/kafka",
-    "apache/kafka-native",
-    "bitnami/kafka",
-    "bitnamilegacy/kafka",
-    "wurstmeister/kafka",
-    "library/kafka",
-];
-
-/// Images that run ZooKeeper inside the Kafka container, where `localhost:2181` is right.
-const BUNDLED_ZOOKEEPER: [&str; 4] = [
-    "spotify/kafka",
-    "johnnypark/kafka-zookeeper",
-    "landoop/fast-data-dev",
-    "lensesio/fast-data-dev",
-];
-
-/// Environment keys that make an unknown image a Kafka broker.
-pub const BROKER_KEYS: [&str; 6] = [
-    "KAFKA_ADVERTISED_LISTENERS",
-    "KAFKA_CFG_ADVERTISED_LISTENERS",
-    "KAFKA_ZOOKEEPER_CONNECT",
-    "KAFKA_CFG_ZOOKEEPER_CONNECT",
-    "KAFKA_PROCESS_ROLES",
-    "KAFKA_CFG_PROCESS_ROLES",
-];
-
-/// Whether an `environment` mapping sets one of the [`BROKER_KEYS`]: one pass over its
+/// Whether an `environment` mapping sets one of the catalog's broker keys: one pass over its
 /// keys, each compared only when it starts with `KAFKA_`, as they all do.
 pub fn has_broker_key(env: &Map) -> bool {
-    env.iter()
-        .any(|(k, _, _)| k.starts_with("KAFKA_") && BROKER_KEYS.contains(&k))
+    env.iter().any(|(k, _, _)| env::is_broker_key(k))
 }
-
-/// Client tools whose presence in `command`/`entrypoint` makes a Kafka image a client.
-const CLIENT_TOOLS: [&str; 8] = [
-    "kafka-topics",
-    "kafka-console-producer",
-    "kafka-console-consumer",
-    "kafka-configs",
-    "kafka-acls",
-    "kafka-consumer-groups",
-    "rpk topic",
-    "kafka-storage",
-];
 
 fn command_text(service: &Value) -> String {
     ["command", "entrypoint"]
@@ -118,15 +40,15 @@ fn command_text(service: &Value) -> String {
 pub fn is_kafka_image(service: &Value) -> bool {
     image_of(service)
         .map(repository)
-        .is_some_and(|r| BROKER_IMAGES.contains(&r))
+        .is_some_and(images::is_broker_image)
 }
 
 /// True for a Kafka broker or controller (RULES.md §3.1), not for a client run from a Kafka
 /// image, and not for images that bundle ZooKeeper.
 pub fn is_kafka_broker(service: &Value) -> bool {
     let by_image = match image_of(service).map(repository) {
-        Some(repo) if BUNDLED_ZOOKEEPER.contains(&repo) => return false,
-        Some(repo) => BROKER_IMAGES.contains(&repo),
+        Some(repo) if images::image(repo) == Some(Image::BundledZookeeper) => return false,
+        Some(repo) => images::is_broker_image(repo),
         None => false,
     };
     let by_env = || {
@@ -138,8 +60,8 @@ pub fn is_kafka_broker(service: &Value) -> bool {
         return by_image || by_env();
     }
     let command = command_text(service);
-    let starts_server = command.contains("kafka-server-start");
-    if CLIENT_TOOLS.iter().any(|t| command.contains(t)) && !starts_server {
+    let starts_server = entrypoint::starts_kafka_server(&command);
+    if entrypoint::runs_kafka_client_tool(&command) && !starts_server {
         return false;
     }
     by_image || by_env() || starts_server
@@ -149,11 +71,7 @@ pub fn is_kafka_broker(service: &Value) -> bool {
 pub fn zookeeper_client_port(service: &Value) -> Option<u16> {
     let image = image_of(service)?;
     let repo = repository(image);
-    if !repo
-        .rsplit('/')
-        .next()
-        .is_some_and(|name| name.contains("zookeeper"))
-    {
+    if !images::is_zookeeper(repo) {
         return None;
     }
     let env = service.get("environment").and_then(Value::as_map);
@@ -177,80 +95,12 @@ pub fn shares_network_namespace(service: &Value) -> bool {
         .is_some_and(|m| m == "host" || m.starts_with("service:") || m.starts_with("container:"))
 }
 
-/// Commands that start a server (matched inside the command text); a shell script that runs
-/// one keeps the service a server.
-const START_COMMANDS: [&str; 6] = [
-    "/etc/confluent/docker/run",
-    "/etc/kafka/docker/run",
-    "redpanda start",
-    "bin/pulsar standalone",
-    "bin/elasticsearch",
-    "/opt/bitnami/scripts/",
-];
-
-/// Server programs, matched by the base name (with or without `.sh`) of the first word of a
-/// command in the text.
-const START_PROGRAMS: [&str; 7] = [
-    "start-kafka",
-    "redis-server",
-    "mongod",
-    "postgres",
-    "docker-entrypoint",
-    "kafka-server-start",
-    "zkServer",
-];
-
-/// Shells whose `-c` script decides what the container runs.
-const SHELLS: [&str; 4] = ["sh", "bash", "ash", "zsh"];
-
-/// Client programs: a command starting with one runs a one-shot client, not the server.
-/// (`tail`, as in `tail -f /dev/null`, keeps a container alive without its server.)
-const CLIENT_PROGRAMS: [&str; 14] = [
-    "tail",
-    "curl",
-    "wget",
-    "nc",
-    "sleep",
-    "echo",
-    "redis-cli",
-    "mongosh",
-    "mongo",
-    "psql",
-    "mysql",
-    "kcat",
-    "kafkacat",
-    "rpk",
-];
-
-/// Client program prefixes (`kafka-topics.sh`, `kafka-console-consumer`).
-const CLIENT_PREFIXES: [&str; 5] = [
-    "kafka-topics",
-    "kafka-console-",
-    "kafka-configs",
-    "kafka-consumer-groups",
-    "kafka-acls",
-];
-
-fn runs_start_program(text: &str) -> bool {
-    START_COMMANDS.iter().any(|c| text.contains(c))
-        || text
-            .split([';', '&', '|', '"', '\'', '\n', '(', ')'])
-            .filter_map(|segment| {
-                segment
-                    .split_whitespace()
-                    .find(|w| *w != "exec" && !w.contains('='))
-            })
-            .map(|w| w.rsplit('/').next().unwrap_or(w))
-            .map(|w| w.strip_suffix(".sh").unwrap_or(w))
-            .any(|w| START_PROGRAMS.contains(&w))
-}
-
 /// A service that reuses a server image to run a one-shot client (RULES.md §1.3.1): its
 /// `entrypoint` is overridden, or its `command` starts with a shell or a client program, in
 /// each case without running the image's start program. Helpers are clients, not servers.
 pub fn is_helper(service: &Value) -> bool {
     let command = command_text(service);
-    if runs_start_program(&command) {
+    if entrypoint::runs_start_program(&command) {
         return false;
     }
     if service
@@ -264,19 +114,17 @@ pub fn is_helper(service: &Value) -> bool {
         return false;
     };
     let program = first.text.rsplit('/').next().unwrap_or(&first.text);
-    if SHELLS.contains(&program) {
+    if entrypoint::is_shell(program) {
         return true;
     }
-    if program == "rpk" {
-        return args.get(1).is_none_or(|a| a.text != "redpanda");
+    if program == entrypoint::RPK {
+        return args.get(1).is_none_or(|a| a.text != entrypoint::RPK_SERVER);
     }
-    CLIENT_PROGRAMS.contains(&program) || CLIENT_PREFIXES.iter().any(|p| program.starts_with(p))
+    entrypoint::is_client_program(program)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::repository;
-
     #[test]
     fn helpers() {
         let yaml = r#"
@@ -311,25 +159,5 @@ services:
                 "psql"
             ]
         );
-    }
-
-    #[test]
-    fn repositories() {
-        let cases = [
-            ("confluentinc/cp-kafka:7.6.0", "confluentinc/cp-kafka"),
-            ("docker.io/confluentinc/cp-kafka", "confluentinc/cp-kafka"),
-            ("quay.io/debezium/kafka:2.7", "debezium/kafka"),
-            ("localhost:5000/team/kafka:dev", "team/kafka"),
-            ("bitnami/kafka@sha256:abc", "bitnami/kafka"),
-            ("zookeeper:3.9", "zookeeper"),
-            ("registry:5000/zookeeper", "zookeeper"),
-            ("localhost/kafka", "kafka"),
-            ("localhostx/kafka", "localhostx/kafka"),
-            ("team/kafka:1.0/x", "team/kafka:1.0/x"),
-            ("a.b/c/d:e@sha256:f/g", "c/d"),
-        ];
-        for (image, repo) in cases {
-            assert_eq!(repository(image), repo, "{image}");
-        }
     }
 }
