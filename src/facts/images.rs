@@ -1,6 +1,7 @@
 //! Image recognition: the repository of an image reference, and the families rules know.
 
-use crate::images::{self, Image, entrypoint, env};
+use crate::images::zookeeper::{self, ClientPortSetting};
+use crate::images::{self, Image, Reference, entrypoint, env};
 use crate::project::value::{Map, Value};
 
 pub use crate::images::repository;
@@ -67,24 +68,89 @@ pub fn is_kafka_broker(service: &Value) -> bool {
     by_image || by_env() || starts_server
 }
 
-/// The client port of a ZooKeeper service, None when the service is not ZooKeeper.
+/// The client port of a ZooKeeper service, None when the service is not ZooKeeper: the port
+/// its image reads from the setting that image reads ([`zookeeper_client_setting`]), else
+/// the default 2181 (also when that setting is unknown or contradicted).
 pub fn zookeeper_client_port(service: &Value) -> Option<u16> {
     let image = image_of(service)?;
-    let repo = repository(image);
-    if !images::is_zookeeper(repo) {
+    if !images::is_zookeeper(repository(image)) {
         return None;
     }
     let env = service.get("environment").and_then(Value::as_map);
-    let configured = [
-        "ZOOKEEPER_CLIENT_PORT",
-        "ZOO_CLIENT_PORT",
-        "ZOO_PORT",
-        "ZOO_PORT_NUMBER",
-    ]
-    .iter()
-    .filter_map(|k| env?.get(k)?.scalar_text()?.parse::<u16>().ok())
-    .next();
-    Some(configured.unwrap_or(2181))
+    let port = zookeeper_client_setting(Some(image), env).ok().flatten();
+    Some(port.map_or(zookeeper::DEFAULT_CLIENT_PORT, |(p, _)| p))
+}
+
+/// The client port of a ZooKeeper image and the setting it comes from; None when the default
+/// 2181 holds (or the image is not ZooKeeper). Each image reads its own key: Confluent's
+/// `ZOOKEEPER_CLIENT_PORT`, Bitnami's `ZOO_PORT_NUMBER`, the official image `ZOO_PORT` up to
+/// 3.4 (and in 3.5.0–3.5.5 when `ZOO_SERVERS` is unset) and the `;port` of `ZOO_SERVERS`
+/// later (`ZOO_CLIENT_PORT` in none). Err when a client-port key is set to another port than
+/// the one the image uses, or to an unknown value: the author expects a port we cannot vouch
+/// for.
+pub(crate) fn zookeeper_client_setting(
+    image: Option<&str>,
+    env: Option<&Map>,
+) -> Result<Option<(u16, String)>, ()> {
+    // Some(None): set to an unknown value.
+    let value = |key: &str| -> Option<Option<String>> {
+        let v = env?.get(key)?;
+        let known = v.as_str().is_none_or(|s| s.is_known());
+        Some(
+            v.scalar_text()
+                .filter(|_| known)
+                .map(|t| t.trim().to_string()),
+        )
+    };
+    let Some(setting) = image.and_then(|image| {
+        zookeeper::client_port_setting(&Reference::parse(image), value("ZOO_SERVERS").is_some())
+    }) else {
+        return Ok(None);
+    };
+    let port = match setting {
+        ClientPortSetting::Key(key) => match value(key) {
+            None => None,
+            Some(text) => Some((
+                text.and_then(|t| t.parse().ok()).ok_or(())?,
+                key.to_string(),
+            )),
+        },
+        ClientPortSetting::Servers => match value("ZOO_SERVERS") {
+            None => None,
+            Some(text) => {
+                let text = text.ok_or(())?;
+                // `server.1=zoo1:2888:3888;2181`: every entry must name the same client port.
+                let mut ports = text.split_whitespace().map(|e| {
+                    e.split_once(';')
+                        .and_then(|(_, c)| c.rsplit(':').next()?.parse().ok())
+                });
+                let first: u16 = ports.next().flatten().ok_or(())?;
+                if !ports.all(|p| p == Some(first)) {
+                    return Err(());
+                }
+                Some((first, "ZOO_SERVERS".to_string()))
+            }
+        },
+        ClientPortSetting::Fixed | ClientPortSetting::Unknown => None,
+    };
+    let effective = port
+        .as_ref()
+        .map_or(zookeeper::DEFAULT_CLIENT_PORT, |(p, _)| *p);
+    let read = match setting {
+        ClientPortSetting::Key(key) => Some(key),
+        _ => None,
+    };
+    for key in zookeeper::CLIENT_PORT_KEYS
+        .iter()
+        .filter(|k| Some(**k) != read)
+    {
+        if let Some(text) = value(key)
+            && text.and_then(|t| t.parse::<u16>().ok()) != Some(effective)
+        {
+            return Err(());
+        }
+    }
+    Ok(port)
 }
 
 /// The service is in another's network namespace, or the host's: names resolve differently.
@@ -159,5 +225,40 @@ services:
                 "psql"
             ]
         );
+    }
+
+    #[test]
+    fn zookeeper_client_port_per_image() {
+        let port = |image: &str, env: &str| {
+            let yaml = format!("services:\n  zk:\n    image: {image}\n    environment: {env}\n");
+            let opts = crate::project::LoadOptions::default();
+            let path = std::path::Path::new("c.yaml");
+            let project = crate::project::load_text(path, yaml.into(), &opts);
+            let (_, service) = project.services().next().unwrap();
+            super::zookeeper_client_port(service)
+        };
+        // The official image: ZOO_PORT up to 3.4 (and 3.5.0-3.5.5), `;port` of ZOO_SERVERS later.
+        assert_eq!(port("zookeeper:3.4.9", "{ZOO_PORT: 20021}"), Some(20021));
+        assert_eq!(port("zookeeper:3.5.5", "{ZOO_PORT: 20021}"), Some(20021));
+        assert_eq!(port("zookeeper:3.9", "{ZOO_PORT: 20021}"), Some(2181));
+        let servers = "{ZOO_SERVERS: 'server.1=0.0.0.0:2888:3888;2182'}";
+        assert_eq!(port("zookeeper:3.9", servers), Some(2182));
+        assert_eq!(port("zookeeper", "{ZOO_CLIENT_PORT: 2182}"), Some(2181));
+        assert_eq!(port("zookeeper", "{}"), Some(2181));
+        // Confluent: ZOOKEEPER_CLIENT_PORT only.
+        let cp = "confluentinc/cp-zookeeper:7.6.0";
+        assert_eq!(port(cp, "{ZOOKEEPER_CLIENT_PORT: 2182}"), Some(2182));
+        assert_eq!(port(cp, "{ZOO_PORT: 2182}"), Some(2181));
+        // Bitnami: ZOO_PORT_NUMBER only.
+        let bitnami = "bitnami/zookeeper:3.9";
+        assert_eq!(port(bitnami, "{ZOO_PORT_NUMBER: 2182}"), Some(2182));
+        assert_eq!(port(bitnami, "{ZOO_PORT: 2182}"), Some(2181));
+        // An unknown ZooKeeper image listens on 2181, whatever keys it is given.
+        assert_eq!(
+            port("acme/zookeeper:1", "{ZOOKEEPER_CLIENT_PORT: 2182}"),
+            Some(2181)
+        );
+        assert_eq!(port("acme/zookeeper:1", "{}"), Some(2181));
+        assert_eq!(port("redis", "{}"), None);
     }
 }

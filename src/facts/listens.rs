@@ -5,8 +5,8 @@ use super::connection::parse_value;
 use super::images::{self, image_of, repository};
 use super::ports;
 use super::values::{args, contains_ignore_case, ends_with_ignore_case};
-use crate::images::zookeeper::{self, ClientPortSetting};
-use crate::images::{self as catalog, Family, Reference};
+use crate::images::zookeeper;
+use crate::images::{self as catalog, Family};
 use crate::project::Project;
 use crate::project::value::{Map, Value};
 use crate::source::ScalarStyle;
@@ -143,7 +143,7 @@ pub fn listens(service: &Value) -> Listens {
         let text = value.scalar_text().filter(|_| known);
         understood &= env_ports(key, text.as_deref(), repo, &mut out);
     }
-    let client_port = match zookeeper_client_port(image, env) {
+    let client_port = match images::zookeeper_client_setting(image, env) {
         Ok(port) => port,
         Err(()) => {
             understood = false;
@@ -524,78 +524,6 @@ fn agent_port(args: &str) -> Option<u16> {
         return port.parse().ok();
     }
     args.split(':').take(2).find_map(|part| part.parse().ok())
-}
-
-/// The client port of a ZooKeeper image and the setting it comes from; None when the default
-/// 2181 holds (or the image is not ZooKeeper). Each image reads its own key: Confluent's
-/// `ZOOKEEPER_CLIENT_PORT`, Bitnami's `ZOO_PORT_NUMBER`, the official image `ZOO_PORT` up to
-/// 3.4 (and in 3.5.0–3.5.5 when `ZOO_SERVERS` is unset) and the `;port` of `ZOO_SERVERS`
-/// later (`ZOO_CLIENT_PORT` in none). Err when a client-port key is set to another port than
-/// the one the image uses, or to an unknown value: the author expects a port we cannot vouch
-/// for.
-fn zookeeper_client_port(
-    image: Option<&str>,
-    env: Option<&Map>,
-) -> Result<Option<(u16, String)>, ()> {
-    // Some(None): set to an unknown value.
-    let value = |key: &str| -> Option<Option<String>> {
-        let v = env?.get(key)?;
-        let known = v.as_str().is_none_or(|s| s.is_known());
-        Some(
-            v.scalar_text()
-                .filter(|_| known)
-                .map(|t| t.trim().to_string()),
-        )
-    };
-    let Some(setting) = image.and_then(|image| {
-        zookeeper::client_port_setting(&Reference::parse(image), value("ZOO_SERVERS").is_some())
-    }) else {
-        return Ok(None);
-    };
-    let port = match setting {
-        ClientPortSetting::Key(key) => match value(key) {
-            None => None,
-            Some(text) => Some((
-                text.and_then(|t| t.parse().ok()).ok_or(())?,
-                key.to_string(),
-            )),
-        },
-        ClientPortSetting::Servers => match value("ZOO_SERVERS") {
-            None => None,
-            Some(text) => {
-                let text = text.ok_or(())?;
-                // `server.1=zoo1:2888:3888;2181`: every entry must name the same client port.
-                let mut ports = text.split_whitespace().map(|e| {
-                    e.split_once(';')
-                        .and_then(|(_, c)| c.rsplit(':').next()?.parse().ok())
-                });
-                let first: u16 = ports.next().flatten().ok_or(())?;
-                if !ports.all(|p| p == Some(first)) {
-                    return Err(());
-                }
-                Some((first, "ZOO_SERVERS".to_string()))
-            }
-        },
-        ClientPortSetting::Fixed | ClientPortSetting::Unknown => None,
-    };
-    let effective = port
-        .as_ref()
-        .map_or(zookeeper::DEFAULT_CLIENT_PORT, |(p, _)| *p);
-    let read = match setting {
-        ClientPortSetting::Key(key) => Some(key),
-        _ => None,
-    };
-    for key in zookeeper::CLIENT_PORT_KEYS
-        .iter()
-        .filter(|k| Some(**k) != read)
-    {
-        if let Some(text) = value(key)
-            && text.and_then(|t| t.parse::<u16>().ok()) != Some(effective)
-        {
-            return Err(());
-        }
-    }
-    Ok(port)
 }
 
 /// Adds a ZooKeeper's peer ports from `ZOO_SERVERS` / `ZOOKEEPER_SERVERS` (`zoo1:2888:3888`)
