@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod facts;
 pub mod fix;
+pub(crate) mod images;
 pub mod project;
 pub mod report;
 pub mod rules;

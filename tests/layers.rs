@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules of the library, bottom first. A module may use those before it.
 /// `parallel` is a utility every layer may use.
-const LAYERS: [&str; 9] = [
+const LAYERS: [&str; 10] = [
     "parallel",
     "source",
     "diagnostic",
     "project",
     "fix",
+    "images",
     "facts",
     "rules",
     "engine",

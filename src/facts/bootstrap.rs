@@ -5,6 +5,7 @@ use super::clients::{ClientTarget, PortSource, client_targets};
 use super::connection::parse_value;
 use super::images::{self, image_of, repository};
 use super::kafka;
+use crate::images::{self as catalog, Image};
 use crate::project::value::Value;
 
 /// Whether an environment key holds Kafka bootstrap servers: the companions' keys and the
@@ -54,7 +55,7 @@ pub fn bootstrap_targets(service: &Value) -> Vec<ClientTarget<'_>> {
 /// `bootstrap.servers` lines of AKHQ's YAML configuration string.
 fn akhq_targets(service: &Value) -> Vec<ClientTarget<'_>> {
     let repo = image_of(service).map(repository).unwrap_or_default();
-    if repo != "tchiotludo/akhq" {
+    if catalog::image(repo) != Some(Image::Akhq) {
         return Vec::new();
     }
     let Some((key, value)) = service

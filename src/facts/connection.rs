@@ -68,19 +68,7 @@ const URL_SCHEMES: [&str; 19] = [
 ];
 
 /// The §1.4 default port of a lower-cased scheme (or JDBC sub-protocol); none for http/https.
-fn default_port(scheme: &str) -> Option<u16> {
-    match scheme {
-        "postgres" | "postgresql" => Some(5432),
-        "mysql" | "mariadb" => Some(3306),
-        "redis" | "rediss" => Some(6379),
-        "mongodb" => Some(27017),
-        "amqp" => Some(5672),
-        "amqps" => Some(5671),
-        "nats" => Some(4222),
-        "pulsar" => Some(6650),
-        _ => None,
-    }
-}
+use crate::images::ports::scheme_port as default_port;
 
 /// Parses every address in a value: URLs (also multi-host, listener lists and `mongodb+srv`),
 /// JDBC URLs, KRaft voters, `host:port` lists (a trailing `/chroot` belongs to the last entry),

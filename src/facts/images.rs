@@ -1,42 +1,10 @@
 //! Image recognition: the repository of an image reference, and the families rules know.
 
+use crate::images::zookeeper::{self, ClientPortSetting};
+use crate::images::{self, Image, Reference, entrypoint, env};
 use crate::project::value::{Map, Value};
 
-/// The repository of an image reference, without registry host, tag or digest:
-/// `docker.io/confluentinc/cp-kafka:7.6.0` → `confluentinc/cp-kafka`. One byte scan: a
-/// dozen facts ask for the repository of every service.
-pub fn repository(image: &str) -> &str {
-    let bytes = image.as_bytes();
-    // Up to the digest's `@`: the first `/`, whether a `.` or `:` comes before it (a
-    // registry host), and the tag's `:` (the first after the last `/`).
-    let (mut first_slash, mut host_mark, mut tag) = (None, false, None);
-    let mut end = bytes.len();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'@' => {
-                end = i;
-                break;
-            }
-            b'/' => {
-                first_slash = first_slash.or(Some(i));
-                tag = None;
-            }
-            b':' | b'.' => {
-                host_mark |= first_slash.is_none();
-                if b == b':' && tag.is_none() {
-                    tag = Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    let name = &image[..tag.unwrap_or(end)];
-    // A first component with a dot, a colon or `localhost` is a registry host.
-    match first_slash {
-        Some(slash) if host_mark || &name[..slash] == "localhost" => &name[slash + 1..],
-        _ => name,
-    }
-}
+pub use crate::images::repository;
 
 /// The image of a service, when it is known (not an unknown interpolation).
 pub fn image_of(service: &Value) -> Option<&str> {
@@ -44,56 +12,11 @@ pub fn image_of(service: &Value) -> Option<&str> {
     s.is_known().then_some(s.text.as_str())
 }
 
-/// Kafka broker images (Confluent, Apache, Bitnami, wurstmeister), RULES.md §3.1.
-const BROKER_IMAGES: [&str; 10] = [
-    "confluentinc/cp-kafka",
-    "confluentinc/cp-server",
-    "confluentinc/cp-enterprise-kafka",
-    "confluentinc/confluent-local",
-    "apache/kafka",
-    "apache/kafka-native",
-    "bitnami/kafka",
-    "bitnamilegacy/kafka",
-    "wurstmeister/kafka",
-    "library/kafka",
-];
-
-/// Images that run ZooKeeper inside the Kafka container, where `localhost:2181` is right.
-const BUNDLED_ZOOKEEPER: [&str; 4] = [
-    "spotify/kafka",
-    "johnnypark/kafka-zookeeper",
-    "landoop/fast-data-dev",
-    "lensesio/fast-data-dev",
-];
-
-/// Environment keys that make an unknown image a Kafka broker.
-pub const BROKER_KEYS: [&str; 6] = [
-    "KAFKA_ADVERTISED_LISTENERS",
-    "KAFKA_CFG_ADVERTISED_LISTENERS",
-    "KAFKA_ZOOKEEPER_CONNECT",
-    "KAFKA_CFG_ZOOKEEPER_CONNECT",
-    "KAFKA_PROCESS_ROLES",
-    "KAFKA_CFG_PROCESS_ROLES",
-];
-
-/// Whether an `environment` mapping sets one of the [`BROKER_KEYS`]: one pass over its
+/// Whether an `environment` mapping sets one of the catalog's broker keys: one pass over its
 /// keys, each compared only when it starts with `KAFKA_`, as they all do.
 pub fn has_broker_key(env: &Map) -> bool {
-    env.iter()
-        .any(|(k, _, _)| k.starts_with("KAFKA_") && BROKER_KEYS.contains(&k))
+    env.iter().any(|(k, _, _)| env::is_broker_key(k))
 }
-
-/// Client tools whose presence in `command`/`entrypoint` makes a Kafka image a client.
-const CLIENT_TOOLS: [&str; 8] = [
-    "kafka-topics",
-    "kafka-console-producer",
-    "kafka-console-consumer",
-    "kafka-configs",
-    "kafka-acls",
-    "kafka-consumer-groups",
-    "rpk topic",
-    "kafka-storage",
-];
 
 fn command_text(service: &Value) -> String {
     ["command", "entrypoint"]
@@ -118,15 +41,15 @@ fn command_text(service: &Value) -> String {
 pub fn is_kafka_image(service: &Value) -> bool {
     image_of(service)
         .map(repository)
-        .is_some_and(|r| BROKER_IMAGES.contains(&r))
+        .is_some_and(images::is_broker_image)
 }
 
 /// True for a Kafka broker or controller (RULES.md §3.1), not for a client run from a Kafka
 /// image, and not for images that bundle ZooKeeper.
 pub fn is_kafka_broker(service: &Value) -> bool {
     let by_image = match image_of(service).map(repository) {
-        Some(repo) if BUNDLED_ZOOKEEPER.contains(&repo) => return false,
-        Some(repo) => BROKER_IMAGES.contains(&repo),
+        Some(repo) if images::image(repo) == Some(Image::BundledZookeeper) => return false,
+        Some(repo) => images::is_broker_image(repo),
         None => false,
     };
     let by_env = || {
@@ -138,35 +61,96 @@ pub fn is_kafka_broker(service: &Value) -> bool {
         return by_image || by_env();
     }
     let command = command_text(service);
-    let starts_server = command.contains("kafka-server-start");
-    if CLIENT_TOOLS.iter().any(|t| command.contains(t)) && !starts_server {
+    let starts_server = entrypoint::starts_kafka_server(&command);
+    if entrypoint::runs_kafka_client_tool(&command) && !starts_server {
         return false;
     }
     by_image || by_env() || starts_server
 }
 
-/// The client port of a ZooKeeper service, None when the service is not ZooKeeper.
+/// The client port of a ZooKeeper service, None when the service is not ZooKeeper: the port
+/// its image reads from the setting that image reads ([`zookeeper_client_setting`]), else
+/// the default 2181 (also when that setting is unknown or contradicted).
 pub fn zookeeper_client_port(service: &Value) -> Option<u16> {
     let image = image_of(service)?;
-    let repo = repository(image);
-    if !repo
-        .rsplit('/')
-        .next()
-        .is_some_and(|name| name.contains("zookeeper"))
-    {
+    if !images::is_zookeeper(repository(image)) {
         return None;
     }
     let env = service.get("environment").and_then(Value::as_map);
-    let configured = [
-        "ZOOKEEPER_CLIENT_PORT",
-        "ZOO_CLIENT_PORT",
-        "ZOO_PORT",
-        "ZOO_PORT_NUMBER",
-    ]
-    .iter()
-    .filter_map(|k| env?.get(k)?.scalar_text()?.parse::<u16>().ok())
-    .next();
-    Some(configured.unwrap_or(2181))
+    let port = zookeeper_client_setting(Some(image), env).ok().flatten();
+    Some(port.map_or(zookeeper::DEFAULT_CLIENT_PORT, |(p, _)| p))
+}
+
+/// The client port of a ZooKeeper image and the setting it comes from; None when the default
+/// 2181 holds (or the image is not ZooKeeper). Each image reads its own key: Confluent's
+/// `ZOOKEEPER_CLIENT_PORT`, Bitnami's `ZOO_PORT_NUMBER`, the official image `ZOO_PORT` up to
+/// 3.4 (and in 3.5.0–3.5.5 when `ZOO_SERVERS` is unset) and the `;port` of `ZOO_SERVERS`
+/// later (`ZOO_CLIENT_PORT` in none). Err when a client-port key is set to another port than
+/// the one the image uses, or to an unknown value: the author expects a port we cannot vouch
+/// for.
+pub(crate) fn zookeeper_client_setting(
+    image: Option<&str>,
+    env: Option<&Map>,
+) -> Result<Option<(u16, String)>, ()> {
+    // Some(None): set to an unknown value.
+    let value = |key: &str| -> Option<Option<String>> {
+        let v = env?.get(key)?;
+        let known = v.as_str().is_none_or(|s| s.is_known());
+        Some(
+            v.scalar_text()
+                .filter(|_| known)
+                .map(|t| t.trim().to_string()),
+        )
+    };
+    let Some(setting) = image.and_then(|image| {
+        zookeeper::client_port_setting(&Reference::parse(image), value("ZOO_SERVERS").is_some())
+    }) else {
+        return Ok(None);
+    };
+    let port = match setting {
+        ClientPortSetting::Key(key) => match value(key) {
+            None => None,
+            Some(text) => Some((
+                text.and_then(|t| t.parse().ok()).ok_or(())?,
+                key.to_string(),
+            )),
+        },
+        ClientPortSetting::Servers => match value("ZOO_SERVERS") {
+            None => None,
+            Some(text) => {
+                let text = text.ok_or(())?;
+                // `server.1=zoo1:2888:3888;2181`: every entry must name the same client port.
+                let mut ports = text.split_whitespace().map(|e| {
+                    e.split_once(';')
+                        .and_then(|(_, c)| c.rsplit(':').next()?.parse().ok())
+                });
+                let first: u16 = ports.next().flatten().ok_or(())?;
+                if !ports.all(|p| p == Some(first)) {
+                    return Err(());
+                }
+                Some((first, "ZOO_SERVERS".to_string()))
+            }
+        },
+        ClientPortSetting::Fixed | ClientPortSetting::Unknown => None,
+    };
+    let effective = port
+        .as_ref()
+        .map_or(zookeeper::DEFAULT_CLIENT_PORT, |(p, _)| *p);
+    let read = match setting {
+        ClientPortSetting::Key(key) => Some(key),
+        _ => None,
+    };
+    for key in zookeeper::CLIENT_PORT_KEYS
+        .iter()
+        .filter(|k| Some(**k) != read)
+    {
+        if let Some(text) = value(key)
+            && text.and_then(|t| t.parse::<u16>().ok()) != Some(effective)
+        {
+            return Err(());
+        }
+    }
+    Ok(port)
 }
 
 /// The service is in another's network namespace, or the host's: names resolve differently.
@@ -177,80 +161,12 @@ pub fn shares_network_namespace(service: &Value) -> bool {
         .is_some_and(|m| m == "host" || m.starts_with("service:") || m.starts_with("container:"))
 }
 
-/// Commands that start a server (matched inside the command text); a shell script that runs
-/// one keeps the service a server.
-const START_COMMANDS: [&str; 6] = [
-    "/etc/confluent/docker/run",
-    "/etc/kafka/docker/run",
-    "redpanda start",
-    "bin/pulsar standalone",
-    "bin/elasticsearch",
-    "/opt/bitnami/scripts/",
-];
-
-/// Server programs, matched by the base name (with or without `.sh`) of the first word of a
-/// command in the text.
-const START_PROGRAMS: [&str; 7] = [
-    "start-kafka",
-    "redis-server",
-    "mongod",
-    "postgres",
-    "docker-entrypoint",
-    "kafka-server-start",
-    "zkServer",
-];
-
-/// Shells whose `-c` script decides what the container runs.
-const SHELLS: [&str; 4] = ["sh", "bash", "ash", "zsh"];
-
-/// Client programs: a command starting with one runs a one-shot client, not the server.
-/// (`tail`, as in `tail -f /dev/null`, keeps a container alive without its server.)
-const CLIENT_PROGRAMS: [&str; 14] = [
-    "tail",
-    "curl",
-    "wget",
-    "nc",
-    "sleep",
-    "echo",
-    "redis-cli",
-    "mongosh",
-    "mongo",
-    "psql",
-    "mysql",
-    "kcat",
-    "kafkacat",
-    "rpk",
-];
-
-/// Client program prefixes (`kafka-topics.sh`, `kafka-console-consumer`).
-const CLIENT_PREFIXES: [&str; 5] = [
-    "kafka-topics",
-    "kafka-console-",
-    "kafka-configs",
-    "kafka-consumer-groups",
-    "kafka-acls",
-];
-
-fn runs_start_program(text: &str) -> bool {
-    START_COMMANDS.iter().any(|c| text.contains(c))
-        || text
-            .split([';', '&', '|', '"', '\'', '\n', '(', ')'])
-            .filter_map(|segment| {
-                segment
-                    .split_whitespace()
-                    .find(|w| *w != "exec" && !w.contains('='))
-            })
-            .map(|w| w.rsplit('/').next().unwrap_or(w))
-            .map(|w| w.strip_suffix(".sh").unwrap_or(w))
-            .any(|w| START_PROGRAMS.contains(&w))
-}
-
 /// A service that reuses a server image to run a one-shot client (RULES.md §1.3.1): its
 /// `entrypoint` is overridden, or its `command` starts with a shell or a client program, in
 /// each case without running the image's start program. Helpers are clients, not servers.
 pub fn is_helper(service: &Value) -> bool {
     let command = command_text(service);
-    if runs_start_program(&command) {
+    if entrypoint::runs_start_program(&command) {
         return false;
     }
     if service
@@ -264,19 +180,17 @@ pub fn is_helper(service: &Value) -> bool {
         return false;
     };
     let program = first.text.rsplit('/').next().unwrap_or(&first.text);
-    if SHELLS.contains(&program) {
+    if entrypoint::is_shell(program) {
         return true;
     }
-    if program == "rpk" {
-        return args.get(1).is_none_or(|a| a.text != "redpanda");
+    if program == entrypoint::RPK {
+        return args.get(1).is_none_or(|a| a.text != entrypoint::RPK_SERVER);
     }
-    CLIENT_PROGRAMS.contains(&program) || CLIENT_PREFIXES.iter().any(|p| program.starts_with(p))
+    entrypoint::is_client_program(program)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::repository;
-
     #[test]
     fn helpers() {
         let yaml = r#"
@@ -314,22 +228,37 @@ services:
     }
 
     #[test]
-    fn repositories() {
-        let cases = [
-            ("confluentinc/cp-kafka:7.6.0", "confluentinc/cp-kafka"),
-            ("docker.io/confluentinc/cp-kafka", "confluentinc/cp-kafka"),
-            ("quay.io/debezium/kafka:2.7", "debezium/kafka"),
-            ("localhost:5000/team/kafka:dev", "team/kafka"),
-            ("bitnami/kafka@sha256:abc", "bitnami/kafka"),
-            ("zookeeper:3.9", "zookeeper"),
-            ("registry:5000/zookeeper", "zookeeper"),
-            ("localhost/kafka", "kafka"),
-            ("localhostx/kafka", "localhostx/kafka"),
-            ("team/kafka:1.0/x", "team/kafka:1.0/x"),
-            ("a.b/c/d:e@sha256:f/g", "c/d"),
-        ];
-        for (image, repo) in cases {
-            assert_eq!(repository(image), repo, "{image}");
-        }
+    fn zookeeper_client_port_per_image() {
+        let port = |image: &str, env: &str| {
+            let yaml = format!("services:\n  zk:\n    image: {image}\n    environment: {env}\n");
+            let opts = crate::project::LoadOptions::default();
+            let path = std::path::Path::new("c.yaml");
+            let project = crate::project::load_text(path, yaml.into(), &opts);
+            let (_, service) = project.services().next().unwrap();
+            super::zookeeper_client_port(service)
+        };
+        // The official image: ZOO_PORT up to 3.4 (and 3.5.0-3.5.5), `;port` of ZOO_SERVERS later.
+        assert_eq!(port("zookeeper:3.4.9", "{ZOO_PORT: 20021}"), Some(20021));
+        assert_eq!(port("zookeeper:3.5.5", "{ZOO_PORT: 20021}"), Some(20021));
+        assert_eq!(port("zookeeper:3.9", "{ZOO_PORT: 20021}"), Some(2181));
+        let servers = "{ZOO_SERVERS: 'server.1=0.0.0.0:2888:3888;2182'}";
+        assert_eq!(port("zookeeper:3.9", servers), Some(2182));
+        assert_eq!(port("zookeeper", "{ZOO_CLIENT_PORT: 2182}"), Some(2181));
+        assert_eq!(port("zookeeper", "{}"), Some(2181));
+        // Confluent: ZOOKEEPER_CLIENT_PORT only.
+        let cp = "confluentinc/cp-zookeeper:7.6.0";
+        assert_eq!(port(cp, "{ZOOKEEPER_CLIENT_PORT: 2182}"), Some(2182));
+        assert_eq!(port(cp, "{ZOO_PORT: 2182}"), Some(2181));
+        // Bitnami: ZOO_PORT_NUMBER only.
+        let bitnami = "bitnami/zookeeper:3.9";
+        assert_eq!(port(bitnami, "{ZOO_PORT_NUMBER: 2182}"), Some(2182));
+        assert_eq!(port(bitnami, "{ZOO_PORT: 2182}"), Some(2181));
+        // An unknown ZooKeeper image listens on 2181, whatever keys it is given.
+        assert_eq!(
+            port("acme/zookeeper:1", "{ZOOKEEPER_CLIENT_PORT: 2182}"),
+            Some(2181)
+        );
+        assert_eq!(port("acme/zookeeper:1", "{}"), Some(2181));
+        assert_eq!(port("redis", "{}"), None);
     }
 }

@@ -6,171 +6,15 @@ use super::connection::parse_value;
 use super::hostlist;
 use super::images::{self, image_of, repository};
 use super::values::args;
+use crate::images::reference::repository_before_unknown_tag;
+use crate::images::{self as catalog, Image, Reference};
 use crate::project::Project;
 use crate::project::interpolate::SegmentKind;
 use crate::project::value::Value;
 use std::ops::Range;
 
-/// How an image turns environment variables into broker properties (§3.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    /// `confluentinc/cp-kafka`, `cp-server`, `confluent-local`: `KAFKA_X_Y` → `x.y`, `__` → `-`,
-    /// `___` → `_`.
-    Confluent,
-    /// `apache/kafka`, `apache/kafka-native`: the Confluent rule.
-    Apache,
-    /// `bitnami/kafka`: `KAFKA_CFG_X_Y` → `x.y`, plus a list of plain `KAFKA_` aliases.
-    Bitnami,
-    /// `wurstmeister/kafka`: `KAFKA_X_Y` → `x.y`, no escapes; Kafka 2.8 at most.
-    Wurstmeister,
-    /// Redpanda: flags, not environment.
-    Redpanda,
-    /// A broker recognised by its settings (a `build:` image): the Confluent rule.
-    Other,
-}
-
-impl Family {
-    /// The family of an image repository.
-    pub fn of(repo: &str) -> Family {
-        match repo {
-            "confluentinc/cp-kafka"
-            | "confluentinc/cp-server"
-            | "confluentinc/cp-enterprise-kafka"
-            | "confluentinc/confluent-local" => Family::Confluent,
-            "apache/kafka" | "apache/kafka-native" => Family::Apache,
-            "bitnami/kafka" | "bitnamilegacy/kafka" => Family::Bitnami,
-            "wurstmeister/kafka" => Family::Wurstmeister,
-            r if REDPANDA.contains(&r) => Family::Redpanda,
-            _ => Family::Other,
-        }
-    }
-
-    /// The environment prefix of broker properties.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Family::Bitnami => "KAFKA_CFG_",
-            _ => "KAFKA_",
-        }
-    }
-}
-
-/// Redpanda image repositories (§3.1).
-pub const REDPANDA: [&str; 2] = ["redpandadata/redpanda", "vectorized/redpanda"];
-
-/// `KAFKA_*` variables the Confluent and Apache images read themselves (§3.1).
-const CONFLUENT_IMAGE_VARS: [&str; 12] = [
-    "KAFKA_VERSION",
-    "KAFKA_HEAP_OPTS",
-    "KAFKA_LOG4J_OPTS",
-    "KAFKA_OPTS",
-    "KAFKA_JMX_OPTS",
-    "KAFKA_JVM_PERFORMANCE_OPTS",
-    "KAFKA_GC_LOG_OPTS",
-    "KAFKA_LOG4J_ROOT_LOGLEVEL",
-    "KAFKA_LOG4J_LOGGERS",
-    "KAFKA_TOOLS_LOG4J_LOGLEVEL",
-    "KAFKA_JMX_PORT",
-    "KAFKA_JMX_HOSTNAME",
-];
-
-/// `KAFKA_*` variables wurstmeister's script reads itself (§3.1).
-const WURSTMEISTER_IMAGE_VARS: [&str; 12] = [
-    "KAFKA_VERSION",
-    "KAFKA_HOME",
-    "KAFKA_DEBUG",
-    "KAFKA_GC_LOG_OPTS",
-    "KAFKA_HEAP_OPTS",
-    "KAFKA_JMX_OPTS",
-    "KAFKA_JVM_PERFORMANCE_OPTS",
-    "KAFKA_LOG",
-    "KAFKA_OPTS",
-    "KAFKA_CREATE_TOPICS",
-    "KAFKA_LOG4J_OPTS",
-    "KAFKA_JMX_PORT",
-];
-
-/// Plain `KAFKA_<X>` variables bitnami copies to `KAFKA_CFG_<X>` under the same name (§3.1;
-/// verified in `libkafka.sh` `kafka_create_alias_environment_variables`, bitnami/containers
-/// `bitnami/kafka/3.7` and `4.1`; 4.x adds `CONTROLLER_QUORUM_BOOTSTRAP_SERVERS`). Only these:
-/// `KAFKA_LOG_RETENTION_MS`, `KAFKA_NUM_REPLICA_FETCHERS` and the like are not copied.
-const BITNAMI_ALIASES: [&str; 34] = [
-    "ADVERTISED_LISTENERS",
-    "BROKER_ID",
-    "NODE_ID",
-    "CONTROLLER_QUORUM_VOTERS",
-    "CONTROLLER_QUORUM_BOOTSTRAP_SERVERS",
-    "PROCESS_ROLES",
-    "DEFAULT_REPLICATION_FACTOR",
-    "DELETE_TOPIC_ENABLE",
-    "INTER_BROKER_LISTENER_NAME",
-    "LISTENERS",
-    "LISTENER_SECURITY_PROTOCOL_MAP",
-    "LOG_DIRS",
-    "LOG_FLUSH_INTERVAL_MESSAGES",
-    "LOG_FLUSH_INTERVAL_MS",
-    "LOG_MESSAGE_FORMAT_VERSION",
-    "LOG_RETENTION_BYTES",
-    "LOG_RETENTION_CHECK_INTERVALS_MS",
-    "LOG_RETENTION_HOURS",
-    "LOG_SEGMENT_BYTES",
-    "MESSAGE_MAX_BYTES",
-    "NUM_IO_THREADS",
-    "NUM_NETWORK_THREADS",
-    "NUM_PARTITIONS",
-    "NUM_RECOVERY_THREADS_PER_DATA_DIR",
-    "OFFSETS_TOPIC_REPLICATION_FACTOR",
-    "SOCKET_RECEIVE_BUFFER_BYTES",
-    "SOCKET_REQUEST_MAX_BYTES",
-    "SOCKET_SEND_BUFFER_BYTES",
-    "SSL_ENDPOINT_IDENTIFICATION_ALGORITHM",
-    "TRANSACTION_STATE_LOG_MIN_ISR",
-    "TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
-    "ZOOKEEPER_CONNECT",
-    "ZOOKEEPER_CONNECTION_TIMEOUT_MS",
-    "AUTO_CREATE_TOPICS_ENABLE",
-];
-
-/// The broker property an environment variable sets for an image family, if any.
-pub fn property_of(family: Family, key: &str) -> Option<String> {
-    match family {
-        Family::Redpanda => None,
-        Family::Bitnami => {
-            let rest = key
-                .strip_prefix("KAFKA_CFG_")
-                .or_else(|| key.strip_prefix("KAFKA_").filter(|r| is_bitnami_alias(r)))?;
-            let property = rest.to_ascii_lowercase().replace('_', ".");
-            Some(
-                property
-                    .replace("sasl.ssl", "sasl_ssl")
-                    .replace("sasl.plaintext", "sasl_plaintext"),
-            )
-        }
-        Family::Wurstmeister => {
-            if WURSTMEISTER_IMAGE_VARS.contains(&key) {
-                return None;
-            }
-            let rest = key.strip_prefix("KAFKA_")?;
-            Some(rest.to_ascii_lowercase().replace('_', "."))
-        }
-        Family::Confluent | Family::Apache | Family::Other => {
-            if CONFLUENT_IMAGE_VARS.contains(&key) {
-                return None;
-            }
-            let rest = key.strip_prefix("KAFKA_")?;
-            Some(
-                rest.to_ascii_lowercase()
-                    .replace("___", "\u{0}")
-                    .replace("__", "-")
-                    .replace('_', ".")
-                    .replace('\u{0}', "_"),
-            )
-        }
-    }
-}
-
-fn is_bitnami_alias(rest: &str) -> bool {
-    BITNAMI_ALIASES.contains(&rest)
-}
+pub use crate::images::env::property_of;
+pub use crate::images::{Family, TagVersion};
 
 /// An environment variable that sets a broker property.
 #[derive(Debug, Clone, Copy)]
@@ -541,19 +385,6 @@ fn parse_endpoints<'p>(
         .collect()
 }
 
-/// The `major.minor` of an image tag (`7.8.0` → 7.8, `3.7.0-debian-12-r3` → 3.7, `8` → 8.0);
-/// None for `latest`, a missing tag or anything else.
-pub fn tag_version(image: &str) -> Option<(u32, u32)> {
-    let image = image.split('@').next()?;
-    let last = image.rsplit('/').next()?;
-    let (_, tag) = last.split_once(':')?;
-    let tag = tag.strip_prefix('v').unwrap_or(tag);
-    let mut parts = tag.split(['.', '-']);
-    let major = parts.next()?.parse().ok()?;
-    let minor = parts.next().and_then(|m| m.parse().ok()).unwrap_or(0);
-    Some((major, minor))
-}
-
 /// Whether a Redpanda image runs the broker: the image's default command, or `redpanda start`
 /// (not `rpk topic create ...` and other client commands, §1.3.1).
 fn runs_redpanda(spec: &Value) -> bool {
@@ -594,9 +425,7 @@ pub fn broker<'p>(name: &'p str, spec: &'p Value) -> Option<Broker<'p>> {
         .get("image")
         .and_then(Value::as_str)
         .map_or("", |s| s.text.as_str());
-    let kafka_image = ["kafka", "redpanda", "cp-server", "confluent-local"]
-        .iter()
-        .any(|w| image_text.contains(w));
+    let kafka_image = catalog::may_name_broker(image_text);
     if !kafka_env && !runs_something && !kafka_image {
         return None;
     }
@@ -608,7 +437,7 @@ pub fn broker<'p>(name: &'p str, spec: &'p Value) -> Option<Broker<'p>> {
     if !redpanda && (!images::is_kafka_broker(spec) || images::is_helper(spec)) {
         return None;
     }
-    let version = image_of(spec).and_then(tag_version);
+    let version = image_of(spec).and_then(|i| Reference::parse(i).major_minor());
     let properties = spec
         .get("environment")
         .and_then(Value::as_map)
@@ -657,7 +486,7 @@ pub fn unset_means_default(broker: &Broker) -> bool {
     matches!(
         broker.family,
         Family::Confluent | Family::Apache | Family::Bitnami | Family::Wurstmeister
-    ) && repo != "confluentinc/confluent-local"
+    ) && catalog::image(repo) != Some(Image::ConfluentLocal)
 }
 
 /// How many brokers `broker`'s cluster has (RULES.md §3.6): nodes among `brokers` with the
@@ -783,49 +612,20 @@ pub fn cluster_members<'a, 'p>(
         .collect()
 }
 
-/// What an image tag says about the image's version (RULES.md KAF011).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TagVersion {
-    /// A numeric tag: the major, and the minor when the tag gives one (`7` gives none).
-    Known(u32, Option<u32>),
-    /// `latest`, no tag, or a tag that is no version: the newest release.
-    Newest,
-    /// The tag is an unset variable (`cp-kafka:${TAG}`): any release.
-    Unknown,
-}
-
 /// The repository of a service's image and what its tag says, also when only the tag comes
 /// from an unset variable (`confluentinc/cp-kafka:${TAG}`). None when there is no image or its
 /// repository is unknown.
 pub fn image_version(service: &Value) -> Option<(&str, TagVersion)> {
     let s = service.get("image")?.as_str()?;
     if s.is_known() {
-        return Some((repository(&s.text), tag_of(&s.text)));
+        let reference = Reference::parse(&s.text);
+        return Some((reference.repository, reference.version()));
     }
     let first_unknown = s.interpolation.as_ref()?.segments.iter().find_map(|seg| {
         matches!(seg.kind, SegmentKind::Unknown { .. }).then_some(seg.text.start)
     })?;
     let prefix = s.text.get(..first_unknown)?;
-    let name = prefix.rfind('/').map_or(prefix, |i| &prefix[i + 1..]);
-    name.contains(':')
-        .then(|| (repository(prefix), TagVersion::Unknown))
-}
-
-/// What a known image reference's tag says (`7.8.0`, `3.7.0-debian-12-r3`, `v3.9`, `7`).
-fn tag_of(image: &str) -> TagVersion {
-    let image = image.split('@').next().unwrap_or(image);
-    let last = image.rsplit('/').next().unwrap_or(image);
-    let Some((_, tag)) = last.split_once(':') else {
-        return TagVersion::Newest;
-    };
-    let tag = tag.strip_prefix('v').unwrap_or(tag);
-    let mut parts = tag.split(['.', '-']);
-    let major = parts.next().and_then(|m| m.parse().ok());
-    let minor = parts.next().and_then(|m| m.parse().ok());
-    match major {
-        Some(major) => TagVersion::Known(major, minor),
-        None => TagVersion::Newest,
-    }
+    repository_before_unknown_tag(prefix).map(|repo| (repo, TagVersion::Unknown))
 }
 
 /// One voter of `controller.quorum.voters`: `id@host:port`, with byte ranges in the list.
@@ -994,14 +794,6 @@ pub fn derived_cluster_id(seed: &str) -> String {
     encode_cluster_id(&bytes)
 }
 
-/// Confluent broker images whose entrypoint checks variables (§3.2); `confluent-local` ships a
-/// configuration of its own.
-const CONFLUENT_CHECKED: [&str; 3] = [
-    "confluentinc/cp-kafka",
-    "confluentinc/cp-server",
-    "confluentinc/cp-enterprise-kafka",
-];
-
 /// A variable an image's entrypoint requires and a service lacks (RULES.md §3.2, KAF011).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement {
@@ -1045,10 +837,10 @@ pub fn required_missing(broker: &Broker) -> Vec<Requirement> {
     type Check = fn(&Broker, (u32, Option<u32>)) -> Vec<Requirement>;
     let (check, versions): (Check, &[(u32, Option<u32>)]) = match broker.family {
         // The enterprise image was renamed `cp-server`: its newest tags are ZooKeeper-era.
-        Family::Confluent if repo == "confluentinc/cp-enterprise-kafka" => {
+        Family::Confluent if catalog::image(repo) == Some(Image::CpEnterpriseKafka) => {
             (confluent_requirements, &[(7, Some(3))])
         }
-        Family::Confluent if CONFLUENT_CHECKED.contains(&repo) => (
+        Family::Confluent if catalog::checks_confluent_env(repo) => (
             confluent_requirements,
             &[(8, Some(0)), (7, Some(3)), (7, Some(4))],
         ),
@@ -1413,6 +1205,11 @@ fn wurstmeister_requirements(b: &Broker, _: (u32, Option<u32>)) -> Vec<Requireme
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `major.minor` of an image tag, as brokers record it.
+    fn tag_version(image: &str) -> Option<(u32, u32)> {
+        Reference::parse(image).major_minor()
+    }
 
     #[test]
     fn properties_per_family() {

@@ -5,6 +5,8 @@ use super::connection::parse_value;
 use super::images::{self, image_of, repository};
 use super::ports;
 use super::values::{args, contains_ignore_case, ends_with_ignore_case};
+use crate::images::zookeeper;
+use crate::images::{self as catalog, Family};
 use crate::project::Project;
 use crate::project::value::{Map, Value};
 use crate::source::ScalarStyle;
@@ -94,59 +96,7 @@ impl Listens {
 /// ending in `_METRICS_PORT` or `_JMX_PORT` count too, and keys ending in `LISTENERS` (not
 /// advertised ones) hold listener URLs (`SCHEMA_REGISTRY_LISTENERS`, Confluent Server's
 /// `KAFKA_CONFLUENT_METADATA_SERVER_LISTENERS`).
-const PORT_KEYS: [&str; 3] = [
-    "JMX_PORT",
-    // Debezium's images.
-    "JMXPORT",
-    "ZOOKEEPER_SECURE_CLIENT_PORT",
-];
-
-/// Environment keys that move a server's own port, the images that read them, and the
-/// default port they replace. Other images ignore them (the official `redis` image does not
-/// read Bitnami's `REDIS_PORT_NUMBER`).
-const SERVER_PORT_KEYS: [(&str, &[&str], u16); 6] = [
-    ("PGPORT", &["postgres"], 5432),
-    (
-        "MYSQL_TCP_PORT",
-        &["mysql", "mysql/mysql-server", "mariadb"],
-        3306,
-    ),
-    (
-        "MONGODB_PORT_NUMBER",
-        &["bitnami/mongodb", "bitnamilegacy/mongodb"],
-        27017,
-    ),
-    (
-        "REDIS_PORT_NUMBER",
-        &["bitnami/redis", "bitnamilegacy/redis"],
-        6379,
-    ),
-    (
-        "CONNECT_REST_PORT",
-        &[
-            "confluentinc/cp-kafka-connect*",
-            "confluentinc/cp-server-connect*",
-            "debezium/connect",
-        ],
-        8083,
-    ),
-    ("REST_PORT", &["debezium/connect"], 8083),
-];
-
-/// Whether `repo` (an official image may be written `library/name`) reads a server-port key.
-fn reads(readers: &[&str], repo: &str) -> bool {
-    let repo = repo.strip_prefix("library/").unwrap_or(repo);
-    readers.iter().any(|r| matches(r, repo))
-}
-
-/// ZooKeeper client-port keys: which one an image reads depends on the image and its tag
-/// ([`zookeeper_client_port`]).
-const ZOOKEEPER_KEYS: [&str; 4] = [
-    "ZOOKEEPER_CLIENT_PORT",
-    "ZOO_PORT",
-    "ZOO_CLIENT_PORT",
-    "ZOO_PORT_NUMBER",
-];
+use crate::images::env::SECONDARY_PORT_KEYS as PORT_KEYS;
 
 /// Words that contain `PORT` without naming a port (`KAFKA_METRIC_REPORTERS`).
 const NOT_PORT_WORDS: [&str; 13] = [
@@ -164,99 +114,6 @@ const NOT_PORT_WORDS: [&str; 13] = [
     "TRANSPORT",
     "PASSPORT",
 ];
-
-/// Image defaults (§1.3): repository (exact, or `*/name` for any namespace), the ports the
-/// table lists, and the other ports the image opens on its own (so that publishing them is
-/// not a mistake). A `*` suffix matches any repository starting with the prefix.
-const IMAGE_PORTS: &[(&[&str], &[u16], &[u16])] = &[
-    (&["postgres", "*/postgresql", "*/postgres"], &[5432], &[]),
-    (&["mysql", "*/mysql"], &[3306], &[33060]),
-    (&["mariadb", "*/mariadb"], &[3306], &[]),
-    (&["redis", "*/redis", "valkey/valkey"], &[6379], &[]),
-    (&["mongo", "*/mongodb", "*/mongo"], &[27017], &[]),
-    (
-        &["rabbitmq", "*/rabbitmq"],
-        &[5672, 15672],
-        &[
-            4369, 5671, 5552, 15671, 15691, 15692, 25672, 1883, 8883, 61613, 61614, 15674, 15675,
-        ],
-    ),
-    (
-        &[
-            "elasticsearch",
-            "elasticsearch/elasticsearch",
-            "opensearch",
-            "opensearchproject/opensearch",
-        ],
-        &[9200, 9300],
-        &[9600],
-    ),
-    (
-        &["cassandra", "*/cassandra"],
-        &[9042, 7000],
-        &[7001, 7199, 9160],
-    ),
-    (
-        &["zookeeper", "*/zookeeper", "confluentinc/cp-zookeeper"],
-        &[2181],
-        &[2888, 3888, 8080, 7000],
-    ),
-    (&["confluentinc/cp-schema-registry"], &[8081], &[]),
-    (
-        &[
-            "confluentinc/cp-kafka-connect*",
-            "confluentinc/cp-server-connect*",
-            "debezium/connect",
-        ],
-        &[8083],
-        &[],
-    ),
-    (&["confluentinc/cp-ksqldb-server"], &[8088], &[]),
-    (&["confluentinc/cp-kafka-rest"], &[8082], &[]),
-    (&["provectuslabs/kafka-ui", "kafbat/kafka-ui"], &[8080], &[]),
-    (&["obsidiandynamics/kafdrop"], &[9000], &[]),
-    (&["tchiotludo/akhq"], &[8080], &[28081]),
-    (&["nats"], &[4222, 8222], &[6222]),
-    (&["apachepulsar/pulsar*"], &[6650, 8080], &[6651, 8443]),
-    (&["memcached", "*/memcached"], &[11211], &[]),
-    // Images that bundle ZooKeeper and Kafka (and, for fast-data-dev, the Confluent
-    // companions and its web UI) in one container.
-    (
-        &["spotify/kafka", "johnnypark/kafka-zookeeper"],
-        &[2181, 9092],
-        &[],
-    ),
-    (
-        &["landoop/fast-data-dev", "lensesio/fast-data-dev"],
-        &[2181, 9092, 8081, 8082, 8083, 3030],
-        // JMX of its JVMs (the README: "jconsole localhost:9581" for the broker).
-        &[9581, 9582, 9583, 9584, 9585],
-    ),
-];
-
-/// Redpanda images (§3.1).
-const REDPANDA: [&str; 2] = ["redpandadata/redpanda", "vectorized/redpanda"];
-
-/// Whether `repo` matches an image pattern: `prefix*`, `*/name` or the repository itself.
-fn matches(pattern: &str, repo: &str) -> bool {
-    if let Some(prefix) = pattern.strip_suffix('*') {
-        repo.starts_with(prefix)
-    } else if let Some(name) = pattern.strip_prefix("*/") {
-        // `name` is one component: the repository ends with `/name`.
-        repo.strip_suffix(name)
-            .is_some_and(|rest| rest.ends_with('/'))
-    } else {
-        repo == pattern
-    }
-}
-
-/// The image-default ports of a repository: the listed ones, then the image's other ports.
-fn image_ports(repo: &str) -> Option<(&'static [u16], &'static [u16])> {
-    IMAGE_PORTS
-        .iter()
-        .find(|(patterns, _, _)| patterns.iter().any(|p| matches(p, repo)))
-        .map(|(_, listed, other)| (*listed, *other))
-}
 
 /// What the service listens on (§1.3). A helper (§1.3.1) runs a client in a server image:
 /// only its declarations count.
@@ -286,7 +143,7 @@ pub fn listens(service: &Value) -> Listens {
         let text = value.scalar_text().filter(|_| known);
         understood &= env_ports(key, text.as_deref(), repo, &mut out);
     }
-    let client_port = match zookeeper_client_port(repo, image, env) {
+    let client_port = match images::zookeeper_client_setting(image, env) {
         Ok(port) => port,
         Err(()) => {
             understood = false;
@@ -305,25 +162,22 @@ pub fn listens(service: &Value) -> Listens {
             out.add_from(p, Evidence::Configured, source.clone());
         }
     }
-    if repo == "confluentinc/cp-server" {
-        // Confluent Server's embedded REST API (`confluent.http.server.listeners`).
-        out.add_from(8090, Evidence::ImageDefault, Source::Secondary);
+    for &p in catalog::ports::embedded_ports(repo) {
+        out.add_from(p, Evidence::ImageDefault, Source::Secondary);
     }
-    let redpanda = REDPANDA.iter().any(|r| matches(r, repo));
+    let redpanda = Family::of(repo) == Family::Redpanda;
     let command = command_ports(service, redpanda, &mut out);
     understood &= command.understood;
 
     // Image defaults, unless configuration replaces them.
-    let defaults = image_ports(repo);
+    let defaults = catalog::ports::default_ports(repo);
     if let Some((listed, other)) = defaults {
         let replaced = |port: u16| match port {
-            2181 => client_port.is_some(),
+            zookeeper::DEFAULT_CLIENT_PORT => client_port.is_some(),
             8081 => env_text("SCHEMA_REGISTRY_LISTENERS").is_some(),
             8088 => env_text("KSQL_LISTENERS").is_some(),
             8082 => env_text("KAFKA_REST_LISTENERS").is_some(),
-            _ => SERVER_PORT_KEYS.iter().any(|(key, readers, default)| {
-                *default == port && reads(readers, repo) && env_text(key).is_some()
-            }),
+            _ => catalog::ports::port_keys_for(repo, port).any(|key| env_text(key).is_some()),
         };
         if !command.sets_port {
             for &p in listed.iter().filter(|p| !replaced(**p)) {
@@ -493,9 +347,7 @@ fn kafka_ports(service: &Value, repo: &str) -> Option<(Vec<u16>, Source)> {
             return Some((ports(&list)?, Source::Setting(key.into())));
         }
     }
-    let derives = repo.starts_with("confluentinc/cp-")
-        || repo == "confluentinc/confluent-local"
-        || repo.starts_with("apache/kafka");
+    let derives = catalog::ports::derives_listeners(repo);
     let controller = text("KAFKA_PROCESS_ROLES").is_some_and(|r| r.contains("controller"));
     if derives
         && !controller
@@ -505,8 +357,8 @@ fn kafka_ports(service: &Value, repo: &str) -> Option<(Vec<u16>, Source)> {
         return Some((ports(&list)?, source));
     }
     let no_kafka_env = env.is_none_or(|e| e.iter().all(|(k, _, _)| !k.starts_with("KAFKA_")));
-    if repo.starts_with("apache/kafka") && no_kafka_env {
-        return Some((vec![9092, 29092, 29093], Source::Image));
+    if let Some(ports) = catalog::ports::unconfigured_kafka_ports(repo).filter(|_| no_kafka_env) {
+        return Some((ports.to_vec(), Source::Image));
     }
     None
 }
@@ -536,12 +388,7 @@ fn command_ports(service: &Value, redpanda: bool, out: &mut Listens) -> CommandP
         sets_port: false,
         cluster_bus: false,
     };
-    let mut redpanda_flags = [
-        ("--kafka-addr", 9092, false),
-        ("--pandaproxy-addr", 8082, false),
-        ("--schema-registry-addr", 8081, false),
-        ("--rpc-addr", 33145, false),
-    ];
+    let mut redpanda_flags = catalog::ports::REDPANDA_FLAGS.map(|(flag, port)| (flag, port, false));
     for (i, arg) in all.iter().enumerate() {
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
@@ -590,7 +437,11 @@ fn command_ports(service: &Value, redpanda: bool, out: &mut Listens) -> CommandP
                 out.add_from(default, Evidence::ImageDefault, Source::Image);
             }
         }
-        out.add_from(9644, Evidence::ImageDefault, Source::Image);
+        out.add_from(
+            catalog::ports::REDPANDA_ADMIN,
+            Evidence::ImageDefault,
+            Source::Image,
+        );
     }
     result
 }
@@ -602,16 +453,16 @@ fn command_ports(service: &Value, redpanda: bool, out: &mut Listens) -> CommandP
 fn env_ports(key: &str, text: Option<&str>, repo: &str, out: &mut Listens) -> bool {
     // The key lists are upper-case; keys are compared ignoring ASCII case.
     let is = |k: &&str| k.eq_ignore_ascii_case(key);
-    if ZOOKEEPER_KEYS.iter().any(is) {
+    if zookeeper::CLIENT_PORT_KEYS.iter().any(is) {
         return true;
     }
     let mut understood = text.is_none_or(|t| jvm_ports(key, t, out));
     let setting = || Source::Setting(key.to_string());
     let port = text.and_then(|t| t.trim().parse::<u16>().ok());
-    if let Some((_, readers, default)) = SERVER_PORT_KEYS.iter().find(|(k, _, _)| is(k)) {
+    if let Some((reads, default)) = catalog::ports::server_port_key(key, repo) {
         match port {
-            Some(p) if reads(readers, repo) => out.add_from(p, Evidence::Configured, setting()),
-            Some(p) if p == *default => {}
+            Some(p) if reads => out.add_from(p, Evidence::Configured, setting()),
+            Some(p) if p == default => {}
             _ => understood = false,
         }
     } else if PORT_KEYS.iter().any(is)
@@ -675,130 +526,11 @@ fn agent_port(args: &str) -> Option<u16> {
     args.split(':').take(2).find_map(|part| part.parse().ok())
 }
 
-/// The tag of an image reference (`zookeeper:3.4.9` → `3.4.9`), None for none.
-fn tag(image: &str) -> Option<&str> {
-    let image = image.split('@').next().unwrap_or(image);
-    let name = image.rsplit('/').next().unwrap_or(image);
-    name.split_once(':').map(|(_, t)| t)
-}
-
-/// The `major.minor.patch` a tag starts with (`3.5.5`, `3.9.2-jre-17`, `3.4` → `3.4.0`).
-fn version(tag: &str) -> Option<(u32, u32, u32)> {
-    let mut parts = tag
-        .split(|c: char| !c.is_ascii_digit() && c != '.')
-        .next()?
-        .split('.');
-    let major = parts.next()?.parse().ok()?;
-    let minor = parts.next()?.parse().ok()?;
-    let patch = parts.next().map_or(Some(0), |p| p.parse().ok())?;
-    Some((major, minor, patch))
-}
-
-/// Which setting gives a ZooKeeper image its client port.
-enum ClientPortSetting {
-    /// This environment key.
-    Key(&'static str),
-    /// The `;port` of `ZOO_SERVERS` entries (the official image from 3.5), 2181 without it.
-    Servers,
-    /// Nothing: the image listens on 2181.
-    Fixed,
-    /// The tag does not tell.
-    Unknown,
-}
-
-/// The client port of a ZooKeeper image and the setting it comes from; None when the default
-/// 2181 holds (or the image is not ZooKeeper). Each image reads its own key: Confluent's
-/// `ZOOKEEPER_CLIENT_PORT`, Bitnami's `ZOO_PORT_NUMBER`, the official image `ZOO_PORT` up to
-/// 3.4 (and in 3.5.0–3.5.5 when `ZOO_SERVERS` is unset) and the `;port` of `ZOO_SERVERS`
-/// later (`ZOO_CLIENT_PORT` in none). Err when a client-port key is set to another port than
-/// the one the image uses, or to an unknown value: the author expects a port we cannot vouch
-/// for.
-fn zookeeper_client_port(
-    repo: &str,
-    image: Option<&str>,
-    env: Option<&Map>,
-) -> Result<Option<(u16, String)>, ()> {
-    let name = repo.rsplit('/').next().unwrap_or(repo);
-    if !name.contains("zookeeper") {
-        return Ok(None);
-    }
-    // Some(None): set to an unknown value.
-    let value = |key: &str| -> Option<Option<String>> {
-        let v = env?.get(key)?;
-        let known = v.as_str().is_none_or(|s| s.is_known());
-        Some(
-            v.scalar_text()
-                .filter(|_| known)
-                .map(|t| t.trim().to_string()),
-        )
-    };
-    let official = matches!(repo, "zookeeper" | "library/zookeeper" | "31z4/zookeeper");
-    let setting = if repo == "confluentinc/cp-zookeeper" {
-        ClientPortSetting::Key("ZOOKEEPER_CLIENT_PORT")
-    } else if matches!(repo, "bitnami/zookeeper" | "bitnamilegacy/zookeeper") {
-        ClientPortSetting::Key("ZOO_PORT_NUMBER")
-    } else if official {
-        match image.and_then(tag).filter(|t| *t != "latest") {
-            None => ClientPortSetting::Servers,
-            Some(t) => match version(t) {
-                None => ClientPortSetting::Unknown,
-                Some(v) if v < (3, 5, 0) => ClientPortSetting::Key("ZOO_PORT"),
-                Some(v) if v <= (3, 5, 5) && value("ZOO_SERVERS").is_none() => {
-                    ClientPortSetting::Key("ZOO_PORT")
-                }
-                Some(_) => ClientPortSetting::Servers,
-            },
-        }
-    } else {
-        ClientPortSetting::Fixed
-    };
-    let port = match setting {
-        ClientPortSetting::Key(key) => match value(key) {
-            None => None,
-            Some(text) => Some((
-                text.and_then(|t| t.parse().ok()).ok_or(())?,
-                key.to_string(),
-            )),
-        },
-        ClientPortSetting::Servers => match value("ZOO_SERVERS") {
-            None => None,
-            Some(text) => {
-                let text = text.ok_or(())?;
-                // `server.1=zoo1:2888:3888;2181`: every entry must name the same client port.
-                let mut ports = text.split_whitespace().map(|e| {
-                    e.split_once(';')
-                        .and_then(|(_, c)| c.rsplit(':').next()?.parse().ok())
-                });
-                let first: u16 = ports.next().flatten().ok_or(())?;
-                if !ports.all(|p| p == Some(first)) {
-                    return Err(());
-                }
-                Some((first, "ZOO_SERVERS".to_string()))
-            }
-        },
-        ClientPortSetting::Fixed | ClientPortSetting::Unknown => None,
-    };
-    let effective = port.as_ref().map_or(2181, |(p, _)| *p);
-    let read = match setting {
-        ClientPortSetting::Key(key) => Some(key),
-        _ => None,
-    };
-    for key in ZOOKEEPER_KEYS.iter().filter(|k| Some(**k) != read) {
-        if let Some(text) = value(key)
-            && text.and_then(|t| t.parse::<u16>().ok()) != Some(effective)
-        {
-            return Err(());
-        }
-    }
-    Ok(port)
-}
-
 /// Adds a ZooKeeper's peer ports from `ZOO_SERVERS` / `ZOOKEEPER_SERVERS` (`zoo1:2888:3888`)
 /// and the `*Port` settings of `ZOO_CFG_EXTRA`; false when those cannot be read or
 /// `ZOO_CFG_EXTRA` sets the client port.
 fn zookeeper_peer_ports(repo: &str, env: Option<&Map>, out: &mut Listens) -> bool {
-    let name = repo.rsplit('/').next().unwrap_or(repo);
-    let Some(env) = env.filter(|_| name.contains("zookeeper")) else {
+    let Some(env) = env.filter(|_| catalog::is_zookeeper(repo)) else {
         return true;
     };
     let mut understood = true;

@@ -6,6 +6,7 @@ use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::images::{self, image_of, repository};
 use crate::fix::builders;
+use crate::images::{self as catalog, Image};
 use crate::project::value::Value;
 use crate::rules::{Context, Rule};
 
@@ -44,13 +45,11 @@ const DEBEZIUM: Keys = Keys {
 /// through `CONNECT_BOOTSTRAP_SERVERS` and `CONNECT_GROUP_ID`.
 fn keys(service: &Value) -> Option<&'static Keys> {
     let repo = image_of(service).map(repository).unwrap_or_default();
-    if repo == "debezium/connect" || repo == "debezium/connect-base" {
+    if catalog::image(repo) == Some(Image::DebeziumConnect) {
         return Some(&DEBEZIUM);
     }
     let env = service.get("environment").and_then(Value::as_map)?;
-    let confluent = repo.starts_with("confluentinc/cp-kafka-connect")
-        || repo.starts_with("confluentinc/cp-server-connect")
-        || (repo.starts_with("cnfldemos/") && repo.contains("connect"));
+    let confluent = catalog::is_confluent_connect(repo) || catalog::is_confluent_demo_connect(repo);
     (confluent || (env.contains_key(CONFLUENT.bootstrap) && env.contains_key(CONFLUENT.group)))
         .then_some(&CONFLUENT)
 }

@@ -8,6 +8,7 @@ use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::kafka::{Broker, Family, TagVersion, image_version, runs_start_script};
 use crate::facts::ports::published;
 use crate::fix::builders;
+use crate::images::{self as catalog, Image};
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::kafka::remedy::kraft;
@@ -25,13 +26,6 @@ rule_info!(
 
 /// The Confluent start script, which refuses the legacy variables.
 const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
-
-/// Confluent broker images whose entrypoint exits on the legacy variables (§3.2).
-const CONFLUENT_BROKERS: [&str; 3] = [
-    "confluentinc/cp-kafka",
-    "confluentinc/cp-server",
-    "confluentinc/cp-enterprise-kafka",
-];
 
 /// Variables the cp-kafka entrypoint refuses ("… is deprecated. Please use
 /// KAFKA_ADVERTISED_LISTENERS instead.").
@@ -114,7 +108,7 @@ fn broker_hits<'p>(b: &Broker<'p>, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> 
     if !b.reads_environment() {
         return out;
     }
-    let confluent = b.family == Family::Confluent && CONFLUENT_BROKERS.contains(&repo);
+    let confluent = b.family == Family::Confluent && catalog::checks_confluent_env(repo);
     let env = b.spec.get("environment").and_then(Value::as_map);
     if confluent {
         for (key, _, value) in env.into_iter().flat_map(|e| e.iter()) {
@@ -132,7 +126,7 @@ fn broker_hits<'p>(b: &Broker<'p>, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> 
         }
     }
     // The enterprise image was renamed `cp-server` before CP 7: its newest tags run Kafka 2.
-    let enterprise = repo == "confluentinc/cp-enterprise-kafka";
+    let enterprise = catalog::image(repo) == Some(Image::CpEnterpriseKafka);
     let kafka3 = match b.family {
         Family::Confluent if enterprise => matches!(tag, TagVersion::Known(7.., _)),
         Family::Confluent => at_least(tag, 7),
@@ -185,8 +179,8 @@ fn version_name(repo: &str, tag: TagVersion) -> String {
 
 fn companion_hits<'p>(spec: &'p Value, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> {
     let mut out = Vec::new();
-    match repo {
-        "confluentinc/cp-schema-registry" if runs_start_script(spec, CONFLUENT_RUN) => {
+    match catalog::image(repo) {
+        Some(Image::CpSchemaRegistry) if runs_start_script(spec, CONFLUENT_RUN) => {
             let env = spec.get("environment").and_then(Value::as_map);
             if let Some((key, _, value)) = env
                 .into_iter()
@@ -204,7 +198,7 @@ fn companion_hits<'p>(spec: &'p Value, repo: &str, tag: TagVersion) -> Vec<Hit<'
                 });
             }
         }
-        "confluentinc/cp-zookeeper" if matches!(tag, TagVersion::Known(8.., _)) => {
+        Some(Image::CpZookeeper) if matches!(tag, TagVersion::Known(8.., _)) => {
             if let Some(image) = spec.get("image") {
                 out.push(Hit {
                     key: "image",

@@ -8,6 +8,7 @@ use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::images::{self, image_of, repository};
 use crate::facts::kafka::{self, Broker, Family};
 use crate::fix::builders;
+use crate::images::{self as catalog, Image};
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::{Context, Rule};
@@ -169,8 +170,8 @@ impl Rule for ReplicationFactorExceedsBrokers {
 /// they set explicitly counts.
 fn defaults_bite(broker: &Broker) -> bool {
     // confluent-local ships its own single-node defaults (replication factors of 1).
-    let local =
-        kafka::image_version(broker.spec).map(|(r, _)| r) == Some("confluentinc/confluent-local");
+    let local = kafka::image_version(broker.spec)
+        .is_some_and(|(r, _)| catalog::image(r) == Some(Image::ConfluentLocal));
     match broker.family {
         Family::Confluent => !local,
         Family::Apache => !broker.properties.is_empty(),
@@ -190,7 +191,8 @@ fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
     let env = broker.spec.get("environment");
     let mut out = Vec::new();
     let mut rf_transactions = None;
-    let cp_server = image_of(broker.spec).map(repository) == Some("confluentinc/cp-server");
+    let cp_server = image_of(broker.spec)
+        .is_some_and(|i| catalog::image(repository(i)) == Some(Image::CpServer));
     for key in BROKER_KEYS.iter().filter(|k| cp_server || !k.cp_server) {
         let setting = broker.property(key.property);
         let value = match setting {
@@ -281,8 +283,7 @@ fn is_connect(service: &Value) -> bool {
         return false;
     }
     let repo = image_of(service).map(repository).unwrap_or_default();
-    repo.starts_with("confluentinc/cp-kafka-connect")
-        || repo.starts_with("confluentinc/cp-server-connect")
+    catalog::is_confluent_connect(repo)
         || service
             .get("environment")
             .and_then(Value::as_map)

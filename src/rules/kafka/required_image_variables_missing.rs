@@ -10,6 +10,7 @@ use crate::facts::kafka::{
 };
 use crate::facts::ports::published;
 use crate::fix::builders;
+use crate::images::{self as catalog, Image};
 use crate::project::Project;
 use crate::project::value::{FileId, Value};
 use crate::rules::kafka::remedy::{dual_listener, kraft};
@@ -31,14 +32,6 @@ const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
 
 /// The first cp-kafka / cp-server tag whose entrypoint has the KRaft branch (§3.2).
 const FIRST_KRAFT_TAG: &str = "7.4.0";
-
-/// Kafka Connect worker images built on `kafka-connect-base` (§3.2).
-const CONNECT_IMAGES: [&str; 4] = [
-    "confluentinc/cp-kafka-connect",
-    "confluentinc/cp-kafka-connect-base",
-    "confluentinc/cp-server-connect",
-    "confluentinc/cp-server-connect-base",
-];
 
 /// What the Connect entrypoint requires of every worker (`dub ensure`); the REST advertised
 /// host name only from CP 5 (older workers needed the internal converters instead).
@@ -126,9 +119,9 @@ fn companion_missing(spec: &Value, repo: &str, tag: TagVersion) -> Vec<Requireme
             });
         }
     };
-    match repo {
+    match catalog::image(repo) {
         // CP 8 ships no ZooKeeper image: KAF012 reports the tag.
-        "confluentinc/cp-zookeeper" if !matches!(tag, TagVersion::Known(8.., _)) => {
+        Some(Image::CpZookeeper) if !matches!(tag, TagVersion::Known(8.., _)) => {
             need(
                 &["ZOOKEEPER_CLIENT_PORT", "ZOOKEEPER_SECURE_CLIENT_PORT"],
                 None,
@@ -140,7 +133,7 @@ fn companion_missing(spec: &Value, repo: &str, tag: TagVersion) -> Vec<Requireme
                 );
             }
         }
-        "confluentinc/cp-schema-registry" => {
+        Some(Image::CpSchemaRegistry) => {
             need(&["SCHEMA_REGISTRY_HOST_NAME"], None);
             need(
                 &[
@@ -150,7 +143,8 @@ fn companion_missing(spec: &Value, repo: &str, tag: TagVersion) -> Vec<Requireme
                 None,
             );
         }
-        r if CONNECT_IMAGES.contains(&r) => {
+        // Kafka Connect worker images built on `kafka-connect-base` (§3.2).
+        Some(Image::CpKafkaConnect) => {
             for key in CONNECT_REQUIRED {
                 need(&[key], None);
             }
@@ -182,7 +176,7 @@ fn companion_missing(spec: &Value, repo: &str, tag: TagVersion) -> Vec<Requireme
 /// How the message names the image: repository and the version its checks were taken from.
 fn describe(repo: &str, tag: TagVersion) -> String {
     // wurstmeister tags name the Scala version first; its checks do not depend on either.
-    if repo == "wurstmeister/kafka" {
+    if catalog::image(repo) == Some(Image::WurstmeisterKafka) {
         return repo.to_string();
     }
     match tag {
@@ -382,8 +376,11 @@ fn kraft_tag_fix(project: &Project, b: &Broker, f: &Failure) -> Option<Fix> {
         TagVersion::Known(major, None) => major < 7,
         _ => false,
     };
-    let products = ["confluentinc/cp-kafka", "confluentinc/cp-server"];
-    if !zookeeper_era || !products.contains(&f.repo) || b.roles().is_none() {
+    let product = matches!(
+        catalog::image(f.repo),
+        Some(Image::CpKafka | Image::CpServer)
+    );
+    if !zookeeper_era || !product || b.roles().is_none() {
         return None;
     }
     // At 7.4 the script needs `CLUSTER_ID` and (but on a controller) advertised listeners;

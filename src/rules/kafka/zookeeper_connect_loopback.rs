@@ -6,6 +6,7 @@ use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::hostlist::{self, HostPort};
 use crate::facts::images::{self, image_of, repository};
 use crate::fix::builders;
+use crate::images::env::companion_zookeeper_key;
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::{Context, Rule};
@@ -19,15 +20,6 @@ rule_info!(
     &Platform::ALL,
     FixAvailability::Safe
 );
-
-/// ZooKeeper keys of Confluent companions, checked only when the project has a ZooKeeper.
-const COMPANION_KEYS: [(&str, &str); 2] = [
-    (
-        "confluentinc/cp-schema-registry",
-        "SCHEMA_REGISTRY_KAFKASTORE_CONNECTION_URL",
-    ),
-    ("confluentinc/cp-kafka-rest", "KAFKA_REST_ZOOKEEPER_CONNECT"),
-];
 
 const BROKER_KEYS: [&str; 2] = ["KAFKA_ZOOKEEPER_CONNECT", "KAFKA_CFG_ZOOKEEPER_CONNECT"];
 
@@ -56,11 +48,12 @@ impl Rule for ZookeeperConnectLoopback {
             let keys: Vec<&'static str> = if images::is_kafka_broker(service) {
                 BROKER_KEYS.to_vec()
             } else {
+                // The ZooKeeper keys of Confluent companions, checked only when the project
+                // has a ZooKeeper.
                 let repo = image_of(service).map(repository).unwrap_or_default();
-                COMPANION_KEYS
-                    .iter()
-                    .filter(|(image, _)| *image == repo && !zookeepers.is_empty())
-                    .map(|(_, key)| *key)
+                companion_zookeeper_key(repo)
+                    .filter(|_| !zookeepers.is_empty())
+                    .into_iter()
                     .collect()
             };
             let hits = hits(service, &keys);

@@ -7,6 +7,7 @@ use crate::facts::images::{self, image_of, repository};
 use crate::facts::ports;
 use crate::facts::topology::{Blocked, Client, Topology};
 use crate::facts::values::{Arg, backticked, command_lines};
+use crate::images::{self as catalog, ListenerDialect};
 use crate::project::Project;
 use crate::project::value::{Map, Value};
 use crate::rules::{Context, Rule};
@@ -382,12 +383,17 @@ fn listeners<'p>(
 /// container's own IP, used as the host name or where a listener says `_{HOSTNAME_COMMAND}`.
 fn kafka<'p>(service: &'p Value, env: &'p Map, out: &mut Vec<Advertised<'p>>) {
     let repo = image_of(service).map(repository).unwrap_or_default();
-    let bitnami = repo == "bitnami/kafka" || repo == "bitnamilegacy/kafka";
-    let official = repo.starts_with("confluentinc/") || repo.starts_with("apache/kafka");
+    let dialect = catalog::listener_dialect(repo);
     // wurstmeister, or an image built on it.
-    let wurstmeister = !bitnami && !official;
+    let wurstmeister = !matches!(
+        dialect,
+        ListenerDialect::Bitnami | ListenerDialect::Official
+    );
     // Only Bitnami reads `KAFKA_CFG_*`; an unknown image may be built on it.
-    let listener_keys: &[&str] = if official || repo == "wurstmeister/kafka" {
+    let listener_keys: &[&str] = if matches!(
+        dialect,
+        ListenerDialect::Official | ListenerDialect::Wurstmeister
+    ) {
         &["KAFKA_ADVERTISED_LISTENERS"]
     } else {
         &[

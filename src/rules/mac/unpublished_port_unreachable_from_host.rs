@@ -9,6 +9,7 @@ use crate::facts::images::{self, image_of, repository};
 use crate::facts::listens::{expose_entries, main_ports};
 use crate::facts::topology::{Blocked, Client, Topology};
 use crate::fix::builders;
+use crate::images as catalog;
 use crate::project::Project;
 use crate::project::value::{Kind, Origin, Value};
 use crate::rules::{Context, Rule};
@@ -24,30 +25,6 @@ rule_info!(
     FixAvailability::Review
 );
 
-/// Reverse-proxy images (repository, any registry and tag; `*/name` for any namespace, a `*`
-/// suffix for any repository starting so). A project that publishes one reaches its other
-/// services through it.
-const PROXIES: [&str; 18] = [
-    "nginx",
-    "*/nginx",
-    "nginxinc/nginx-unprivileged",
-    "*/nginx-proxy",
-    "jc21/nginx-proxy-manager",
-    "openresty/openresty",
-    "traefik",
-    "*/traefik",
-    "caddy",
-    "*/caddy",
-    "lucaslorentz/caddy-docker-proxy",
-    "haproxy",
-    "*/haproxy",
-    "envoyproxy/envoy*",
-    "httpd",
-    "varnish",
-    "kong",
-    "*/swag",
-];
-
 /// Service keys that name a proxy built from source (`build: ./nginx`).
 const PROXY_NAMES: [&str; 8] = [
     "nginx",
@@ -58,41 +35,6 @@ const PROXY_NAMES: [&str; 8] = [
     "haproxy",
     "envoy",
     "gateway",
-];
-
-/// Images of servers that only serve: they connect to no other service except through settings
-/// that client-side values show (a Kafka broker's ZooKeeper). Any other sibling may be a client.
-const DATASTORES: [&str; 30] = [
-    "postgres",
-    "*/postgres",
-    "*/postgresql",
-    "mysql",
-    "*/mysql",
-    "mariadb",
-    "*/mariadb",
-    "redis",
-    "*/redis",
-    "valkey/valkey",
-    "mongo",
-    "*/mongo",
-    "*/mongodb",
-    "memcached",
-    "*/memcached",
-    "rabbitmq",
-    "*/rabbitmq",
-    "elasticsearch",
-    "*/elasticsearch",
-    "opensearch",
-    "*/opensearch",
-    "cassandra",
-    "*/cassandra",
-    "zookeeper",
-    "*/zookeeper",
-    "*/cp-zookeeper",
-    "nats",
-    "redpandadata/redpanda",
-    "vectorized/redpanda",
-    "minio/minio",
 ];
 
 /// Environment key prefixes and label prefixes by which a proxy discovers the services it
@@ -225,21 +167,7 @@ fn publishes_proxy(project: &Project) -> bool {
 }
 
 fn is_proxy(image: &str) -> bool {
-    matches_any(&PROXIES, repository(image))
-}
-
-/// Whether a repository matches one of `patterns` (exact, `*/name` for any namespace, `prefix*`).
-fn matches_any(patterns: &[&str], repo: &str) -> bool {
-    let repo = repo.strip_prefix("library/").unwrap_or(repo);
-    patterns.iter().any(|p| {
-        if let Some(prefix) = p.strip_suffix('*') {
-            repo.starts_with(prefix)
-        } else if let Some(name) = p.strip_prefix("*/") {
-            repo.rsplit_once('/').is_some_and(|(_, n)| n == name)
-        } else {
-            repo == *p
-        }
-    })
+    catalog::is_proxy(repository(image))
 }
 
 /// Whether other containers are what reaches the service, so that `expose` documents internal
@@ -284,7 +212,7 @@ fn hidden_client(service: &Value) -> bool {
     let Some(repo) = image_of(service).map(repository) else {
         return true;
     };
-    service.get("build").is_some() || !matches_any(&DATASTORES, repo)
+    service.get("build").is_some() || !catalog::is_datastore(repo)
 }
 
 /// `depends_on` (list or mapping: the model holds both as a mapping) names `target`.

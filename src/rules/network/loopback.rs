@@ -6,18 +6,9 @@ use crate::facts::clients::ClientTarget;
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::images::{image_of, repository};
 use crate::facts::topology::{Blocked, Client, Topology};
+use crate::images::env::companion_zookeeper_key;
 use crate::project::value::Value;
 use crate::rules::Context;
-
-/// Keys read by the Kafka rules (KAF001's ZooKeeper connection of Confluent companions); the
-/// loopback rules leave them alone (RULES.md §1.5).
-const KAFKA_RULE_KEYS: [(&str, &str); 2] = [
-    (
-        "confluentinc/cp-schema-registry",
-        "SCHEMA_REGISTRY_KAFKASTORE_CONNECTION_URL",
-    ),
-    ("confluentinc/cp-kafka-rest", "KAFKA_REST_ZOOKEEPER_CONNECT"),
-];
 
 /// One connection to loopback that reaches nothing, since the service does not listen there.
 pub struct LoopbackUse<'p> {
@@ -66,11 +57,9 @@ pub fn loopback_uses<'p>(cx: &Context<'p>, name: &str, service: &'p Value) -> Ve
         .iter()
         .filter(|t| !t.browser)
         .filter(|t| !(project_has_broker && kafka_owned(t)))
-        .filter(|t| {
-            !KAFKA_RULE_KEYS
-                .iter()
-                .any(|(image, key)| *image == repo && t.key == Some(key))
-        })
+        // Keys read by the Kafka rules (KAF001's ZooKeeper connection of Confluent
+        // companions); the loopback rules leave them alone (RULES.md §1.5).
+        .filter(|t| t.key.is_none() || t.key != companion_zookeeper_key(repo))
         // The classes the address book resolves first: no name lookup is needed.
         .filter(|t| match classify(&t.target.host) {
             HostClass::Loopback => true,

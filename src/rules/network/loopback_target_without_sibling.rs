@@ -43,7 +43,7 @@ const SERVER_SCHEMES: [&str; 16] = [
 ];
 
 /// Ports of well-known servers: an explicit one marks the value as a server address.
-const WELL_KNOWN_PORTS: [u16; 10] = [5432, 3306, 6379, 27017, 5672, 2181, 9092, 4222, 9200, 8081];
+use crate::images::ports::WELL_KNOWN as WELL_KNOWN_PORTS;
 
 /// Whether a key names a Kafka bootstrap list (RULES.md §3.1, "any other service").
 fn is_bootstrap_key(key: &str) -> bool {

@@ -9,18 +9,16 @@ use crate::diagnostic::Edit;
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::images::zookeeper_client_port;
 use crate::facts::kafka::{
-    Broker, Family, TagVersion, Voter, cluster_members, decode_cluster_id, derived_cluster_id,
-    image_version, parse_voters,
+    Broker, Family, Voter, cluster_members, decode_cluster_id, derived_cluster_id, image_version,
+    parse_voters,
 };
 use crate::fix::builders;
+use crate::images;
 use crate::project::Project;
 use crate::project::value::Value;
 
 /// Ports tried, in order, for a new controller listener (RULES.md §4 KAF011).
 const CONTROLLER_PORTS: [u16; 3] = [29093, 39093, 19093];
-
-/// Confluent broker images with a KRaft-only major (8); `cp-enterprise-kafka` ended before.
-const CONFLUENT_KRAFT_ONLY: [&str; 2] = ["confluentinc/cp-kafka", "confluentinc/cp-server"];
 
 /// The parsed `controller.quorum.voters` of `b`, when known and parseable.
 fn own_voters(b: &Broker) -> Option<Vec<Voter>> {
@@ -323,19 +321,7 @@ pub fn cluster_id_for(
 /// Whether `b`'s image has no ZooKeeper mode: cp-kafka / cp-server 8+, apache/kafka 4+,
 /// bitnami 4+ (`latest` or no tag counts as the newest; an unknown tag does not).
 pub fn kraft_only(b: &Broker) -> bool {
-    let Some((repo, tag)) = image_version(b.spec) else {
-        return false;
-    };
-    let from = match b.family {
-        Family::Confluent if CONFLUENT_KRAFT_ONLY.contains(&repo) => 8,
-        Family::Apache | Family::Bitnami => 4,
-        _ => return false,
-    };
-    match tag {
-        TagVersion::Known(major, _) => major >= from,
-        TagVersion::Newest => true,
-        TagVersion::Unknown => false,
-    }
+    image_version(b.spec).is_some_and(|(repo, tag)| images::is_kraft_only(repo, tag))
 }
 
 /// The variable that sets `property` on `b`: the one written, else `<prefix><suffix>`.

@@ -1,0 +1,117 @@
+//! What images run: the commands that start a server, and the client programs that make a
+//! container a one-shot helper (RULES.md §1.3.1).
+
+/// Commands that start a server (matched inside the command text); a shell script that runs
+/// one keeps the service a server. Confluent's and Apache's `docker/run`, `redpanda start`,
+/// Pulsar's standalone mode, Elasticsearch's binary, Bitnami's `/opt/bitnami/scripts/*/run.sh`.
+const START_COMMANDS: [&str; 6] = [
+    "/etc/confluent/docker/run",
+    "/etc/kafka/docker/run",
+    "redpanda start",
+    "bin/pulsar standalone",
+    "bin/elasticsearch",
+    "/opt/bitnami/scripts/",
+];
+
+/// Server programs, matched by the base name (with or without `.sh`) of the first word of a
+/// command in the text: wurstmeister's `start-kafka.sh`, the official images' servers and
+/// `docker-entrypoint.sh`, Kafka's and ZooKeeper's start scripts.
+const START_PROGRAMS: [&str; 7] = [
+    "start-kafka",
+    "redis-server",
+    "mongod",
+    "postgres",
+    "docker-entrypoint",
+    "kafka-server-start",
+    "zkServer",
+];
+
+/// Shells whose `-c` script decides what the container runs.
+const SHELLS: [&str; 4] = ["sh", "bash", "ash", "zsh"];
+
+/// Client programs: a command starting with one runs a one-shot client, not the server.
+/// (`tail`, as in `tail -f /dev/null`, keeps a container alive without its server.)
+const CLIENT_PROGRAMS: [&str; 14] = [
+    "tail",
+    "curl",
+    "wget",
+    "nc",
+    "sleep",
+    "echo",
+    "redis-cli",
+    "mongosh",
+    "mongo",
+    "psql",
+    "mysql",
+    "kcat",
+    "kafkacat",
+    "rpk",
+];
+
+/// Client program prefixes (`kafka-topics.sh`, `kafka-console-consumer`).
+const CLIENT_PREFIXES: [&str; 5] = [
+    "kafka-topics",
+    "kafka-console-",
+    "kafka-configs",
+    "kafka-consumer-groups",
+    "kafka-acls",
+];
+
+/// Client tools whose presence in `command`/`entrypoint` makes a Kafka image a client (the
+/// Kafka distribution's `bin/` tools, Redpanda's `rpk topic`).
+const CLIENT_TOOLS: [&str; 8] = [
+    "kafka-topics",
+    "kafka-console-producer",
+    "kafka-console-consumer",
+    "kafka-configs",
+    "kafka-acls",
+    "kafka-consumer-groups",
+    "rpk topic",
+    "kafka-storage",
+];
+
+/// Kafka's own start script: a command that runs it starts a broker.
+const KAFKA_SERVER_START: &str = "kafka-server-start";
+
+/// Whether a command text starts a Kafka broker with Kafka's own script.
+pub fn starts_kafka_server(text: &str) -> bool {
+    text.contains(KAFKA_SERVER_START)
+}
+
+/// Whether a command text runs one of the Kafka [`CLIENT_TOOLS`].
+pub fn runs_kafka_client_tool(text: &str) -> bool {
+    CLIENT_TOOLS.iter().any(|t| text.contains(t))
+}
+
+/// Whether a command text runs an image's start program: one of the [`START_COMMANDS`], or a
+/// command whose first word is one of the [`START_PROGRAMS`].
+pub fn runs_start_program(text: &str) -> bool {
+    START_COMMANDS.iter().any(|c| text.contains(c))
+        || text
+            .split([';', '&', '|', '"', '\'', '\n', '(', ')'])
+            .filter_map(|segment| {
+                segment
+                    .split_whitespace()
+                    .find(|w| *w != "exec" && !w.contains('='))
+            })
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .map(|w| w.strip_suffix(".sh").unwrap_or(w))
+            .any(|w| START_PROGRAMS.contains(&w))
+}
+
+/// Whether a program (a base name) is a shell.
+pub fn is_shell(program: &str) -> bool {
+    SHELLS.contains(&program)
+}
+
+/// Whether a program (a base name) is a client: one of the [`CLIENT_PROGRAMS`] or
+/// [`CLIENT_PREFIXES`]. (`rpk` is a client unless it runs `rpk redpanda`: the caller asks.)
+pub fn is_client_program(program: &str) -> bool {
+    CLIENT_PROGRAMS.contains(&program) || CLIENT_PREFIXES.iter().any(|p| program.starts_with(p))
+}
+
+/// Redpanda's CLI, which also starts the broker (`rpk redpanda start`).
+pub const RPK: &str = "rpk";
+
+/// The `rpk` subcommand that runs the broker.
+pub const RPK_SERVER: &str = "redpanda";

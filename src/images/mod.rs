@@ -1,0 +1,18 @@
+//! The one catalog of what composefix knows about container images: the reference parser,
+//! the images it recognises and their families, their default ports, the environment they
+//! read and what their entrypoints run, each with its source. Works on strings (repository,
+//! tag, key names), not on the compose model, so that it sits below the facts.
+
+pub mod entrypoint;
+pub mod env;
+pub mod family;
+pub mod ports;
+pub mod reference;
+pub mod zookeeper;
+
+pub use family::{
+    Family, Image, ListenerDialect, checks_confluent_env, image, is_broker_image,
+    is_confluent_connect, is_confluent_demo_connect, is_datastore, is_kraft_only, is_proxy,
+    is_zookeeper, listener_dialect, may_name_broker,
+};
+pub use reference::{Reference, TagVersion, repository};
