@@ -10,5 +10,6 @@ pub mod images;
 pub mod kafka;
 pub mod listens;
 pub mod ports;
+pub mod service;
 pub mod topology;
 pub mod values;

@@ -133,6 +133,17 @@ pub fn load_text(path: &Path, text: Vec<u8>, opts: &LoadOptions) -> Project {
     )
 }
 
+/// Loads `yaml` as the file `compose.yaml` with default options: the one way unit tests
+/// build a project from text.
+#[cfg(test)]
+pub(crate) fn from_yaml(yaml: &str) -> Project {
+    load_text(
+        Path::new("compose.yaml"),
+        yaml.into(),
+        &LoadOptions::default(),
+    )
+}
+
 fn load_inputs(
     dir: PathBuf,
     inputs: Vec<(PathBuf, String, Vec<u8>)>,

@@ -7,6 +7,7 @@ use crate::facts::address_book::AddressBook;
 use crate::facts::clients::{ClientTarget, client_targets};
 use crate::facts::completeness;
 use crate::facts::kafka::{self, Broker};
+use crate::facts::service::{self, Service};
 use crate::facts::topology::Topology;
 use crate::project::Project;
 use crate::project::value::Value;
@@ -18,6 +19,7 @@ use std::sync::{Arc, OnceLock};
 pub struct Context<'p> {
     /// The project checked.
     pub project: &'p Project,
+    services: OnceLock<(Vec<Service<'p>>, HashMap<&'p str, usize>)>,
     book: OnceLock<Arc<AddressBook<'p>>>,
     brokers: OnceLock<Vec<Broker<'p>>>,
     topology: OnceLock<Topology<'p>>,
@@ -31,12 +33,32 @@ impl<'p> Context<'p> {
     pub fn new(project: &'p Project) -> Self {
         Context {
             project,
+            services: OnceLock::new(),
             book: OnceLock::new(),
             brokers: OnceLock::new(),
             topology: OnceLock::new(),
             partial: OnceLock::new(),
             clients: OnceLock::new(),
         }
+    }
+
+    /// The typed view of every service, in file order.
+    pub fn services(&self) -> &[Service<'p>] {
+        &self.indexed_services().0
+    }
+
+    /// The view of service `name`.
+    pub fn service(&self, name: &str) -> Option<&Service<'p>> {
+        let (all, index) = self.indexed_services();
+        index.get(name).map(|&i| &all[i])
+    }
+
+    fn indexed_services(&self) -> &(Vec<Service<'p>>, HashMap<&'p str, usize>) {
+        self.services.get_or_init(|| {
+            let all = service::services(self.project);
+            let index = all.iter().enumerate().map(|(i, s)| (s.name, i)).collect();
+            (all, index)
+        })
     }
 
     /// The project's names, addresses and networks.

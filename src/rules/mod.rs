@@ -15,15 +15,47 @@ use crate::diagnostic::RuleInfo;
 pub use select::{Selection, SelectionError};
 
 use crate::diagnostic::Diagnostic;
+use crate::facts::kafka::Broker;
+use crate::facts::service::Service;
 use crate::project::Project;
 pub use context::Context;
 
 /// A check over a loaded project. Rules produce data: they never print, write or fail.
+///
+/// A rule works at one level and implements that level's method; the engine does the looping
+/// (as zizmor separates workflow, job and step audits): [`Rule::check_project`] once per
+/// project, [`Rule::check_service`] once per service, [`Rule::check_broker`] once per Kafka
+/// broker or controller.
 pub trait Rule: Sync {
     /// The rule's metadata.
     fn info(&self) -> &'static RuleInfo;
-    /// Appends this rule's findings for the project of `cx`.
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+    /// Appends this rule's findings about the project as a whole.
+    fn check_project(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    /// Appends this rule's findings about one service.
+    fn check_service(&self, _cx: &Context<'_>, _service: &Service<'_>, _out: &mut Vec<Diagnostic>) {
+    }
+    /// Appends this rule's findings about one Kafka broker, `service` being its service.
+    fn check_broker(
+        &self,
+        _cx: &Context<'_>,
+        _service: &Service<'_>,
+        _broker: &Broker<'_>,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
+}
+
+/// Runs one rule at every level over the project of `cx`.
+fn check(rule: &dyn Rule, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    rule.check_project(cx, out);
+    for service in cx.services() {
+        rule.check_service(cx, service, out);
+    }
+    for broker in cx.brokers() {
+        if let Some(service) = cx.service(broker.service) {
+            rule.check_broker(cx, service, broker, out);
+        }
+    }
 }
 
 /// The checks that run over loaded projects, one line per rule.
@@ -85,13 +117,13 @@ pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) 
     let workers = crate::parallel::workers(project.services().count());
     let cx = Context::new(project);
     if workers < 2 {
-        rules.iter().for_each(|rule| rule.check(&cx, out));
+        rules.iter().for_each(|rule| check(*rule, &cx, out));
         return;
     }
     // Each worker takes the next rule; findings come back in registry order.
     let found = crate::parallel::map_in_order(&rules, workers, |rule| {
         let mut found = Vec::new();
-        rule.check(&cx, &mut found);
+        check(*rule, &cx, &mut found);
         found
     });
     out.extend(found.into_iter().flatten());

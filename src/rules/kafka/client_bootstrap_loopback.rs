@@ -27,7 +27,7 @@ impl Rule for KafkaClientBootstrapLoopback {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let brokers = cx.brokers();
         if brokers.is_empty() {

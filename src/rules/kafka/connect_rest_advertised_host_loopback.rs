@@ -79,7 +79,7 @@ impl Rule for ConnectRestAdvertisedHostLoopback {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let workers: Vec<(&str, &Value, &Keys)> = project
             .services()

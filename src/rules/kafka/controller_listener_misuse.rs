@@ -47,7 +47,7 @@ impl Rule for ControllerListenerMisuse {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let partial = cx.is_partial();
         for broker in listener_list::readable_brokers(cx, &READ) {

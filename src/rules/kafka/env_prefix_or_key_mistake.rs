@@ -244,7 +244,7 @@ impl Rule for EnvPrefixOrKeyMistake {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let brokers = cx.brokers();
         for broker in brokers {

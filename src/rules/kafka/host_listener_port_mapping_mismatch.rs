@@ -51,7 +51,7 @@ impl Rule for HostListenerPortMappingMismatch {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let brokers = cx.brokers();
         let book = cx.book();

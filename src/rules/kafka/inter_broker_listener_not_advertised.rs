@@ -39,7 +39,7 @@ impl Rule for InterBrokerListenerNotAdvertised {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let partial = cx.is_partial();
         let book = cx.book();

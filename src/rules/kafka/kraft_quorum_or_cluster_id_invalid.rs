@@ -63,7 +63,7 @@ impl Rule for KraftQuorumOrClusterIdInvalid {
         &INFO
     }
 
-    fn check(&self, cx: &Checked<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Checked<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let brokers = cx.brokers();
         let cx = Context {

@@ -106,7 +106,7 @@ impl Rule for ReplicationFactorExceedsBrokers {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let brokers = cx.brokers();
         // A file meant to join brokers defined elsewhere cannot count the cluster.

@@ -62,7 +62,7 @@ impl Rule for RequiredImageVariablesMissing {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         // A file meant to be combined with others, or whose `env_file` is missing, may get
         // the variables from elsewhere.

@@ -68,7 +68,7 @@ impl Rule for ContainerIpAdvertisedToHost {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let topology = cx.topology();
         for (name, service) in project.services() {

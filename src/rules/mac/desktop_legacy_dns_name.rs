@@ -35,7 +35,7 @@ impl Rule for DesktopLegacyDnsName {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         for (name, service) in project.services() {
             let hits = hits(service);

@@ -66,7 +66,7 @@ impl Rule for UnpublishedPortUnreachableFromHost {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let candidates: Vec<(&str, &Value, Evidence, Vec<Port>)> = project
             .services()

@@ -36,7 +36,7 @@ impl Rule for HostDockerInternalWithoutHostGateway {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         for (name, service) in project.services() {
             // `extra_hosts` is not allowed in another container's network namespace (NET006).

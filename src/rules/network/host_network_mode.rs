@@ -44,7 +44,7 @@ impl Rule for HostNetworkMode {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let hosts: Vec<(&str, &Value, &Origin)> = project
             .services()

@@ -36,7 +36,7 @@ impl Rule for LoopbackTargetIsSiblingService {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         for (name, service) in project.services() {
             let found: Vec<(LoopbackUse, Vec<Sibling>)> = loopback_uses(cx, name, service)

@@ -72,7 +72,7 @@ impl Rule for LoopbackTargetWithoutSibling {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let has_broker = !cx.brokers().is_empty();
         for (name, service) in project.services() {

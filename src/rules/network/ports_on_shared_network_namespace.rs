@@ -36,7 +36,7 @@ impl Rule for PortsOnSharedNetworkNamespace {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         for (name, service) in project.services() {
             let Some(mode) = service.get("network_mode") else {

@@ -49,7 +49,7 @@ impl Rule for UnknownSingleLabelHost {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         if cx.is_partial() {
             return;

@@ -64,7 +64,7 @@ impl Rule for HostPortConflict {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let publishers: Vec<Publisher> = project
             .services()

@@ -26,7 +26,7 @@ impl Rule for PublishedTargetNotListening {
         &INFO
     }
 
-    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         for (name, service) in project.services() {
             if let Some(d) = check_service(cx, name, service) {
