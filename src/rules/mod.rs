@@ -45,6 +45,15 @@ pub trait Rule: Sync {
     }
 }
 
+/// The findings of `rule` alone on `yaml`: how unit tests run a rule.
+#[cfg(test)]
+pub(crate) fn findings_of(rule: &dyn Rule, yaml: &str) -> Vec<Diagnostic> {
+    let project = crate::project::from_yaml(yaml);
+    let mut out = Vec::new();
+    check(rule, &Context::new(&project), &mut out);
+    out
+}
+
 /// Runs one rule at every level over the project of `cx`.
 fn check(rule: &dyn Rule, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     rule.check_project(cx, out);

@@ -562,10 +562,7 @@ mod tests {
     use super::*;
 
     fn run(yaml: &str) -> Vec<Diagnostic> {
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
-        let mut out = Vec::new();
-        ContainerIpAdvertisedToHost.check(&crate::rules::Context::new(&project), &mut out);
+        let out = crate::rules::findings_of(&ContainerIpAdvertisedToHost, yaml);
         out
     }
 

@@ -391,10 +391,7 @@ mod tests {
 
     /// The services reported in a project.
     fn reported(yaml: &str) -> Vec<String> {
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
-        let mut out = Vec::new();
-        UnpublishedPortUnreachableFromHost.check(&crate::rules::Context::new(&project), &mut out);
+        let out = crate::rules::findings_of(&UnpublishedPortUnreachableFromHost, yaml);
         out.into_iter().filter_map(|d| d.service).collect()
     }
 

@@ -315,10 +315,7 @@ mod tests {
     type Found = (String, Vec<(Platform, Severity)>, bool);
 
     fn severities(yaml: &str) -> Vec<Found> {
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
-        let mut out = Vec::new();
-        HostNetworkMode.check(&crate::rules::Context::new(&project), &mut out);
+        let out = crate::rules::findings_of(&HostNetworkMode, yaml);
         out.into_iter()
             .map(|d| (d.service.unwrap_or_default(), d.severities, d.fix.is_some()))
             .collect()

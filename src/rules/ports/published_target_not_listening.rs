@@ -274,10 +274,7 @@ mod tests {
     use super::*;
 
     fn findings(yaml: &str) -> Vec<(String, Option<String>, Option<String>)> {
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
-        let mut out = Vec::new();
-        PublishedTargetNotListening.check(&crate::rules::Context::new(&project), &mut out);
+        let out = crate::rules::findings_of(&PublishedTargetNotListening, yaml);
         out.into_iter()
             .map(|d| {
                 let fix = d
