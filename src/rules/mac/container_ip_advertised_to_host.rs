@@ -562,8 +562,7 @@ mod tests {
     use super::*;
 
     fn run(yaml: &str) -> Vec<Diagnostic> {
-        let out = crate::rules::findings_of(&ContainerIpAdvertisedToHost, yaml);
-        out
+        crate::rules::findings_of(&ContainerIpAdvertisedToHost, yaml)
     }
 
     #[test]
