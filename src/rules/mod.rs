@@ -32,14 +32,19 @@ pub trait Rule: Sync {
     /// Appends this rule's findings about the project as a whole.
     fn check_project(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
     /// Appends this rule's findings about one service.
-    fn check_service(&self, _cx: &Context<'_>, _service: &Service<'_>, _out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        _cx: &Context<'p>,
+        _service: &Service<'p>,
+        _out: &mut Vec<Diagnostic>,
+    ) {
     }
     /// Appends this rule's findings about one Kafka broker, `service` being its service.
-    fn check_broker(
+    fn check_broker<'p>(
         &self,
-        _cx: &Context<'_>,
-        _service: &Service<'_>,
-        _broker: &Broker<'_>,
+        _cx: &Context<'p>,
+        _service: &Service<'p>,
+        _broker: &Broker<'p>,
         _out: &mut Vec<Diagnostic>,
     ) {
     }

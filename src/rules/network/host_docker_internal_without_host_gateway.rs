@@ -4,6 +4,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{self, HostClass};
+use crate::facts::service::Service;
 use crate::facts::values::{RunValue, contains_ignore_case, run_values};
 use crate::fix::builders;
 use crate::project::Project;
@@ -36,52 +37,57 @@ impl Rule for HostDockerInternalWithoutHostGateway {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let project = cx.project;
-        for (name, service) in project.services() {
-            // `extra_hosts` is not allowed in another container's network namespace (NET006).
-            let mode = service.get("network_mode").and_then(Value::scalar_text);
-            if mode.is_some_and(|m| m.starts_with("service:") || m.starts_with("container:")) {
-                continue;
-            }
-            let mapped = mapped_names(service);
-            let uses: Vec<Use> = uses(service)
-                .into_iter()
-                .filter(|u| !mapped.contains(&u.name))
-                .collect();
-            let Some(first) = uses.first() else { continue };
-            let mut names: Vec<&str> = uses.iter().map(|u| u.name.as_str()).collect();
-            names.dedup();
-            let span = first
-                .value
-                .as_str()
-                .and_then(|s| s.literal_span(first.host.clone()))
-                .unwrap_or(first.value.origin.span);
-            let entries: Vec<String> = NAMES
-                .iter()
-                .filter(|n| names.contains(n))
-                .map(|n| format!("{n}:host-gateway"))
-                .collect();
-            let d = Diagnostic::new(
-                &INFO,
-                format!(
-                    "{} reaches the host through `{}`, which Docker Engine on Linux does not resolve \
-                     without an `extra_hosts` entry",
-                    first.place, first.name
-                ),
-            )
-            .at(project.file(first.value.origin.file), span)
-            .service(name)
-            .help(format!("map it to the host's gateway: `extra_hosts: [\"{}\"]`", entries.join("\", \"")))
-            .with_fix(fix(project, service, &entries));
-            out.push(d);
+        // `extra_hosts` is not allowed in another container's network namespace (NET006).
+        if service.network_mode.joins_other() {
+            return;
         }
+        let mapped = mapped_names(service);
+        let uses: Vec<Use> = uses(service.spec)
+            .into_iter()
+            .filter(|u| !mapped.contains(&u.name))
+            .collect();
+        let Some(first) = uses.first() else { return };
+        let mut names: Vec<&str> = uses.iter().map(|u| u.name.as_str()).collect();
+        names.dedup();
+        let span = first
+            .value
+            .as_str()
+            .and_then(|s| s.literal_span(first.host.clone()))
+            .unwrap_or(first.value.origin.span);
+        let entries: Vec<String> = NAMES
+            .iter()
+            .filter(|n| names.contains(n))
+            .map(|n| format!("{n}:host-gateway"))
+            .collect();
+        let d = Diagnostic::new(
+            &INFO,
+            format!(
+                "{} reaches the host through `{}`, which Docker Engine on Linux does not resolve \
+                 without an `extra_hosts` entry",
+                first.place, first.name
+            ),
+        )
+        .at(project.file(first.value.origin.file), span)
+        .service(service.name)
+        .help(format!(
+            "map it to the host's gateway: `extra_hosts: [\"{}\"]`",
+            entries.join("\", \"")
+        ))
+        .with_fix(fix(project, service, &entries));
+        out.push(d);
     }
 }
 
 /// Host names the service's `extra_hosts` already maps (list `name:ip`/`name=ip` or mapping).
-fn mapped_names(service: &Value) -> Vec<String> {
-    match service.get("extra_hosts").map(|v| &v.kind) {
+fn mapped_names(service: &Service) -> Vec<String> {
+    match service.extra_hosts().map(|v| &v.kind) {
         Some(Kind::Map(m)) => m.iter().map(|(k, _, _)| k.to_ascii_lowercase()).collect(),
         _ => Vec::new(),
     }
@@ -149,9 +155,9 @@ fn words(text: &str) -> Vec<std::ops::Range<usize>> {
 
 /// Adds the missing `name:host-gateway` entries in the form `extra_hosts` already uses (list
 /// or mapping), or a new `extra_hosts` key after the service's other keys.
-fn fix(project: &Project, service: &Value, entries: &[String]) -> Option<Fix> {
+fn fix(project: &Project, service: &Service, entries: &[String]) -> Option<Fix> {
     let title = format!("Add `extra_hosts: [\"{}\"]`", entries.join("\", \""));
-    let edits = match service.get("extra_hosts") {
+    let edits = match service.extra_hosts() {
         Some(existing) => {
             let mut edits = Vec::new();
             for e in entries {
@@ -163,7 +169,12 @@ fn fix(project: &Project, service: &Value, entries: &[String]) -> Option<Fix> {
         None => {
             let items: Vec<String> = entries.iter().map(|e| format!("\"{e}\"")).collect();
             let value = format!("[{}]", items.join(", "));
-            vec![builders::add_key(project, service, "extra_hosts", &value)?]
+            vec![builders::add_key(
+                project,
+                service.spec,
+                "extra_hosts",
+                &value,
+            )?]
         }
     };
     Some(Fix::new(title, Applicability::Safe, edits))

@@ -7,10 +7,10 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::ClientTarget;
 use crate::facts::images;
 use crate::facts::listens::{expose_entries, main_ports};
-use crate::facts::ports::published;
+use crate::facts::service::{NetworkMode, Service};
 use crate::fix::builders;
 use crate::project::Project;
-use crate::project::value::{Origin, Value};
+use crate::project::value::Origin;
 use crate::rules::{Context, Rule};
 use std::collections::BTreeSet;
 
@@ -46,39 +46,42 @@ impl Rule for HostNetworkMode {
 
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        let hosts: Vec<(&str, &Value, &Origin)> = project
+        let hosts: Vec<(&Service, &Origin)> = cx
             .services()
-            .filter_map(|(n, s)| Some((n, s, host_mode(s)?)))
+            .iter()
+            .filter_map(|s| Some((s, host_mode(s)?)))
             .collect();
         if hosts.is_empty() {
             return;
         }
         let book = cx.book();
         // Every client-side address of every service, with its consumer.
-        let targets: Vec<(&str, ClientTarget)> = project
+        let targets: Vec<(&str, ClientTarget)> = cx
             .services()
-            .flat_map(|(n, s)| {
-                cx.client_targets(s)
+            .iter()
+            .flat_map(|s| {
+                cx.client_targets(s.spec)
                     .into_owned()
                     .into_iter()
-                    .map(move |t| (n, t))
+                    .map(move |t| (s.name, t))
             })
             .filter(|(_, t)| !t.browser)
             .collect();
         // Host ports the fixes may not take: published by services with their own network
         // (Docker discards the others'), and those an earlier fix takes.
-        let mut taken: BTreeSet<u16> = project
+        let mut taken: BTreeSet<u16> = cx
             .services()
-            .filter(|(_, s)| !images::shares_network_namespace(s))
-            .flat_map(|(_, s)| published(s))
+            .iter()
+            .filter(|s| !s.network_mode.shares_namespace())
+            .flat_map(Service::published)
             .flat_map(|p| p.host_ports)
             .collect();
-        for (name, service, key) in hosts {
-            let case = case(book, &targets, name, service);
+        for (service, key) in hosts {
+            let case = case(book, &targets, service);
             let ports = publish(project, service);
             let free = ports.iter().all(|(p, _)| !taken.contains(p));
             taken.extend(ports.iter().map(|(p, _)| *p));
-            let d = diagnostic(project, name, service, key, &case, &ports);
+            let d = diagnostic(project, service, key, &case, &ports);
             // Without anything to publish, the fix would cut the host off on Linux too.
             let fixable = free && (matches!(case, Case::Ports) || !ports.is_empty());
             out.push(
@@ -94,37 +97,27 @@ impl Rule for HostNetworkMode {
 
 /// The `network_mode` key of a service whose network mode is `host`. An unset variable keeps
 /// the rule silent, and so does `networks` next to it: Compose refuses the pair (SCH003).
-fn host_mode(service: &Value) -> Option<&Origin> {
-    let map = service.as_map()?;
-    if map.contains_key("networks") {
+fn host_mode<'p>(service: &Service<'p>) -> Option<&'p Origin> {
+    if service.network_mode != NetworkMode::Host || service.networks_entry().is_some() {
         return None;
     }
-    let (key, mode) = map.entry("network_mode")?;
-    let mode = mode.as_str()?;
-    (mode.is_known() && mode.text.trim() == "host").then_some(key)
+    service.network_mode_entry().map(|(key, _)| key)
 }
 
-fn has_ports(service: &Value) -> bool {
+fn has_expose(service: &Service) -> bool {
     service
-        .get("ports")
-        .and_then(Value::as_seq)
-        .is_some_and(|p| !p.is_empty())
-}
-
-fn has_expose(service: &Value) -> bool {
-    service
-        .get("expose")
-        .and_then(Value::as_seq)
+        .expose_entry()
+        .and_then(|(_, v)| v.as_seq())
         .is_some_and(|p| !p.is_empty())
 }
 
 fn case<'a>(
     book: &AddressBook,
     targets: &'a [(&'a str, ClientTarget<'a>)],
-    name: &str,
-    service: &Value,
+    service: &Service,
 ) -> Case<'a> {
-    if has_ports(service) {
+    let name = service.name;
+    if !service.ports().is_empty() {
         return Case::Ports;
     }
     let named = targets.iter().find(|(consumer, t)| {
@@ -133,10 +126,10 @@ fn case<'a>(
     if let Some((consumer, target)) = named {
         return Case::Named { consumer, target };
     }
-    let server = !images::is_helper(service)
+    let server = !service.is_helper()
         && (has_expose(service)
-            || images::is_kafka_broker(service)
-            || !main_ports(service).is_empty());
+            || images::is_kafka_broker(service.spec)
+            || !main_ports(service.spec).is_empty());
     if server { Case::Server } else { Case::Plain }
 }
 
@@ -147,14 +140,14 @@ const DESKTOP: &str = "host networking is off on Docker Desktop for Mac and Wind
 
 fn diagnostic(
     project: &Project,
-    name: &str,
-    service: &Value,
+    service: &Service,
     key: &Origin,
     case: &Case,
     ports: &[(u16, String)],
 ) -> Diagnostic {
     use Platform::{Linux, Mac, Windows};
     use Severity::{Error, Info, Warning};
+    let name = service.name;
     let (message, severities) = match case {
         Case::Ports => (
             format!(
@@ -198,7 +191,7 @@ fn diagnostic(
         .at(project.file(key.file), key.span)
         .service(name)
         .help(help(case, ports));
-    if let Some((ports_key, _)) = service.as_map().and_then(|m| m.entry("ports")) {
+    if let Some((ports_key, _)) = service.ports_entry() {
         d = d.label(
             project.file(ports_key.file),
             ports_key.span,
@@ -260,18 +253,18 @@ fn flow_list(ports: &[(u16, String)]) -> String {
 /// What the service listens on once it leaves the host's network, with the `ports` item
 /// publishing it: `"P:P"` for each `expose` entry, else for each configured or image-default
 /// port; nothing when the service already has `ports` or is a one-shot helper.
-fn publish(project: &Project, service: &Value) -> Vec<(u16, String)> {
-    if service.get("ports").is_some() || images::is_helper(service) {
+fn publish(project: &Project, service: &Service) -> Vec<(u16, String)> {
+    if service.ports_entry().is_some() || service.is_helper() {
         return Vec::new();
     }
-    let exposed: Vec<(u16, String)> = expose_entries(project, service)
+    let exposed: Vec<(u16, String)> = expose_entries(project, service.spec)
         .iter()
         .map(|e| (e.port, e.mapping(None)))
         .collect();
     if !exposed.is_empty() {
         return exposed;
     }
-    main_ports(service)
+    main_ports(service.spec)
         .into_iter()
         .map(|p| (p, format!("{p}:{p}")))
         .collect()
@@ -281,9 +274,9 @@ fn publish(project: &Project, service: &Value) -> Vec<(u16, String)> {
 /// the setting comes from an anchor that other services share (removing it there changes
 /// them too), or when it is all that its file or anchor sets for the service (removing it
 /// would leave an empty mapping, which Compose refuses).
-fn fix(project: &Project, service: &Value, key: &Origin, ports: &[(u16, String)]) -> Option<Fix> {
-    let map = service.as_map()?;
-    let mode = map.get("network_mode")?;
+fn fix(project: &Project, service: &Service, key: &Origin, ports: &[(u16, String)]) -> Option<Fix> {
+    let map = service.spec.as_map()?;
+    let (_, mode) = service.network_mode_entry()?;
     if builders::services_sharing(project, mode).len() > 1 {
         return None;
     }
@@ -294,12 +287,12 @@ fn fix(project: &Project, service: &Value, key: &Origin, ports: &[(u16, String)]
     {
         return None;
     }
-    let mut edits = vec![builders::remove_key(project, service, "network_mode")?];
+    let mut edits = vec![builders::remove_key(project, service.spec, "network_mode")?];
     let title = if ports.is_empty() {
         "Remove `network_mode: host`".to_string()
     } else {
         let list = flow_list(ports);
-        edits.push(builders::add_key(project, service, "ports", &list)?);
+        edits.push(builders::add_key(project, service.spec, "ports", &list)?);
         format!("Remove `network_mode: host` and publish `ports: {list}`")
     };
     Some(Fix::new(title, Applicability::Review, edits))

@@ -4,10 +4,9 @@
 use crate::facts::bootstrap::is_bootstrap_key;
 use crate::facts::clients::ClientTarget;
 use crate::facts::connection::{HostClass, classify};
-use crate::facts::images::{image_of, repository};
+use crate::facts::service::Service;
 use crate::facts::topology::{Blocked, Client, Topology};
 use crate::images::env::companion_zookeeper_key;
-use crate::project::value::Value;
 use crate::rules::Context;
 
 /// One connection to loopback that reaches nothing, since the service does not listen there.
@@ -40,20 +39,23 @@ impl LoopbackUse<'_> {
 /// left out: a browser on the host opens them, where `localhost` is right (§1.4).
 ///
 /// With a Kafka broker in the project, Kafka bootstrap addresses are CMP001's (§1.5).
-pub fn loopback_uses<'p>(cx: &Context<'p>, name: &str, service: &'p Value) -> Vec<LoopbackUse<'p>> {
+pub fn loopback_uses<'p>(cx: &Context<'p>, service: &Service<'p>) -> Vec<LoopbackUse<'p>> {
     // Only bridge networking: with `host` loopback is the host, and another container's
     // namespace is shared on purpose.
-    if service.get("network_mode").is_some() {
+    if service.network_mode.is_set() {
         return Vec::new();
     }
-    let repo = image_of(service).map(repository).unwrap_or_default();
+    let repo = service
+        .image
+        .map(crate::images::repository)
+        .unwrap_or_default();
     // As `facts::bootstrap` finds them: bootstrap keys, and scheme-less command-line lists.
     let kafka_owned = |t: &ClientTarget| match t.key {
         Some(key) => is_bootstrap_key(key),
         None => t.target.scheme.is_none(),
     };
     let project_has_broker = !cx.brokers().is_empty();
-    cx.client_targets(service)
+    cx.client_targets(service.spec)
         .iter()
         .filter(|t| !t.browser)
         .filter(|t| !(project_has_broker && kafka_owned(t)))
@@ -71,7 +73,7 @@ pub fn loopback_uses<'p>(cx: &Context<'p>, name: &str, service: &'p Value) -> Ve
             // The topology is built only once a loopback address is found.
             let blocked = cx.topology().reach(
                 crate::diagnostic::Platform::Linux,
-                Client::Service(name),
+                Client::Service(service.name),
                 &t.target.host,
                 Some(port),
             );

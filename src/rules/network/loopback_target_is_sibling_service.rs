@@ -5,6 +5,7 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::clients::PortSource;
+use crate::facts::service::Service;
 use crate::facts::topology::{Blocked, Client, Topology};
 use crate::fix::builders;
 use crate::project::Project;
@@ -36,80 +37,84 @@ impl Rule for LoopbackTargetIsSiblingService {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let project = cx.project;
-        for (name, service) in project.services() {
-            let found: Vec<(LoopbackUse, Vec<Sibling>)> = loopback_uses(cx, name, service)
-                .into_iter()
-                .filter(|u| !maybe_for_browser(cx.topology(), u))
-                .map(|u| {
-                    let siblings = siblings_serving(cx.topology(), name, u.port);
-                    (u, siblings)
-                })
-                .filter(|(_, s)| !s.is_empty())
-                .collect();
-            let Some((first, siblings)) = found.first() else {
-                continue;
-            };
-            let (platforms, reason) = cx.topology().failing(
-                Client::Service(name),
-                &first.target.target.host,
-                Some(first.port),
-            );
-            let sibling = siblings[0];
-            let serves = if sibling.via_published {
-                format!(
-                    "`{}` publishes host port {} (its container port {})",
-                    sibling.name, first.port, sibling.target
-                )
-            } else {
-                format!("`{}` listens on {}", sibling.name, first.port)
-            };
-            let others: Vec<&str> = found[1..]
-                .iter()
-                .map(|(u, _)| u.target.place.as_str())
-                .filter(|p| *p != first.target.place)
-                .collect();
-            let also = if others.is_empty() {
-                String::new()
-            } else {
-                format!(" (and so does {})", others.join(", "))
-            };
-            let why = match reason {
-                Some(Blocked::OwnContainer) | None => {
-                    format!("inside the `{name}` container loopback is the container itself")
+        let name = service.name;
+        let found: Vec<(LoopbackUse, Vec<Sibling>)> = loopback_uses(cx, service)
+            .into_iter()
+            .filter(|u| !maybe_for_browser(cx.topology(), u))
+            .map(|u| {
+                let siblings = siblings_serving(cx.topology(), name, u.port);
+                (u, siblings)
+            })
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        let Some((first, siblings)) = found.first() else {
+            return;
+        };
+        let (platforms, reason) = cx.topology().failing(
+            Client::Service(name),
+            &first.target.target.host,
+            Some(first.port),
+        );
+        let sibling = siblings[0];
+        let serves = if sibling.via_published {
+            format!(
+                "`{}` publishes host port {} (its container port {})",
+                sibling.name, first.port, sibling.target
+            )
+        } else {
+            format!("`{}` listens on {}", sibling.name, first.port)
+        };
+        let others: Vec<&str> = found[1..]
+            .iter()
+            .map(|(u, _)| u.target.place.as_str())
+            .filter(|p| *p != first.target.place)
+            .collect();
+        let also = if others.is_empty() {
+            String::new()
+        } else {
+            format!(" (and so does {})", others.join(", "))
+        };
+        let why = match reason {
+            Some(Blocked::OwnContainer) | None => {
+                format!("inside the `{name}` container loopback is the container itself")
+            }
+            Some(other) => other.reason().to_string(),
+        };
+        let message = format!(
+            "{} connects to `{}`{also}, but {why}; {serves}",
+            first.target.place,
+            first.shown(),
+        );
+        let mut d = Diagnostic::new(&INFO, message)
+            .at(
+                project.file(first.target.value.origin.file),
+                first.target.host_span(),
+            )
+            .service(name)
+            .help(format!(
+                "connect to the service by name: `{}:{}`{}",
+                sibling.name,
+                sibling.target,
+                if siblings.len() > 1 {
+                    let names: Vec<String> = siblings[1..]
+                        .iter()
+                        .map(|s| format!("`{}`", s.name))
+                        .collect();
+                    format!(" (or {})", names.join(", "))
+                } else {
+                    String::new()
                 }
-                Some(other) => other.reason().to_string(),
-            };
-            let message = format!(
-                "{} connects to `{}`{also}, but {why}; {serves}",
-                first.target.place,
-                first.shown(),
-            );
-            let mut d = Diagnostic::new(&INFO, message)
-                .at(
-                    project.file(first.target.value.origin.file),
-                    first.target.host_span(),
-                )
-                .service(name)
-                .help(format!(
-                    "connect to the service by name: `{}:{}`{}",
-                    sibling.name,
-                    sibling.target,
-                    if siblings.len() > 1 {
-                        let names: Vec<String> = siblings[1..]
-                            .iter()
-                            .map(|s| format!("`{}`", s.name))
-                            .collect();
-                        format!(" (or {})", names.join(", "))
-                    } else {
-                        String::new()
-                    }
-                ))
-                .with_fix(fix(project, cx.topology(), name, &found));
-            d.platforms = platforms;
-            out.push(d);
-        }
+            ))
+            .with_fix(fix(project, cx.topology(), name, &found));
+        d.platforms = platforms;
+        out.push(d);
     }
 }
 

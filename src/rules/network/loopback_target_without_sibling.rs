@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::clients::PortSource;
 use crate::facts::connection::inferred_port;
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
@@ -72,47 +73,51 @@ impl Rule for LoopbackTargetWithoutSibling {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let project = cx.project;
         let has_broker = !cx.brokers().is_empty();
-        for (name, service) in project.services() {
-            let found: Vec<LoopbackUse> = loopback_uses(cx, name, service)
-                .into_iter()
-                .filter(|u| siblings_serving(cx.topology(), name, u.port).is_empty())
-                .filter(|u| is_server_address(u, has_broker))
-                .collect();
-            let Some(first) = found.first() else { continue };
-            let others: Vec<&str> = found[1..]
-                .iter()
-                .map(|u| u.target.place.as_str())
-                .filter(|p| *p != first.target.place)
-                .collect();
-            let also = if others.is_empty() {
-                String::new()
-            } else {
-                format!(" (and so does {})", others.join(", "))
-            };
-            let message = format!(
-                "{} connects to `{}`{also}: inside the `{name}` container that is the container \
-                 itself, and no service of the project listens on {}",
-                first.target.place,
-                first.shown(),
-                first.port
-            );
-            let d = Diagnostic::new(&INFO, message)
-                .at(
-                    project.file(first.target.value.origin.file),
-                    first.target.host_span(),
-                )
-                .service(name)
-                .help(
-                    "if the server runs on the host, connect to `host.docker.internal` (with \
-                     `extra_hosts: [\"host.docker.internal:host-gateway\"]` for Docker Engine on \
-                     Linux); if it should run in Compose, add it as a service and use its name",
-                )
-                .with_fix(fix(project, service, &found));
-            out.push(d);
-        }
+        let name = service.name;
+        let found: Vec<LoopbackUse> = loopback_uses(cx, service)
+            .into_iter()
+            .filter(|u| siblings_serving(cx.topology(), name, u.port).is_empty())
+            .filter(|u| is_server_address(u, has_broker))
+            .collect();
+        let Some(first) = found.first() else { return };
+        let others: Vec<&str> = found[1..]
+            .iter()
+            .map(|u| u.target.place.as_str())
+            .filter(|p| *p != first.target.place)
+            .collect();
+        let also = if others.is_empty() {
+            String::new()
+        } else {
+            format!(" (and so does {})", others.join(", "))
+        };
+        let message = format!(
+            "{} connects to `{}`{also}: inside the `{name}` container that is the container \
+             itself, and no service of the project listens on {}",
+            first.target.place,
+            first.shown(),
+            first.port
+        );
+        let d = Diagnostic::new(&INFO, message)
+            .at(
+                project.file(first.target.value.origin.file),
+                first.target.host_span(),
+            )
+            .service(name)
+            .help(
+                "if the server runs on the host, connect to `host.docker.internal` (with \
+                 `extra_hosts: [\"host.docker.internal:host-gateway\"]` for Docker Engine on \
+                 Linux); if it should run in Compose, add it as a service and use its name",
+            )
+            .with_fix(fix(project, service.spec, &found));
+        out.push(d);
     }
 }
 

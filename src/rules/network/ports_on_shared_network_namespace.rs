@@ -3,9 +3,10 @@
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
+use crate::facts::service::{NetworkMode, Service};
 use crate::fix::builders;
 use crate::project::Project;
-use crate::project::value::{Kind, Value};
+use crate::project::value::{Kind, Origin, Value};
 use crate::rules::{Context, Rule};
 
 rule_info!(
@@ -36,66 +37,57 @@ impl Rule for PortsOnSharedNetworkNamespace {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let project = cx.project;
-        for (name, service) in project.services() {
-            let Some(mode) = service.get("network_mode") else {
-                continue;
-            };
-            let Some(text) = mode.scalar_text() else {
-                continue;
-            };
-            let Some((kind, owner)) = text.split_once(':') else {
-                continue;
-            };
-            if kind != "service" && kind != "container" {
-                continue;
-            }
-            let Some(map) = service.as_map() else {
-                continue;
-            };
-            let found: Vec<(&str, &crate::project::value::Origin)> = REFUSED
-                .iter()
-                .filter_map(|k| map.entry(k).map(|(o, _)| (*k, o)))
-                .collect();
-            let Some((_, origin)) = found.first() else {
-                continue;
-            };
-            let keys: Vec<String> = found.iter().map(|(k, _)| format!("`{k}`")).collect();
-            let shown = keys.join(", ");
-            let subject = if kind == "service" {
-                format!("service `{owner}`")
+        let (kind, owner) = match service.network_mode {
+            NetworkMode::Service(owner) => ("service", owner),
+            NetworkMode::Container(owner) => ("container", owner),
+            _ => return,
+        };
+        let (Some(map), Some((_, mode))) = (service.spec.as_map(), service.network_mode_entry())
+        else {
+            return;
+        };
+        let found: Vec<(&str, &Origin)> = REFUSED
+            .iter()
+            .filter_map(|k| map.entry(k).map(|(o, _)| (*k, o)))
+            .collect();
+        let Some((_, origin)) = found.first() else {
+            return;
+        };
+        let name = service.name;
+        let keys: Vec<String> = found.iter().map(|(k, _)| format!("`{k}`")).collect();
+        let shown = keys.join(", ");
+        let subject = format!("{kind} `{owner}`");
+        let mut d = Diagnostic::new(
+            &INFO,
+            format!(
+                "{shown} cannot be used with `network_mode: {kind}:{owner}`: `{name}` runs in the \
+                 network of {subject}, so Docker refuses to start it"
+            ),
+        )
+        .at(project.file(origin.file), origin.span)
+        .service(name)
+        .label(
+            project.file(mode.origin.file),
+            mode.origin.span,
+            "the shared network namespace",
+        );
+        d = d.help(
+            if found.iter().any(|(k, _)| *k == "ports") && kind == "service" {
+                format!("publish the ports on `{owner}`, whose network `{name}` uses")
             } else {
-                format!("container `{owner}`")
-            };
-            let mut d = Diagnostic::new(
-                &INFO,
-                format!(
-                    "{shown} cannot be used with `network_mode: {text}`: `{name}` runs in the network \
-                     of {subject}, so Docker refuses to start it"
-                ),
-            )
-            .at(project.file(origin.file), origin.span)
-            .service(name)
-            .label(project.file(mode.origin.file), mode.origin.span, "the shared network namespace");
-            d = d.help(
-                if found.iter().any(|(k, _)| *k == "ports") && kind == "service" {
-                    format!("publish the ports on `{owner}`, whose network `{name}` uses")
-                } else {
-                    format!("remove {shown}; the namespace's owner decides its network settings")
-                },
-            );
-            let owner_service = (kind == "service")
-                .then(|| {
-                    project
-                        .services()
-                        .find(|(n, _)| *n == owner)
-                        .map(|(_, s)| s)
-                })
-                .flatten();
-            d = d.with_fix(fix(project, service, owner, owner_service, &found));
-            out.push(d);
-        }
+                format!("remove {shown}; the namespace's owner decides its network settings")
+            },
+        );
+        let owner_service = (kind == "service").then(|| cx.service(owner)).flatten();
+        d = d.with_fix(fix(project, service, owner, owner_service, &found));
+        out.push(d);
     }
 }
 
@@ -104,10 +96,10 @@ impl Rule for PortsOnSharedNetworkNamespace {
 /// settings is for a person to review.
 fn fix(
     project: &Project,
-    service: &Value,
+    service: &Service,
     owner: &str,
-    owner_service: Option<&Value>,
-    found: &[(&str, &crate::project::value::Origin)],
+    owner_service: Option<&Service>,
+    found: &[(&str, &Origin)],
 ) -> Option<Fix> {
     let mut edits: Vec<Edit> = Vec::new();
     let mut moved = 0;
@@ -117,7 +109,7 @@ fn fix(
             edits.extend(move_ports(project, service, owner_service)?);
             moved += 1;
         }
-        edits.push(builders::remove_key(project, service, key)?);
+        edits.push(builders::remove_key(project, service.spec, key)?);
     }
     let review = found.iter().any(|(k, _)| *k != "ports" && *k != "expose");
     let title = if moved > 0 {
@@ -134,8 +126,8 @@ fn fix(
 }
 
 /// Edits that add the service's port entries (their text as written) to the owner's `ports`.
-fn move_ports(project: &Project, service: &Value, owner: &Value) -> Option<Vec<Edit>> {
-    let ports = service.get("ports")?.as_seq()?;
+fn move_ports(project: &Project, service: &Service, owner: &Service) -> Option<Vec<Edit>> {
+    let ports = service.ports_entry()?.1.as_seq()?;
     let text_of = |v: &Value| {
         let file = project.file(v.origin.file);
         let text = file.text();
@@ -146,15 +138,10 @@ fn move_ports(project: &Project, service: &Value, owner: &Value) -> Option<Vec<E
         }
     };
     let existing: Vec<String> = owner
-        .get("ports")
-        .and_then(Value::as_seq)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|v| v.scalar_text().map(|s| s.into_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
+        .ports()
+        .iter()
+        .filter_map(|v| v.scalar_text().map(|s| s.into_owned()))
+        .collect();
     let mut items = Vec::new();
     for p in ports {
         let text = p.scalar_text()?;
@@ -165,14 +152,14 @@ fn move_ports(project: &Project, service: &Value, owner: &Value) -> Option<Vec<E
     if items.is_empty() {
         return Some(Vec::new());
     }
-    match owner.get("ports") {
-        Some(list) if list.as_seq().is_some() => items
+    match owner.ports_entry() {
+        Some((_, list)) if list.as_seq().is_some() => items
             .iter()
             .map(|item| builders::add_item(project, list, item))
             .collect(),
         _ => Some(vec![builders::add_key(
             project,
-            owner,
+            owner.spec,
             "ports",
             &format!("[{}]", items.join(", ")),
         )?]),
