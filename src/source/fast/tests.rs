@@ -2,7 +2,7 @@
 //! mutations of both. Whenever the fast path returns a document it must be granit's, exactly.
 
 use super::super::parse::{Limits, granit};
-use super::super::tree::Document;
+use super::super::tree::{Document, Span};
 use std::path::{Path, PathBuf};
 
 /// Runs the fast path on `text` and, when it returns a document, granit too: `Ok(true)` when
@@ -24,7 +24,7 @@ fn agree(text: &str, limits: &Limits) -> Result<bool, String> {
 
 /// The first node or comment where the two documents differ, for a readable failure.
 fn first_difference(text: &str, fast: &Document, slow: &Document) -> String {
-    let excerpt = |span: super::Span| {
+    let excerpt = |span: Span| {
         let start = span.start.saturating_sub(20);
         let end = (span.end + 20).min(text.len());
         format!("{:?}", text.get(start..end).unwrap_or("?"))
