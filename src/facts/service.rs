@@ -179,6 +179,11 @@ impl<'p> Service<'p> {
         self.entry("command").map(|(_, v)| v)
     }
 
+    /// The `entrypoint` value, when written.
+    pub fn entrypoint_value(&self) -> Option<&'p Value> {
+        self.entry("entrypoint").map(|(_, v)| v)
+    }
+
     /// The arguments of `command`, as argv.
     pub fn command(&self) -> Vec<Arg<'p>> {
         args(self.spec, "command")

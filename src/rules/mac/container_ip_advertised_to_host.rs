@@ -3,8 +3,9 @@
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{Target, parse_value};
-use crate::facts::images::{self, image_of, repository};
+use crate::facts::images;
 use crate::facts::ports;
+use crate::facts::service::Service;
 use crate::facts::topology::{Blocked, Client, Topology};
 use crate::facts::values::{Arg, backticked, command_lines};
 use crate::images::{self as catalog, ListenerDialect};
@@ -68,25 +69,29 @@ impl Rule for ContainerIpAdvertisedToHost {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let project = cx.project;
         let topology = cx.topology();
-        for (name, service) in project.services() {
-            // In the host's or another container's network the service has no address of its own.
-            if images::shares_network_namespace(service) {
-                continue;
-            }
-            let offenses = offenses(topology, service);
-            if let Some(d) = diagnose(project, name, &offenses) {
-                out.push(d);
-            }
+        let name = service.name;
+        // In the host's or another container's network the service has no address of its own.
+        if service.network_mode.shares_namespace() {
+            return;
+        }
+        let offenses = offenses(topology, service);
+        if let Some(d) = diagnose(project, name, &offenses) {
+            out.push(d);
         }
     }
 }
 
 /// The service's advertised addresses that are container IPs on a published container port.
-fn offenses<'p>(topology: &Topology, service: &'p Value) -> Vec<Offense<'p>> {
-    let published = ports::targets(service);
+fn offenses<'p>(topology: &Topology, service: &Service<'p>) -> Vec<Offense<'p>> {
+    let published = ports::targets(service.spec);
     let mut out = Vec::new();
     for advertised in advertised(service) {
         let Some(mapping) = published
@@ -247,10 +252,10 @@ fn help(service: &str, o: &Offense) -> String {
 }
 
 /// Every address the service advertises to its clients, as far as it is known.
-fn advertised(service: &Value) -> Vec<Advertised<'_>> {
+fn advertised<'p>(service: &Service<'p>) -> Vec<Advertised<'p>> {
     let mut out = Vec::new();
-    if let Some(env) = service.get("environment").and_then(Value::as_map) {
-        if images::is_kafka_broker(service) {
+    if let Some(env) = service.env() {
+        if images::is_kafka_broker(service.spec) {
             kafka(service, env, &mut out);
         }
         let single = [
@@ -287,7 +292,7 @@ fn advertised(service: &Value) -> Vec<Advertised<'_>> {
         }
     }
     for key in ["entrypoint", "command"] {
-        for line in command_lines(service, key) {
+        for line in command_lines(service.spec, key) {
             command_line(&line, key, &mut out);
         }
     }
@@ -381,8 +386,8 @@ fn listeners<'p>(
 /// wurstmeister, without them, the legacy `KAFKA_ADVERTISED_HOST_NAME` with
 /// `KAFKA_ADVERTISED_PORT` (or `KAFKA_PORT`, 9092), and a `HOSTNAME_COMMAND` that prints the
 /// container's own IP, used as the host name or where a listener says `_{HOSTNAME_COMMAND}`.
-fn kafka<'p>(service: &'p Value, env: &'p Map, out: &mut Vec<Advertised<'p>>) {
-    let repo = image_of(service).map(repository).unwrap_or_default();
+fn kafka<'p>(service: &Service<'p>, env: &'p Map, out: &mut Vec<Advertised<'p>>) {
+    let repo = service.image.map(catalog::repository).unwrap_or_default();
     let dialect = catalog::listener_dialect(repo);
     // wurstmeister, or an image built on it.
     let wurstmeister = !matches!(

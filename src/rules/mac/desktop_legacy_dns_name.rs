@@ -4,6 +4,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::DESKTOP_LEGACY;
+use crate::facts::service::Service;
 use crate::facts::values::{RunValue, contains_ignore_case, run_values};
 use crate::fix::builders;
 use crate::project::Project;
@@ -35,49 +36,53 @@ impl Rule for DesktopLegacyDnsName {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let project = cx.project;
-        for (name, service) in project.services() {
-            let hits = hits(service);
-            let Some(first) = hits.first() else { continue };
-            let advertised = hits.iter().any(|h| h.advertised);
-            let span = first
-                .value
-                .as_str()
-                .and_then(|s| s.literal_span(first.range.clone()))
-                .unwrap_or(first.value.origin.span);
-            let mut d = if advertised {
-                let h = hits.iter().find(|h| h.advertised).unwrap_or(first);
-                Diagnostic::new(
-                    &INFO,
-                    format!(
-                        "{} advertises `{}`, a deprecated Docker Desktop name for the host: clients \
-                         on the host cannot resolve it, and it exists on no other engine",
-                        h.place, h.name
-                    ),
-                )
-                .help("advertise `localhost:<published port>` to clients on the host, and the service name to containers")
-            } else {
-                Diagnostic::new(
-                    &INFO,
-                    format!(
-                        "{} uses `{}`, a deprecated Docker Desktop name for the host that other \
-                         engines do not resolve",
-                        first.place, first.name
-                    ),
-                )
-                .help("use `host.docker.internal` (with `extra_hosts: [\"host.docker.internal:host-gateway\"]` on Linux)")
-            };
-            if advertised {
-                d.severity = Severity::Error;
-            } else {
-                d = d.with_fix(fix(project, &hits));
-            }
-            out.push(
-                d.at(project.file(first.value.origin.file), span)
-                    .service(name),
-            );
+        let name = service.name;
+        let hits = hits(service.spec);
+        let Some(first) = hits.first() else { return };
+        let advertised = hits.iter().any(|h| h.advertised);
+        let span = first
+            .value
+            .as_str()
+            .and_then(|s| s.literal_span(first.range.clone()))
+            .unwrap_or(first.value.origin.span);
+        let mut d = if advertised {
+            let h = hits.iter().find(|h| h.advertised).unwrap_or(first);
+            Diagnostic::new(
+                &INFO,
+                format!(
+                    "{} advertises `{}`, a deprecated Docker Desktop name for the host: clients \
+                     on the host cannot resolve it, and it exists on no other engine",
+                    h.place, h.name
+                ),
+            )
+            .help("advertise `localhost:<published port>` to clients on the host, and the service name to containers")
+        } else {
+            Diagnostic::new(
+                &INFO,
+                format!(
+                    "{} uses `{}`, a deprecated Docker Desktop name for the host that other \
+                     engines do not resolve",
+                    first.place, first.name
+                ),
+            )
+            .help("use `host.docker.internal` (with `extra_hosts: [\"host.docker.internal:host-gateway\"]` on Linux)")
+        };
+        if advertised {
+            d.severity = Severity::Error;
+        } else {
+            d = d.with_fix(fix(project, &hits));
         }
+        out.push(
+            d.at(project.file(first.value.origin.file), span)
+                .service(name),
+        );
     }
 }
 

@@ -5,8 +5,9 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::ClientTarget;
-use crate::facts::images::{self, image_of, repository};
+use crate::facts::images;
 use crate::facts::listens::{expose_entries, main_ports};
+use crate::facts::service::{NetworkMode, Service};
 use crate::facts::topology::{Blocked, Client, Topology};
 use crate::fix::builders;
 use crate::images as catalog;
@@ -68,32 +69,35 @@ impl Rule for UnpublishedPortUnreachableFromHost {
 
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        let candidates: Vec<(&str, &Value, Evidence, Vec<Port>)> = project
+        let candidates: Vec<(&Service, Evidence, Vec<Port>)> = cx
             .services()
-            .filter_map(|(n, s)| {
+            .iter()
+            .filter_map(|s| {
                 let (evidence, ports) = candidate(project, s)?;
-                Some((n, s, evidence, ports))
+                Some((s, evidence, ports))
             })
             .collect();
-        if candidates.is_empty() || publishes_proxy(project) {
+        if candidates.is_empty() || publishes_proxy(cx.services()) {
             return;
         }
         let book = cx.book();
         let topology = cx.topology();
         // Every client-side address of every service, with its consumer.
-        let targets: Vec<(&str, ClientTarget)> = project
+        let targets: Vec<(&str, ClientTarget)> = cx
             .services()
-            .flat_map(|(n, s)| {
-                cx.client_targets(s)
+            .iter()
+            .flat_map(|s| {
+                cx.client_targets(s.spec)
                     .into_owned()
                     .into_iter()
-                    .map(move |t| (n, t))
+                    .map(move |t| (s.name, t))
             })
             .collect();
         // Host ports the fixes may not take: published ones, and those an earlier fix takes.
         let mut taken: BTreeSet<u16> = BTreeSet::new();
-        for (name, service, evidence, ports) in candidates {
-            if reached_inside(project, book, &targets, name, service) {
+        for (service, evidence, ports) in candidates {
+            let name = service.name;
+            if reached_inside(cx, book, &targets, service) {
                 continue;
             }
             let free = ports.iter().all(|p| {
@@ -104,7 +108,7 @@ impl Rule for UnpublishedPortUnreachableFromHost {
                 continue;
             };
             let fix = (free && !shared(project, service, &evidence))
-                .then(|| fix(project, service, &ports))
+                .then(|| fix(project, service.spec, &ports))
                 .flatten();
             out.push(d.with_fix(fix));
         }
@@ -113,23 +117,22 @@ impl Rule for UnpublishedPortUnreachableFromHost {
 
 /// A server on its own bridge network without `ports` that exposes ports or has a static
 /// address, with the ports a program on the host would use.
-fn candidate<'p>(project: &Project, service: &'p Value) -> Option<(Evidence<'p>, Vec<Port>)> {
-    let map = service.as_map()?;
-    if map.contains_key("network_mode") || map.contains_key("ports") || images::is_helper(service) {
+fn candidate<'p>(project: &Project, service: &Service<'p>) -> Option<(Evidence<'p>, Vec<Port>)> {
+    if service.network_mode.is_set() || service.ports_entry().is_some() || service.is_helper() {
         return None;
     }
-    let exposed: Vec<Port> = expose_entries(project, service)
+    let exposed: Vec<Port> = expose_entries(project, service.spec)
         .iter()
         .map(|e| Port {
             number: e.port,
             entry: e.mapping(Some("127.0.0.1")),
         })
         .collect();
-    if let Some((key, _)) = map.entry("expose").filter(|_| !exposed.is_empty()) {
+    if let Some((key, _)) = service.expose_entry().filter(|_| !exposed.is_empty()) {
         return Some((Evidence::Expose(key), exposed));
     }
     let (value, ip) = static_ip(service)?;
-    let ports: Vec<Port> = main_ports(service)
+    let ports: Vec<Port> = main_ports(service.spec)
         .into_iter()
         .map(|p| Port {
             number: p,
@@ -140,8 +143,8 @@ fn candidate<'p>(project: &Project, service: &'p Value) -> Option<(Evidence<'p>,
 }
 
 /// The first static `ipv4_address`/`ipv6_address` of the service's networks.
-fn static_ip(service: &Value) -> Option<(&Value, String)> {
-    let networks = service.get("networks")?.as_map()?;
+fn static_ip<'p>(service: &Service<'p>) -> Option<(&'p Value, String)> {
+    let networks = service.networks()?;
     networks.iter().find_map(|(_, _, config)| {
         ["ipv4_address", "ipv6_address"].iter().find_map(|k| {
             let v = config.get(k)?;
@@ -156,18 +159,14 @@ fn static_ip(service: &Value) -> Option<(&Value, String)> {
 
 /// Whether the project publishes a reverse proxy, which reaches the other services for the
 /// host.
-fn publishes_proxy(project: &Project) -> bool {
-    project.services().any(|(name, service)| {
-        let publishes = service
-            .get("ports")
-            .and_then(Value::as_seq)
-            .is_some_and(|p| !p.is_empty());
-        publishes && (PROXY_NAMES.contains(&name) || image_of(service).is_some_and(is_proxy))
+fn publishes_proxy(services: &[Service]) -> bool {
+    services.iter().any(|service| {
+        !service.ports().is_empty()
+            && (PROXY_NAMES.contains(&service.name)
+                || service
+                    .image
+                    .is_some_and(|image| catalog::is_proxy(catalog::repository(image))))
     })
-}
-
-fn is_proxy(image: &str) -> bool {
-    catalog::is_proxy(repository(image))
 }
 
 /// Whether other containers are what reaches the service, so that `expose` documents internal
@@ -177,42 +176,42 @@ fn is_proxy(image: &str) -> bool {
 /// external (other projects reach it), all internal (nothing is published), or declared in
 /// another file (the project is not all here).
 fn reached_inside(
-    project: &Project,
+    cx: &Context,
     book: &AddressBook,
     targets: &[(&str, ClientTarget)],
-    name: &str,
-    service: &Value,
+    service: &Service,
 ) -> bool {
+    let name = service.name;
     let named = targets.iter().any(|(consumer, t)| {
         *consumer != name && book.resolve(consumer, &t.host()) == Addressee::Service(name)
     });
-    let related = project.services().any(|(other, s)| {
-        other != name
-            && (depends_on(s, name)
-                || links_to(s, name)
-                || in_namespace_of(s, name)
-                || (book.share_network(other, name) && hidden_client(s)))
+    let related = cx.services().iter().any(|s| {
+        s.name != name
+            && (depends_on(s.spec, name)
+                || links_to(s.spec, name)
+                || s.network_mode == NetworkMode::Service(name)
+                || (book.share_network(s.name, name) && hidden_client(s)))
     });
     named
         || related
         || routed(service)
-        || has_aliases(service)
+        || service.has_aliases()
         || book.on_external_network(name)
-        || !networks_declared_here(project, service)
-        || only_internal_networks(project, service)
+        || !networks_declared_here(cx.project, service)
+        || only_internal_networks(cx.project, service)
 }
 
 /// A service that may connect to others through settings composefix cannot read (its source
 /// code, a mounted configuration file): anything but a server that only serves (a database,
 /// a cache, a broker) or a one-shot helper.
-fn hidden_client(service: &Value) -> bool {
-    if images::is_helper(service) || images::is_kafka_broker(service) {
+fn hidden_client(service: &Service) -> bool {
+    if service.is_helper() || images::is_kafka_broker(service.spec) {
         return false;
     }
-    let Some(repo) = image_of(service).map(repository) else {
+    let Some(repo) = service.image.map(catalog::repository) else {
         return true;
     };
-    service.get("build").is_some() || !catalog::is_datastore(repo)
+    service.spec.get("build").is_some() || !catalog::is_datastore(repo)
 }
 
 /// `depends_on` (list or mapping: the model holds both as a mapping) names `target`.
@@ -233,43 +232,24 @@ fn links_to(service: &Value, target: &str) -> bool {
         .any(|l| l.split(':').next() == Some(target))
 }
 
-fn in_namespace_of(service: &Value, target: &str) -> bool {
-    service
-        .get("network_mode")
-        .and_then(Value::scalar_text)
-        .is_some_and(|m| m.strip_prefix("service:") == Some(target))
-}
-
 /// A proxy routes to it: nginx-proxy's `VIRTUAL_HOST`, Traefik or caddy-docker-proxy labels.
-fn routed(service: &Value) -> bool {
-    let env = service.get("environment").and_then(Value::as_map);
+fn routed(service: &Service) -> bool {
+    let env = service.env();
     let routed_key = |k: &str| ROUTED_ENV.iter().any(|p| k.starts_with(p));
     if env.is_some_and(|e| e.iter().any(|(k, _, _)| routed_key(k))) {
         return true;
     }
     // Labels in list form are held as a mapping too.
-    service
-        .get("labels")
-        .and_then(Value::as_map)
-        .is_some_and(|m| {
-            m.iter()
-                .any(|(k, _, _)| ROUTED_LABELS.iter().any(|p| k.starts_with(p)))
-        })
-}
-
-/// Whether the service has `networks.<n>.aliases`: names only other containers use.
-fn has_aliases(service: &Value) -> bool {
-    service
-        .get("networks")
-        .and_then(Value::as_map)
-        .is_some_and(|m| m.iter().any(|(_, _, n)| n.get("aliases").is_some()))
+    service.labels().and_then(Value::as_map).is_some_and(|m| {
+        m.iter()
+            .any(|(k, _, _)| ROUTED_LABELS.iter().any(|p| k.starts_with(p)))
+    })
 }
 
 /// The networks the service joins (a list is held as a mapping too).
-fn network_names(service: &Value) -> Vec<&str> {
+fn network_names<'p>(service: &Service<'p>) -> Vec<&'p str> {
     service
-        .get("networks")
-        .and_then(Value::as_map)
+        .networks()
         .map(|m| m.iter().map(|(k, _, _)| k).collect())
         .unwrap_or_default()
 }
@@ -284,7 +264,7 @@ fn declared_networks(project: &Project) -> Option<&crate::project::value::Map> {
 
 /// False when the service joins a network that no file of the project declares: the file is
 /// a fragment that another file completes, and the services that use it may be there.
-fn networks_declared_here(project: &Project, service: &Value) -> bool {
+fn networks_declared_here(project: &Project, service: &Service) -> bool {
     let declared = declared_networks(project);
     network_names(service)
         .iter()
@@ -292,7 +272,7 @@ fn networks_declared_here(project: &Project, service: &Value) -> bool {
 }
 
 /// All the service's networks are declared `internal: true`: Docker publishes nothing there.
-fn only_internal_networks(project: &Project, service: &Value) -> bool {
+fn only_internal_networks(project: &Project, service: &Service) -> bool {
     let declared = declared_networks(project);
     let internal = |network: &str| {
         declared
@@ -306,11 +286,11 @@ fn only_internal_networks(project: &Project, service: &Value) -> bool {
 
 /// Whether the `expose` list comes from an anchor that several services use: publishing the
 /// same host ports for each of them would clash.
-fn shared(project: &Project, service: &Value, evidence: &Evidence) -> bool {
+fn shared(project: &Project, service: &Service, evidence: &Evidence) -> bool {
     matches!(evidence, Evidence::Expose(_))
         && service
-            .get("expose")
-            .is_some_and(|e| builders::services_sharing(project, e).len() > 1)
+            .expose_entry()
+            .is_some_and(|(_, e)| builders::services_sharing(project, e).len() > 1)
 }
 
 fn diagnostic(

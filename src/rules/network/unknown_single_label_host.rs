@@ -55,18 +55,20 @@ impl Rule for UnknownSingleLabelHost {
             return;
         }
         let book = cx.book();
-        // Unknown names repeat across services: compute each one's suggestions once.
+        // Unknown names repeat across services: compute each one's suggestions once, which
+        // keeps the rule at project level.
         let mut suggested: std::collections::HashMap<String, Vec<&str>> =
             std::collections::HashMap::new();
-        for (name, service) in project.services() {
-            if service.get("network_mode").is_some()
-                || service.get("external_links").is_some()
+        for service in cx.services() {
+            let name = service.name;
+            if service.network_mode.is_set()
+                || service.spec.get("external_links").is_some()
                 || book.on_external_network(name)
             {
                 continue;
             }
             let unknown: Vec<ClientTarget> = cx
-                .client_targets(service)
+                .client_targets(service.spec)
                 .iter()
                 .filter(|t| {
                     candidate(t) && book.resolve(name, &t.target.host) == Addressee::External

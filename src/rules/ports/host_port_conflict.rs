@@ -3,7 +3,8 @@
 use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
-use crate::facts::ports::{Published, ips_overlap, published};
+use crate::facts::ports::{Published, ips_overlap};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
@@ -28,9 +29,9 @@ struct Publisher<'p> {
     ports: Vec<Published<'p>>,
 }
 
-fn profiles(service: &Value) -> BTreeSet<String> {
+fn profiles(service: &Service) -> BTreeSet<String> {
     service
-        .get("profiles")
+        .profiles()
         .and_then(Value::as_seq)
         .map(|p| {
             p.iter()
@@ -42,8 +43,9 @@ fn profiles(service: &Value) -> BTreeSet<String> {
 
 /// `scale`. `deploy.replicas` is left out: stack files for Swarm set it with published ports
 /// that the routing mesh shares between replicas.
-fn replicas(service: &Value) -> u64 {
+fn replicas(service: &Service) -> u64 {
     service
+        .spec
         .get("scale")
         .and_then(Value::scalar_text)
         .and_then(|s| s.parse().ok())
@@ -66,16 +68,17 @@ impl Rule for HostPortConflict {
 
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        let publishers: Vec<Publisher> = project
+        let publishers: Vec<Publisher> = cx
             .services()
+            .iter()
             // With `network_mode` host or another container's namespace, Docker discards or
             // refuses `ports` (NET005, NET006): nothing is published.
-            .filter(|(_, s)| !crate::facts::images::shares_network_namespace(s))
-            .map(|(name, s)| Publisher {
-                name,
+            .filter(|s| !s.network_mode.shares_namespace())
+            .map(|s| Publisher {
+                name: s.name,
                 profiles: profiles(s),
                 replicas: replicas(s),
-                ports: published(s),
+                ports: s.published(),
             })
             .collect();
         let mut by_port: std::collections::HashMap<u16, Vec<usize>> =

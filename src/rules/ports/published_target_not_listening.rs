@@ -6,6 +6,7 @@ use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::images;
 use crate::facts::listens::{Listens, Source};
 use crate::facts::ports::{PortTarget, targets};
+use crate::facts::service::{NetworkMode, Service};
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
@@ -26,32 +27,34 @@ impl Rule for PublishedTargetNotListening {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        for (name, service) in project.services() {
-            if let Some(d) = check_service(cx, name, service) {
-                out.push(d);
-            }
-        }
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        out.extend(finding(cx, service));
     }
 }
 
 /// The finding for one service: every mapping to a container port the server does not open.
-fn check_service(cx: &Context<'_>, name: &str, service: &Value) -> Option<Diagnostic> {
+fn finding(cx: &Context<'_>, service: &Service) -> Option<Diagnostic> {
     let project = cx.project;
+    let name = service.name;
     // Only a known server image on its own bridge network: `host` discards `ports`, another
     // container's namespace refuses them (NET006), and a built image may listen anywhere.
-    let bridge = service
-        .get("network_mode")
-        .is_none_or(|m| m.scalar_text().as_deref() == Some("bridge"));
-    if !bridge || images::is_helper(service) || service.get("build").is_some() {
+    let bridge = matches!(
+        service.network_mode,
+        NetworkMode::Unset | NetworkMode::Bridge
+    );
+    if !bridge || service.is_helper() || service.spec.get("build").is_some() {
         return None;
     }
     let listens = cx.topology().listens(name)?;
     if !listens.complete {
         return None;
     }
-    let mappings = targets(service);
+    let mappings = targets(service.spec);
     let wrong: Vec<&PortTarget> = mappings
         .iter()
         .filter(|t| t.protocol == "tcp" && t.ports.start() == t.ports.end())
@@ -78,8 +81,8 @@ fn check_service(cx: &Context<'_>, name: &str, service: &Value) -> Option<Diagno
         .service(name);
     // Every entry must be read to know which ports are free to point at.
     let all_read = service
-        .get("ports")
-        .and_then(Value::as_seq)
+        .ports_entry()
+        .and_then(|(_, v)| v.as_seq())
         .is_some_and(|items| items.len() == mappings.len());
     match (wrong.as_slice(), unpublished.as_slice()) {
         ([only], [port]) if all_read => {
@@ -87,7 +90,7 @@ fn check_service(cx: &Context<'_>, name: &str, service: &Value) -> Option<Diagno
                 "forward it to container port `{port}`, where the service listens"
             ));
             let source = listens.source(*port);
-            Some(d.with_fix(fix(project, name, service, only, *port, source)))
+            Some(d.with_fix(fix(project, service, only, *port, source)))
         }
         (_, []) => Some(d.help(
             "remove the mapping, or make the service listen on the published container port: \
@@ -194,8 +197,7 @@ fn and_list(items: &[String]) -> String {
 /// that listener to advertise an address they can reach.
 fn fix(
     project: &Project,
-    name: &str,
-    service: &Value,
+    service: &Service,
     mapping: &PortTarget,
     port: u16,
     source: Option<&Source>,
@@ -214,9 +216,9 @@ fn fix(
     };
     let shared: Vec<String> = builders::services_sharing(project, mapping.value)
         .into_iter()
-        .filter(|s| s != name)
+        .filter(|s| s != service.name)
         .collect();
-    let listener = images::is_kafka_broker(service)
+    let listener = images::is_kafka_broker(service.spec)
         || matches!(source, Some(Source::Setting(flag)) if flag.ends_with("-addr"));
     let variable = mapping.value.as_str().is_some_and(|s| {
         s.interpolation
@@ -242,21 +244,17 @@ fn fix(
 }
 
 /// Whether the setting a port comes from is written with a variable.
-fn from_variables(service: &Value, source: Option<&Source>) -> bool {
+fn from_variables(service: &Service, source: Option<&Source>) -> bool {
     let Some(Source::Setting(key)) = source else {
         return false;
     };
     let values: Vec<&Value> = if key.starts_with('-') {
-        ["command", "entrypoint"]
-            .iter()
-            .filter_map(|k| service.get(k))
+        [service.command_value(), service.entrypoint_value()]
+            .into_iter()
+            .flatten()
             .collect()
     } else {
-        service
-            .get("environment")
-            .and_then(|e| e.get(key))
-            .into_iter()
-            .collect()
+        service.env_value(key).into_iter().collect()
     };
     values.into_iter().any(uses_variables)
 }
