@@ -2,6 +2,7 @@
 //! other, and what a host written in a value refers to.
 
 use super::connection::{HostClass, classify};
+use crate::facts::network_mode::NetworkMode;
 use crate::project::Project;
 use crate::project::value::{Kind, Value};
 use std::borrow::Cow;
@@ -278,10 +279,7 @@ fn entry<'p>(name: &'p str, service: &Value) -> Entry<'p> {
         .into_iter()
         .flat_map(|m| m.iter().map(|(k, _, _)| normal(k).into_owned()))
         .collect();
-    let bridged = service
-        .get("network_mode")
-        .and_then(text)
-        .is_none_or(|m| m == "bridge" || m == "default");
+    let bridged = NetworkMode::of(service).is_bridged();
     Entry {
         service: name,
         names,

@@ -6,6 +6,7 @@ use super::connection::parse_value;
 use super::hostlist;
 use super::images::{self, image_of, repository};
 use super::values::args;
+use crate::facts::network_mode::NetworkMode;
 use crate::images::reference::repository_before_unknown_tag;
 use crate::images::{self as catalog, Image, Reference};
 use crate::project::Project;
@@ -517,11 +518,7 @@ fn cluster_key(book: &AddressBook, broker: &Broker) -> Option<String> {
     }
     // A loopback host is the node itself: two nodes that both say `localhost` are two clusters.
     // With host networking, loopback is the host, which such nodes share.
-    let host_network = broker
-        .spec
-        .get("network_mode")
-        .and_then(Value::scalar_text)
-        .is_some_and(|m| m == "host");
+    let host_network = NetworkMode::of(broker.spec) == NetworkMode::Host;
     let host = |h: &str| match book.resolve(broker.service, h) {
         Addressee::Service(s) => s.to_string(),
         Addressee::Loopback | Addressee::AnyAddress if host_network => "the host".to_string(),

@@ -9,6 +9,7 @@ pub mod hostlist;
 pub mod images;
 pub mod kafka;
 pub mod listens;
+pub mod network_mode;
 pub mod ports;
 pub mod service;
 pub mod topology;

@@ -10,74 +10,7 @@ use crate::facts::values::{Arg, args};
 use crate::images::{self, Family, Image, TagVersion};
 use crate::project::value::{Map, Origin, Value};
 
-/// How a service joins a network (`network_mode`), the one reading of that key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NetworkMode<'p> {
-    /// No `network_mode`: the project's networks.
-    Unset,
-    /// `bridge` or `default`: Docker's default bridge.
-    Bridge,
-    /// `host`: the host's network namespace.
-    Host,
-    /// `none`: no network at all.
-    None,
-    /// `service:NAME`: the network namespace of another service of the project.
-    Service(&'p str),
-    /// `container:NAME`: the network namespace of a container outside the project.
-    Container(&'p str),
-    /// Another word: a network by name.
-    Network(&'p str),
-    /// Set, but not to known text (an unset variable, or not a string).
-    Unknown,
-}
-
-impl<'p> NetworkMode<'p> {
-    /// Reads a `network_mode` value.
-    fn of(value: Option<&'p Value>) -> NetworkMode<'p> {
-        let Some(value) = value else {
-            return NetworkMode::Unset;
-        };
-        let Some(s) = value.as_str().filter(|s| s.is_known()) else {
-            return NetworkMode::Unknown;
-        };
-        match s.text.trim() {
-            "bridge" | "default" => NetworkMode::Bridge,
-            "host" => NetworkMode::Host,
-            "none" => NetworkMode::None,
-            text => match text.split_once(':') {
-                Some(("service", owner)) => NetworkMode::Service(owner),
-                Some(("container", owner)) => NetworkMode::Container(owner),
-                _ => NetworkMode::Network(text),
-            },
-        }
-    }
-
-    /// Whether `network_mode` is written at all.
-    pub fn is_set(self) -> bool {
-        self != NetworkMode::Unset
-    }
-
-    /// Whether the service runs in another container's network namespace (`service:` or
-    /// `container:`), where it can set no ports, DNS or hosts of its own.
-    pub fn joins_other(self) -> bool {
-        matches!(self, NetworkMode::Service(_) | NetworkMode::Container(_))
-    }
-
-    /// Whether names resolve differently than on the project's networks: the host's
-    /// namespace or another container's.
-    pub fn shares_namespace(self) -> bool {
-        self == NetworkMode::Host || self.joins_other()
-    }
-
-    /// Whether the service is on a bridge network whose DNS Compose manages: unset, `bridge`,
-    /// `default`, or a value not known.
-    pub fn is_bridged(self) -> bool {
-        matches!(
-            self,
-            NetworkMode::Unset | NetworkMode::Bridge | NetworkMode::Unknown
-        )
-    }
-}
+pub use crate::facts::network_mode::NetworkMode;
 
 /// One service as rules see it.
 #[derive(Debug, Clone)]
@@ -112,7 +45,7 @@ impl<'p> Service<'p> {
             repository,
             known_image: repo.and_then(images::image),
             family: repo.map_or(Family::Other, Family::of),
-            network_mode: NetworkMode::of(spec.get("network_mode")),
+            network_mode: NetworkMode::of(spec),
             map: spec.as_map(),
         }
     }

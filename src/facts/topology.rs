@@ -4,6 +4,7 @@
 use crate::diagnostic::Platform;
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::listens::{Listens, listens};
+use crate::facts::network_mode::NetworkMode;
 use crate::facts::ports::{Published, published};
 use crate::project::Project;
 use crate::project::value::Value;
@@ -250,20 +251,10 @@ impl<'p> Topology<'p> {
 }
 
 fn namespace(service: &Value) -> Namespace<'_> {
-    let mode = service
-        .get("network_mode")
-        .and_then(Value::as_str)
-        .filter(|s| s.is_known());
-    match mode.map(|m| m.text.as_str()) {
-        Some("host") => Namespace::Host,
-        Some(m) => match m
-            .strip_prefix("service:")
-            .or_else(|| m.strip_prefix("container:"))
-        {
-            Some(owner) => Namespace::Of(owner),
-            None => Namespace::Own,
-        },
-        None => Namespace::Own,
+    match NetworkMode::of(service) {
+        NetworkMode::Host => Namespace::Host,
+        NetworkMode::Service(owner) | NetworkMode::Container(owner) => Namespace::Of(owner),
+        _ => Namespace::Own,
     }
 }
 
