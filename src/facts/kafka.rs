@@ -8,7 +8,7 @@ use super::images::{self, image_of, repository};
 use super::values::args;
 use crate::facts::network_mode::NetworkMode;
 use crate::images::reference::repository_before_unknown_tag;
-use crate::images::{self as catalog, Image, Reference};
+use crate::images::{self as catalog, Image, Reference, entrypoint};
 use crate::project::Project;
 use crate::project::interpolate::SegmentKind;
 use crate::project::value::Value;
@@ -399,10 +399,7 @@ fn runs_redpanda(spec: &Value) -> bool {
                 .collect::<Vec<_>>()
         })
         .collect();
-    words.is_empty()
-        || words
-            .windows(2)
-            .any(|w| w[0] == "redpanda" && w[1] == "start")
+    words.is_empty() || entrypoint::starts_redpanda(words.iter().map(String::as_str))
 }
 
 /// The Kafka brokers and controllers of a project (§3.1), Redpanda included.
@@ -896,7 +893,7 @@ pub fn runs_start_script(spec: &Value, script: &str) -> bool {
     }
     let rest = text
         .replace(script, "")
-        .replace("/opt/bitnami/scripts/kafka/entrypoint.sh", "");
+        .replace(entrypoint::BITNAMI_KAFKA_ENTRYPOINT, "");
     ![
         "export ",
         "sed ",
@@ -916,14 +913,8 @@ impl<'p> Broker<'p> {
     /// (a `command` that starts Kafka on a file of its own ignores it, [`runs_start_script`]);
     /// true for images whose script is not known.
     pub fn reads_environment(&self) -> bool {
-        let script = match self.family {
-            Family::Confluent => "/etc/confluent/docker/run",
-            Family::Apache => "/etc/kafka/docker/run",
-            Family::Bitnami => "/opt/bitnami/scripts/kafka/run.sh",
-            Family::Wurstmeister => "start-kafka.sh",
-            Family::Redpanda | Family::Other => return true,
-        };
-        runs_start_script(self.spec, script)
+        entrypoint::kafka_start_script(self.family)
+            .is_none_or(|script| runs_start_script(self.spec, script))
     }
 
     /// Whether the service mounts a broker configuration the image reads besides the
@@ -931,18 +922,6 @@ impl<'p> Broker<'p> {
     /// `/bitnami/kafka/config`, a `server.properties`): settings missing from the environment
     /// may be in it.
     pub fn mounts_config(&self) -> bool {
-        const DIRS: [&str; 4] = [
-            "/mnt/shared/config",
-            "/opt/kafka/config",
-            "/bitnami/kafka/config",
-            "/opt/bitnami/kafka/config",
-        ];
-        const FILES: [&str; 4] = [
-            "server.properties",
-            "kafka.properties",
-            "broker.properties",
-            "controller.properties",
-        ];
         let targets = self
             .spec
             .get("volumes")
@@ -958,9 +937,12 @@ impl<'p> Broker<'p> {
             });
         targets.into_iter().any(|t| {
             let t = t.trim_end_matches('/');
-            DIRS.iter()
+            entrypoint::KAFKA_CONFIG_DIRS
+                .iter()
                 .any(|d| t == *d || t.starts_with(&format!("{d}/")))
-                || FILES.iter().any(|f| t.rsplit('/').next() == Some(f))
+                || entrypoint::KAFKA_CONFIG_FILES
+                    .iter()
+                    .any(|f| t.rsplit('/').next() == Some(f))
         })
     }
 

@@ -1,6 +1,57 @@
 //! What images run: the commands that start a server, and the client programs that make a
 //! container a one-shot helper (RULES.md §1.3.1).
 
+use super::family::Family;
+
+/// Confluent's start script (`configure`, `ensure`, then `launch`), in every cp-base image:
+/// cp-kafka, cp-server, cp-schema-registry, cp-kafka-connect.
+pub const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
+
+/// Bitnami's Kafka entrypoint, which prepares the container and then calls the run script.
+pub const BITNAMI_KAFKA_ENTRYPOINT: &str = "/opt/bitnami/scripts/kafka/entrypoint.sh";
+
+/// The script a Kafka image runs to turn its environment into the broker configuration
+/// (apache/kafka's `docker/run`, Bitnami's `run.sh`, wurstmeister's `start-kafka.sh`); None
+/// where it is not known (Redpanda reads flags, an unknown image anything).
+pub fn kafka_start_script(family: Family) -> Option<&'static str> {
+    match family {
+        Family::Confluent => Some(CONFLUENT_RUN),
+        Family::Apache => Some("/etc/kafka/docker/run"),
+        Family::Bitnami => Some("/opt/bitnami/scripts/kafka/run.sh"),
+        Family::Wurstmeister => Some("start-kafka.sh"),
+        Family::Redpanda | Family::Other => None,
+    }
+}
+
+/// Directories from which Kafka images read a broker configuration besides the environment:
+/// apache/kafka's file input `/mnt/shared/config` and its `/opt/kafka/config`, Bitnami's
+/// `/bitnami/kafka/config` and `/opt/bitnami/kafka/config`.
+pub const KAFKA_CONFIG_DIRS: [&str; 4] = [
+    "/mnt/shared/config",
+    "/opt/kafka/config",
+    "/bitnami/kafka/config",
+    "/opt/bitnami/kafka/config",
+];
+
+/// File names of broker configurations that images and start scripts read when mounted.
+pub const KAFKA_CONFIG_FILES: [&str; 4] = [
+    "server.properties",
+    "kafka.properties",
+    "broker.properties",
+    "controller.properties",
+];
+
+/// Whether the words of a Redpanda container's command line start the broker:
+/// `redpanda start` (also as `rpk redpanda start`), not `rpk topic create …`.
+pub fn starts_redpanda<'a>(mut words: impl Iterator<Item = &'a str>) -> bool {
+    let mut previous = None;
+    words.any(|w| {
+        let starts = previous == Some(RPK_SERVER) && w == "start";
+        previous = Some(w);
+        starts
+    })
+}
+
 /// Commands that start a server (matched inside the command text); a shell script that runs
 /// one keeps the service a server. Confluent's and Apache's `docker/run`, `redpanda start`,
 /// Pulsar's standalone mode, Elasticsearch's binary, Bitnami's `/opt/bitnami/scripts/*/run.sh`.
@@ -115,3 +166,24 @@ pub const RPK: &str = "rpk";
 
 /// The `rpk` subcommand that runs the broker.
 pub const RPK_SERVER: &str = "redpanda";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redpanda_start() {
+        let starts = |line: &str| starts_redpanda(line.split_whitespace());
+        assert!(starts("redpanda start --smp 1"));
+        assert!(starts("rpk redpanda start --overprovisioned"));
+        assert!(!starts("rpk topic create t"));
+        assert!(!starts("start redpanda"));
+    }
+
+    #[test]
+    fn start_scripts() {
+        assert_eq!(kafka_start_script(Family::Confluent), Some(CONFLUENT_RUN));
+        assert_eq!(kafka_start_script(Family::Wurstmeister), Some("start-kafka.sh"));
+        assert_eq!(kafka_start_script(Family::Redpanda), None);
+    }
+}

@@ -5,6 +5,7 @@ use super::loopback_target_is_sibling_service::rewrite;
 use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
+use crate::facts::bootstrap::is_bootstrap_key;
 use crate::facts::clients::PortSource;
 use crate::facts::connection::inferred_port;
 use crate::facts::service::Service;
@@ -45,16 +46,6 @@ const SERVER_SCHEMES: [&str; 16] = [
 
 /// Ports of well-known servers: an explicit one marks the value as a server address.
 use crate::images::ports::WELL_KNOWN as WELL_KNOWN_PORTS;
-
-/// Whether a key names a Kafka bootstrap list (RULES.md §3.1, "any other service").
-fn is_bootstrap_key(key: &str) -> bool {
-    let key = key.to_ascii_uppercase();
-    key.ends_with("BOOTSTRAP_SERVERS")
-        || key.ends_with("BOOTSTRAP_SERVER")
-        || key.ends_with("BOOTSTRAPSERVERS")
-        || key.ends_with("KAFKA_BROKERS")
-        || key.ends_with("KAFKA_BROKER")
-}
 
 /// Whether the address is a database or broker address (§4 NET002 restriction).
 fn is_server_address(u: &LoopbackUse, project_has_broker: bool) -> bool {
