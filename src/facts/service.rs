@@ -60,6 +60,11 @@ impl<'p> Service<'p> {
         self.map?.entry(key)
     }
 
+    /// The `image` value, when written (its text known or not).
+    pub fn image_value(&self) -> Option<&'p Value> {
+        self.entry("image").map(|(_, v)| v)
+    }
+
     /// The `network_mode` key and value, when written.
     pub fn network_mode_entry(&self) -> Option<(&'p Origin, &'p Value)> {
         self.entry("network_mode")

@@ -2,16 +2,13 @@
 //! and where a broker's advertised addresses are written.
 
 use crate::facts::kafka::{self, Broker};
+use crate::facts::service::Service;
 use crate::project::Project;
 
-/// The brokers whose advertised addresses matter: serving clients, in their own network
-/// namespace, and not stopped at start-up by a missing setting (RULES.md §1.5 item 3).
-pub(super) fn advertising<'a, 'p>(
-    brokers: &'a [Broker<'p>],
-) -> impl Iterator<Item = &'a Broker<'p>> {
-    brokers.iter().filter(|b| {
-        b.is_broker() && b.spec.get("network_mode").is_none() && !kafka::exits_at_startup(b)
-    })
+/// Whether the broker's advertised addresses matter: it serves clients, in its own network
+/// namespace, and is not stopped at start-up by a missing setting (RULES.md §1.5 item 3).
+pub(super) fn advertising(service: &Service, broker: &Broker) -> bool {
+    broker.is_broker() && !service.network_mode.is_set() && !kafka::exits_at_startup(broker)
 }
 
 /// Where the broker advertises: its first written advertised endpoint (a Redpanda flag too),

@@ -8,9 +8,8 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::kafka::{Broker, Endpoint, Family};
-use crate::facts::ports::published;
+use crate::facts::service::Service;
 use crate::fix::builders;
-use crate::project::Project;
 use crate::rules::kafka::remedy::dual_listener;
 use crate::rules::{Context, Rule};
 
@@ -29,87 +28,86 @@ impl Rule for AdvertisedAddressUnusable {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let brokers = cx.brokers();
-        let book = cx.book();
-        for broker in advertising(brokers) {
-            // wurstmeister's script fills an empty host from `HOSTNAME_COMMAND`.
-            let filled =
-                broker.family == Family::Wurstmeister && env_has(broker, "HOSTNAME_COMMAND");
-            let controllers = broker.controller_names();
-            let bad: Vec<Endpoint> = broker
-                .effective_advertised()
-                .into_iter()
-                .filter(|a| !controllers.contains(&a.name))
-                .filter(|a| match classify(&a.host) {
-                    HostClass::AnyAddress => !(a.host.is_empty() && filled),
-                    _ => false,
-                })
-                .collect();
-            let Some(first) = bad.first() else { continue };
-            let any_address = !first.host.is_empty();
-            let observed = !published(broker.spec).is_empty() || has_clients(project, book, broker);
-            // Nothing can observe an empty host; `0.0.0.0` stops the broker at start-up.
-            if !any_address && !observed {
-                continue;
-            }
-            let shown = format!(
-                "{}://{}:{}",
-                first.name,
-                first.host,
-                first.port.unwrap_or_default()
-            );
-            let message = if any_address {
-                format!(
-                    "`{}` advertises `{shown}`: Kafka refuses to start (\"advertised.listeners cannot \
-                     use the nonroutable meta-address 0.0.0.0\"), and older brokers hand clients an \
-                     address that leads nowhere",
-                    broker.service
-                )
-            } else {
-                format!(
-                    "`{}` advertises `{shown}` with no host: Kafka then advertises the container's \
-                     host name (its container id), which no client outside the container can resolve",
-                    broker.service
-                )
-            };
-            let (file, span) = location(project, broker);
-            out.push(
-                Diagnostic::new(&INFO, message)
-                    .at(file, span)
-                    .service(broker.service)
-                    .help(
-                        "advertise the service name to containers and `localhost` with a published \
-                         port to the host",
-                    )
-                    .with_fix(minimal_fix(project, book, broker, &bad).or_else(|| {
-                        dual_listener::rewrite(project, brokers, broker, "Advertise two listeners")
-                            .map(|mut f| {
-                                f.applicability = Applicability::Review;
-                                f
-                            })
-                    })),
-            );
+    fn check_broker(
+        &self,
+        cx: &Context<'_>,
+        service: &Service<'_>,
+        broker: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if !advertising(service, broker) {
+            return;
         }
+        let project = cx.project;
+        let book = cx.book();
+        // wurstmeister's script fills an empty host from `HOSTNAME_COMMAND`.
+        let filled = broker.family == Family::Wurstmeister
+            && service.env_value("HOSTNAME_COMMAND").is_some();
+        let controllers = broker.controller_names();
+        let bad: Vec<Endpoint> = broker
+            .effective_advertised()
+            .into_iter()
+            .filter(|a| !controllers.contains(&a.name))
+            .filter(|a| match classify(&a.host) {
+                HostClass::AnyAddress => !(a.host.is_empty() && filled),
+                _ => false,
+            })
+            .collect();
+        let Some(first) = bad.first() else { return };
+        let any_address = !first.host.is_empty();
+        let observed = !service.published().is_empty() || has_clients(cx, book, broker);
+        // Nothing can observe an empty host; `0.0.0.0` stops the broker at start-up.
+        if !any_address && !observed {
+            return;
+        }
+        let shown = format!(
+            "{}://{}:{}",
+            first.name,
+            first.host,
+            first.port.unwrap_or_default()
+        );
+        let message = if any_address {
+            format!(
+                "`{}` advertises `{shown}`: Kafka refuses to start (\"advertised.listeners cannot \
+                 use the nonroutable meta-address 0.0.0.0\"), and older brokers hand clients an \
+                 address that leads nowhere",
+                broker.service
+            )
+        } else {
+            format!(
+                "`{}` advertises `{shown}` with no host: Kafka then advertises the container's \
+                 host name (its container id), which no client outside the container can resolve",
+                broker.service
+            )
+        };
+        let (file, span) = location(project, broker);
+        out.push(
+            Diagnostic::new(&INFO, message)
+                .at(file, span)
+                .service(broker.service)
+                .help(
+                    "advertise the service name to containers and `localhost` with a published \
+                     port to the host",
+                )
+                .with_fix(minimal_fix(cx, book, service, broker, &bad).or_else(|| {
+                    dual_listener::rewrite(cx, service, broker, "Advertise two listeners").map(
+                        |mut f| {
+                            f.applicability = Applicability::Review;
+                            f
+                        },
+                    )
+                })),
+        );
     }
 }
 
-fn env_has(broker: &Broker, key: &str) -> bool {
-    broker
-        .spec
-        .get("environment")
-        .and_then(|e| e.get(key))
-        .is_some()
-}
-
 /// Whether another service bootstraps from the broker.
-fn has_clients(project: &Project, book: &AddressBook, broker: &Broker) -> bool {
-    project.services().any(|(name, service)| {
-        name != broker.service
-            && bootstrap_targets(service)
+fn has_clients(cx: &Context, book: &AddressBook, broker: &Broker) -> bool {
+    cx.services().iter().any(|s| {
+        s.name != broker.service
+            && bootstrap_targets(s.spec)
                 .iter()
-                .any(|t| book.resolve(name, &t.target.host) == Addressee::Service(broker.service))
+                .any(|t| book.resolve(s.name, &t.target.host) == Addressee::Service(broker.service))
     })
 }
 
@@ -117,8 +115,9 @@ fn has_clients(project: &Project, book: &AddressBook, broker: &Broker) -> bool {
 /// the project: its host becomes `localhost` when its port is published as `P:P`, else the
 /// service name.
 fn minimal_fix(
-    project: &Project,
+    cx: &Context,
     book: &AddressBook,
+    service: &Service,
     broker: &Broker,
     bad: &[Endpoint],
 ) -> Option<Fix> {
@@ -127,19 +126,19 @@ fn minimal_fix(
         return None;
     };
     let [_] = bad else { return None };
-    if broker.protocol(&only.name).as_deref() != Some("PLAINTEXT")
-        || has_clients(project, book, broker)
+    if broker.protocol(&only.name).as_deref() != Some("PLAINTEXT") || has_clients(cx, book, broker)
     {
         return None;
     }
     let port = only.port?;
-    let same = published(broker.spec)
+    let same = service
+        .published()
         .iter()
         .any(|m| *m.host_ports.start() == port && m.target_ports.contains(&port));
     let host = if same { "localhost" } else { broker.service };
     let s = only.source.as_ref()?;
     let range = s.host.clone();
-    let edit = builders::replace_part(project, s.value, range, host)?;
+    let edit = builders::replace_part(cx.project, s.value, range, host)?;
     Some(Fix::new(
         format!("Advertise `{}://{host}:{port}`", only.name),
         Applicability::Safe,

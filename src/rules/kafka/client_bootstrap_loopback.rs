@@ -7,7 +7,7 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::clients::ClientTarget;
 use crate::facts::kafka::Broker;
-use crate::facts::ports::published;
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -27,86 +27,82 @@ impl Rule for KafkaClientBootstrapLoopback {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
+    fn check_service(&self, cx: &Context<'_>, service: &Service<'_>, out: &mut Vec<Diagnostic>) {
         let brokers = cx.brokers();
-        if brokers.is_empty() {
+        if brokers.is_empty() || service.network_mode.is_set() {
             return;
         }
+        let project = cx.project;
         let book = cx.book();
-        for (name, service) in project.services() {
-            if service.get("network_mode").is_some() {
-                continue;
+        let name = service.name;
+        let hits: Vec<ClientTarget> = bootstrap_targets(service.spec)
+            .into_iter()
+            .filter(|t| match book.resolve(name, &t.target.host) {
+                Addressee::Loopback => true,
+                Addressee::AnyAddress => !t.target.is_bare(),
+                _ => false,
+            })
+            .collect();
+        let Some(first) = hits.first() else { return };
+        let intended: Vec<&Broker> = match first.port {
+            Some(port) => brokers.iter().filter(|b| serves(cx, b, port)).collect(),
+            None => Vec::new(),
+        };
+        let intended = if intended.is_empty() && brokers.len() == 1 {
+            vec![&brokers[0]]
+        } else {
+            intended
+        };
+        let internal = match intended.as_slice() {
+            [b] => internal_endpoint(book, b),
+            _ => None,
+        };
+        let shown = written(first);
+        let names: Vec<String> = intended
+            .iter()
+            .map(|b| format!("`{}`", b.service))
+            .collect();
+        let broker_words = match names.as_slice() {
+            [] => "any broker".to_string(),
+            [one] => format!("the broker {one}"),
+            many => format!("the brokers {}", many.join(", ")),
+        };
+        let message = format!(
+            "{} bootstraps from `{shown}`: inside the `{name}` container that is the container \
+             itself, not {broker_words}, so the client never reaches Kafka",
+            first.place
+        );
+        let help = match &internal {
+            Some(address) => {
+                format!("bootstrap from the broker's container listener: `{address}`")
             }
-            let hits: Vec<ClientTarget> = bootstrap_targets(service)
-                .into_iter()
-                .filter(|t| match book.resolve(name, &t.target.host) {
-                    Addressee::Loopback => true,
-                    Addressee::AnyAddress => !t.target.is_bare(),
-                    _ => false,
-                })
-                .collect();
-            let Some(first) = hits.first() else { continue };
-            let intended: Vec<&Broker> = match first.port {
-                Some(port) => brokers.iter().filter(|b| serves(b, port)).collect(),
-                None => Vec::new(),
-            };
-            let intended = if intended.is_empty() && brokers.len() == 1 {
-                vec![&brokers[0]]
-            } else {
-                intended
-            };
-            let internal = match intended.as_slice() {
-                [b] => internal_endpoint(book, b),
-                _ => None,
-            };
-            let shown = written(first);
-            let names: Vec<String> = intended
-                .iter()
-                .map(|b| format!("`{}`", b.service))
-                .collect();
-            let broker_words = match names.as_slice() {
-                [] => "any broker".to_string(),
-                [one] => format!("the broker {one}"),
-                many => format!("the brokers {}", many.join(", ")),
-            };
-            let message = format!(
-                "{} bootstraps from `{shown}`: inside the `{name}` container that is the container \
-                 itself, not {broker_words}, so the client never reaches Kafka",
-                first.place
-            );
-            let help = match &internal {
-                Some(address) => {
-                    format!("bootstrap from the broker's container listener: `{address}`")
-                }
-                None => "bootstrap from the broker's service name and a listener it advertises to \
-                         containers (for example `kafka:29092`)"
-                    .to_string(),
-            };
-            let fix = internal
-                .as_ref()
-                .and_then(|address| fix(project, name, &hits, address, intended.len() == 1));
-            out.push(
-                Diagnostic::new(&INFO, message)
-                    .at(project.file(first.value.origin.file), first.host_span())
-                    .service(name)
-                    .help(help)
-                    .with_fix(fix),
-            );
-        }
+            None => "bootstrap from the broker's service name and a listener it advertises to \
+                     containers (for example `kafka:29092`)"
+                .to_string(),
+        };
+        let fix = internal
+            .as_ref()
+            .and_then(|address| fix(project, name, &hits, address, intended.len() == 1));
+        out.push(
+            Diagnostic::new(&INFO, message)
+                .at(project.file(first.value.origin.file), first.host_span())
+                .service(name)
+                .help(help)
+                .with_fix(fix),
+        );
     }
 }
 
 /// Whether `port` is one of the broker's listener ports or published host ports.
-fn serves(broker: &Broker, port: u16) -> bool {
+fn serves(cx: &Context, broker: &Broker, port: u16) -> bool {
     broker
         .effective_listeners()
         .0
         .iter()
         .any(|l| l.port == Some(port))
-        || published(broker.spec)
-            .iter()
-            .any(|p| p.host_ports.contains(&port))
+        || cx
+            .service(broker.service)
+            .is_some_and(|s| s.published().iter().any(|p| p.host_ports.contains(&port)))
 }
 
 /// `host:port` of the broker's one advertised listener that containers resolve (a name of

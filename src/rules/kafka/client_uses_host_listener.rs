@@ -8,6 +8,7 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::clients::ClientTarget;
 use crate::facts::kafka::{Broker, Endpoint};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -37,51 +38,47 @@ impl Rule for KafkaClientUsesHostListener {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
+    fn check_service(&self, cx: &Context<'_>, service: &Service<'_>, out: &mut Vec<Diagnostic>) {
         let brokers = cx.brokers();
-        if brokers.is_empty() {
+        if brokers.is_empty() || service.network_mode.is_set() {
             return;
         }
+        let project = cx.project;
         let book = cx.book();
-        for (name, service) in project.services() {
-            if service.get("network_mode").is_some() {
-                continue;
-            }
-            let targets = bootstrap_targets(service);
-            let hits: Vec<Hit> = targets
-                .iter()
-                .filter_map(|t| hit(book, brokers, name, t))
-                .collect();
-            let Some(first) = hits.first() else { continue };
-            let advertised = match first.advertised.port {
-                Some(p) => format!("{}:{p}", first.advertised.host),
-                None => first.advertised.host.clone(),
-            };
-            let message = format!(
-                "{} bootstraps from `{}:{}`, the `{}` listener of `{}`, which advertises \
-                 `{advertised}`: the first connection works, then the client is sent to \
-                 `{advertised}`, which from the `{name}` container is not the broker",
-                first.target.place,
-                first.target.target.host,
-                first.target.port.unwrap_or_default(),
-                first.advertised.name,
-                first.broker.service,
-            );
-            out.push(
-                Diagnostic::new(&INFO, message)
-                    .at(
-                        project.file(first.target.value.origin.file),
-                        first.target.host_span(),
-                    )
-                    .service(name)
-                    .help(format!(
-                        "use the listener the broker advertises to containers: `{}`",
-                        first.internal
-                    ))
-                    .with_fix(fix(project, name, &hits)),
-            );
-        }
+        let name = service.name;
+        let targets = bootstrap_targets(service.spec);
+        let hits: Vec<Hit> = targets
+            .iter()
+            .filter_map(|t| hit(book, brokers, name, t))
+            .collect();
+        let Some(first) = hits.first() else { return };
+        let advertised = match first.advertised.port {
+            Some(p) => format!("{}:{p}", first.advertised.host),
+            None => first.advertised.host.clone(),
+        };
+        let message = format!(
+            "{} bootstraps from `{}:{}`, the `{}` listener of `{}`, which advertises \
+             `{advertised}`: the first connection works, then the client is sent to \
+             `{advertised}`, which from the `{name}` container is not the broker",
+            first.target.place,
+            first.target.target.host,
+            first.target.port.unwrap_or_default(),
+            first.advertised.name,
+            first.broker.service,
+        );
+        out.push(
+            Diagnostic::new(&INFO, message)
+                .at(
+                    project.file(first.target.value.origin.file),
+                    first.target.host_span(),
+                )
+                .service(name)
+                .help(format!(
+                    "use the listener the broker advertises to containers: `{}`",
+                    first.internal
+                ))
+                .with_fix(fix(project, name, &hits)),
+        );
     }
 }
 

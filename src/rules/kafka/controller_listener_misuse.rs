@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::parse_value;
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Origin};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -47,23 +48,34 @@ impl Rule for ControllerListenerMisuse {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let partial = cx.is_partial();
-        for broker in listener_list::readable_brokers(cx, &READ) {
-            let Some(roles) = broker.roles() else {
-                continue;
-            };
-            let problems = problems(project, broker, &roles, partial);
-            if let Some(d) = diagnose(broker, problems) {
-                out.push(d);
-            }
+    fn check_broker(
+        &self,
+        cx: &Context<'_>,
+        service: &Service<'_>,
+        broker: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if !listener_list::readable(broker, &READ) {
+            return;
+        }
+        let Some(roles) = broker.roles() else {
+            return;
+        };
+        let problems = problems(cx.project, service, broker, &roles, cx.is_partial());
+        if let Some(d) = diagnose(broker, problems) {
+            out.push(d);
         }
     }
 }
 
 /// Every misuse of one KRaft node, in the order of the sub-cases.
-fn problems(project: &Project, broker: &Broker, roles: &[String], partial: bool) -> Vec<Problem> {
+fn problems(
+    project: &Project,
+    service: &Service,
+    broker: &Broker,
+    roles: &[String],
+    partial: bool,
+) -> Vec<Problem> {
     let has = |r: &str| roles.iter().any(|x| x == r);
     let only = |r: &str| roles.iter().all(|x| x == r) && has(r);
     let controllers = broker.controller_names();
@@ -76,11 +88,12 @@ fn problems(project: &Project, broker: &Broker, roles: &[String], partial: bool)
         out.extend(advertised_controller(project, broker, &controllers));
     }
     if only("controller") {
-        out.extend(controller_advertises(project, broker));
+        out.extend(controller_advertises(project, service, broker));
     }
     if has("controller") {
         out.extend(controller_not_listening(
             project,
+            service,
             broker,
             &controllers,
             partial,
@@ -155,7 +168,7 @@ fn advertised_controller(
 
 /// Sub-case 2: a controller-only node with advertised listeners, which the Confluent and
 /// Apache entrypoints and Kafka before 3.9 refuse.
-fn controller_advertises(project: &Project, broker: &Broker) -> Option<Problem> {
+fn controller_advertises(project: &Project, service: &Service, broker: &Broker) -> Option<Problem> {
     let setting = broker.property("advertised.listeners")?;
     let text = setting.text()?;
     let refused = match broker.family {
@@ -177,7 +190,7 @@ fn controller_advertises(project: &Project, broker: &Broker) -> Option<Problem> 
         "`{}` is set on `{}`, a controller-only node: {why}, and the container exits at start-up",
         setting.key, broker.service
     );
-    let env = broker.spec.get("environment")?;
+    let env = service.environment()?;
     let edits = builders::remove_key(project, env, setting.key).map(|e| vec![e]);
     Some(Problem {
         message,
@@ -191,6 +204,7 @@ fn controller_advertises(project: &Project, broker: &Broker) -> Option<Problem> 
 /// checks this itself before Kafka starts, which KAF011 reports.
 fn controller_not_listening(
     project: &Project,
+    service: &Service,
     broker: &Broker,
     controllers: &[String],
     partial: bool,
@@ -222,7 +236,7 @@ fn controller_not_listening(
         broker.service
     );
     let at = span(project, setting.value, 0..setting.text()?.len());
-    let edits = add_controller(project, broker, controllers, &listeners, origin);
+    let edits = add_controller(project, service, broker, controllers, &listeners, origin);
     Some(Problem {
         message,
         at,
@@ -235,6 +249,7 @@ fn controller_not_listening(
 /// map is set without it.
 fn add_controller(
     project: &Project,
+    service: &Service,
     broker: &Broker,
     controllers: &[String],
     listeners: &[Endpoint],
@@ -252,7 +267,7 @@ fn add_controller(
     }
     let host = listener_list::bind_host(listeners);
     let entry = listener_list::entry(name, host, port);
-    let env = broker.spec.get("environment")?;
+    let env = service.environment()?;
     let mut edits = vec![if origin == Origin::Explicit {
         listener_list::append(project, listeners, &[entry])?
     } else {

@@ -3,7 +3,8 @@
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
-use crate::facts::kafka::{Broker, Family, TagVersion, image_version, property_of};
+use crate::facts::kafka::{Broker, Family, TagVersion, property_of};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::{Kind, Origin, Value};
@@ -113,11 +114,11 @@ fn names_of(line: Option<KafkaLine>) -> Vec<&'static str> {
 
 /// The Kafka line of a broker's image, from its family and tag; None when the tag does not
 /// tell (an unset variable, an unknown image).
-fn kafka_line(broker: &Broker) -> Option<KafkaLine> {
+fn kafka_line(service: &Service, broker: &Broker) -> Option<KafkaLine> {
     if broker.family == Family::Wurstmeister {
         return Some(KafkaLine::V2);
     }
-    let (_, tag) = image_version(broker.spec)?;
+    let (_, tag) = service.repository?;
     let major = match tag {
         TagVersion::Known(major, _) => major,
         TagVersion::Newest => return Some(KafkaLine::V4),
@@ -244,27 +245,29 @@ impl Rule for EnvPrefixOrKeyMistake {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let brokers = cx.brokers();
-        for broker in brokers {
-            if broker.family == Family::Redpanda || !broker.reads_environment() {
-                continue;
-            }
-            let hits = broker_hits(broker);
-            if let Some(d) = diagnose(project, brokers, broker, &hits) {
-                out.push(d);
-            }
+    fn check_broker(
+        &self,
+        cx: &Context<'_>,
+        service: &Service<'_>,
+        broker: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if broker.family == Family::Redpanda || !broker.reads_environment() {
+            return;
+        }
+        let hits = broker_hits(service, broker);
+        if let Some(d) = diagnose(cx, service, broker, &hits) {
+            out.push(d);
         }
     }
 }
 
 /// The misnamed variables of a broker, in environment order.
-fn broker_hits<'p>(broker: &Broker<'p>) -> Vec<Hit<'p>> {
-    let Some(env) = broker.spec.get("environment").and_then(Value::as_map) else {
+fn broker_hits<'p>(service: &Service<'p>, broker: &Broker) -> Vec<Hit<'p>> {
+    let Some(env) = service.env() else {
         return Vec::new();
     };
-    let line = kafka_line(broker);
+    let line = kafka_line(service, broker);
     env.iter()
         .filter(|(_, _, value)| is_set(value))
         .filter_map(|(key, origin, value)| {
@@ -431,12 +434,8 @@ fn family_name(family: Family) -> &'static str {
 }
 
 /// One finding for the service, at its first misnamed variable, with the fix.
-fn diagnose(
-    project: &Project,
-    brokers: &[Broker],
-    broker: &Broker,
-    hits: &[Hit],
-) -> Option<Diagnostic> {
+fn diagnose(cx: &Context, service: &Service, broker: &Broker, hits: &[Hit]) -> Option<Diagnostic> {
+    let project = cx.project;
     let first = hits.first()?;
     let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
     let help = help(hits);
@@ -444,7 +443,7 @@ fn diagnose(
         .at(project.file(first.origin.file), first.origin.span)
         .service(broker.service)
         .help(help);
-    Some(d.with_fix(fix(project, brokers, broker, hits)))
+    Some(d.with_fix(fix(cx, service, broker, hits)))
 }
 
 /// The remedy: the renames, or what to do when there is none.
@@ -470,8 +469,9 @@ fn help(hits: &[Hit]) -> String {
 
 /// Renames the misnamed variables: the safe ones (sub-cases 1 and 2) first, and only when none
 /// is left the misspelt ones (review), so `--write` never waits on a guess.
-fn fix(project: &Project, brokers: &[Broker], broker: &Broker, hits: &[Hit]) -> Option<Fix> {
-    let env = broker.spec.get("environment")?;
+fn fix(cx: &Context, service: &Service, broker: &Broker, hits: &[Hit]) -> Option<Fix> {
+    let project = cx.project;
+    let env = service.environment()?;
     let safe: Vec<&Hit> = hits
         .iter()
         .filter(|h| matches!(h.mistake, Mistake::BitnamiPlain | Mistake::CfgPrefix))
@@ -493,7 +493,7 @@ fn fix(project: &Project, brokers: &[Broker], broker: &Broker, hits: &[Hit]) -> 
         let new = hit.rename.as_deref()?;
         edits.push(builders::rename_key(project, env, hit.key, new)?);
         titles.push(format!("`{}` to `{new}`", hit.key));
-        if !shared_by_same_family(project, brokers, broker, hit.value) {
+        if !shared_by_same_family(project, cx.brokers(), broker, hit.value) {
             applicability = Applicability::Review;
         }
     }

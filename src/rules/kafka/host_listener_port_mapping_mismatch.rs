@@ -5,7 +5,8 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Origin};
-use crate::facts::ports::{PortTarget, Published, published, targets};
+use crate::facts::ports::{PortTarget, Published, targets};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
@@ -51,26 +52,27 @@ impl Rule for HostListenerPortMappingMismatch {
         &INFO
     }
 
+    // Per project, not per broker: every broker is compared with the host ports of every
+    // service, a table built once.
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let brokers = cx.brokers();
         let book = cx.book();
-        let publishers: Vec<(&str, Vec<Published>)> = project
+        let publishers: Vec<(&str, Vec<Published>)> = cx
             .services()
-            .filter(|(_, s)| s.get("network_mode").is_none())
-            .map(|(n, s)| (n, published(s)))
+            .iter()
+            .filter(|s| !s.network_mode.is_set())
+            .map(|s| (s.name, s.published()))
             .collect();
         for broker in brokers {
+            let Some(service) = cx.service(broker.service) else {
+                continue;
+            };
             // A broker that publishes nothing cannot be reached from the host at all: no host
             // client ever sees its advertised addresses.
-            let publishes = broker
-                .spec
-                .get("ports")
-                .and_then(Value::as_seq)
-                .is_some_and(|p| !p.is_empty());
-            if !publishes
-                || broker.spec.get("network_mode").is_some()
-                || discovers_port(broker)
+            if service.ports().is_empty()
+                || service.network_mode.is_set()
+                || discovers_port(service, broker)
                 || kafka::exits_at_startup(broker)
             {
                 continue;
@@ -79,13 +81,20 @@ impl Rule for HostListenerPortMappingMismatch {
             let Some(first) = findings.first() else {
                 continue;
             };
-            out.push(diagnose(project, broker, &publishers, &findings, first));
+            out.push(diagnose(
+                project,
+                service,
+                broker,
+                &publishers,
+                &findings,
+                first,
+            ));
         }
     }
 }
 
 /// wurstmeister with the Docker socket and no port settings asks Docker for its port.
-fn discovers_port(broker: &Broker) -> bool {
+fn discovers_port(service: &Service, broker: &Broker) -> bool {
     broker.family == Family::Wurstmeister
         && [
             "port",
@@ -95,7 +104,7 @@ fn discovers_port(broker: &Broker) -> bool {
         ]
         .iter()
         .all(|p| broker.property(p).is_none())
-        && broker
+        && service
             .spec
             .get("volumes")
             .and_then(Value::as_seq)
@@ -202,6 +211,7 @@ fn host_ip_reaches_loopback(ip: Option<&str>) -> bool {
 
 fn diagnose(
     project: &Project,
+    service: &Service,
     broker: &Broker,
     publishers: &[(&str, Vec<Published>)],
     findings: &[Finding],
@@ -255,7 +265,7 @@ fn diagnose(
             (project.file(origin.file), origin.span)
         }
     };
-    let fix = fix(project, broker, publishers, findings);
+    let fix = fix(project, service, broker, publishers, findings);
     let help = match &fix {
         Some(f) => f.title.clone(),
         None => format!(
@@ -275,13 +285,14 @@ fn diagnose(
 /// advertised port to the listener (changing the broker's own wrong mapping, or adding one).
 fn fix(
     project: &Project,
+    service: &Service,
     broker: &Broker,
     publishers: &[(&str, Vec<Published>)],
     findings: &[Finding],
 ) -> Option<Fix> {
     let mut edits: Vec<Edit> = Vec::new();
     let mut titles = Vec::new();
-    let own_targets = targets(broker.spec);
+    let own_targets = targets(service.spec);
     let derived = broker.effective_listeners().1 == Origin::Derived;
     for f in findings {
         if let [only] = f.host_ports.as_slice() {
@@ -315,9 +326,11 @@ fn fix(
                     return None;
                 }
                 let item = format!("\"{}:{}\"", f.advertised_port, f.bind);
-                edits.push(match broker.spec.get("ports") {
-                    Some(ports) => builders::add_item(project, ports, &item)?,
-                    None => builders::add_key(project, broker.spec, "ports", &format!("[{item}]"))?,
+                edits.push(match service.ports_entry() {
+                    Some((_, ports)) => builders::add_item(project, ports, &item)?,
+                    None => {
+                        builders::add_key(project, service.spec, "ports", &format!("[{item}]"))?
+                    }
                 });
                 titles.push(format!("publish `{}`", item.trim_matches('"')));
             }

@@ -4,8 +4,9 @@ use super::listener_list::{self, span};
 use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
-use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::address_book::Addressee;
 use crate::facts::kafka::{self, Broker, Endpoint, Family};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::rules::kafka::remedy::dual_listener;
@@ -39,39 +40,34 @@ impl Rule for InterBrokerListenerNotAdvertised {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let partial = cx.is_partial();
-        let book = cx.book();
-        let brokers = cx.brokers();
-        for broker in brokers {
-            if broker.family == Family::Redpanda
-                || !broker.is_broker()
-                || listener_list::unknown(broker, &READ)
-            {
-                continue;
-            }
-            // Defaults (PLAINTEXT, advertised = listeners) hold only where nothing else sets them.
-            let defaulted = (broker.property(NAME).is_none()
-                && broker.property(PROTOCOL).is_none())
-                || broker.property("advertised.listeners").is_none();
-            if defaulted && (partial || !kafka::unset_means_default(broker)) {
-                continue;
-            }
-            if let Some(d) = diagnose(project, book, brokers, broker) {
-                out.push(d);
-            }
+    fn check_broker(
+        &self,
+        cx: &Context<'_>,
+        service: &Service<'_>,
+        broker: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if broker.family == Family::Redpanda
+            || !broker.is_broker()
+            || listener_list::unknown(broker, &READ)
+        {
+            return;
+        }
+        // Defaults (PLAINTEXT, advertised = listeners) hold only where nothing else sets them.
+        let defaulted = (broker.property(NAME).is_none() && broker.property(PROTOCOL).is_none())
+            || broker.property("advertised.listeners").is_none();
+        if defaulted && (cx.is_partial() || !kafka::unset_means_default(broker)) {
+            return;
+        }
+        if let Some(d) = diagnose(cx, service, broker) {
+            out.push(d);
         }
     }
 }
 
 /// The finding for one broker whose inter-broker name is not advertised.
-fn diagnose(
-    project: &Project,
-    book: &AddressBook,
-    brokers: &[Broker],
-    broker: &Broker,
-) -> Option<Diagnostic> {
+fn diagnose(cx: &Context, service: &Service, broker: &Broker) -> Option<Diagnostic> {
+    let (project, book) = (cx.project, cx.book());
     let name = broker.inter_broker_name();
     let advertised = broker.effective_advertised();
     if advertised.is_empty() || advertised.iter().any(|e| e.name == name) {
@@ -133,6 +129,7 @@ fn diagnose(
                 ))
                 .with_fix(fix(
                     project,
+                    service,
                     broker,
                     &key,
                     &choice.name,
@@ -142,8 +139,8 @@ fn diagnose(
         // No listener other brokers can reach: give the broker one (§3.5), for review.
         None => {
             let rewrite = dual_listener::rewrite(
-                project,
-                brokers,
+                cx,
+                service,
                 broker,
                 "Give the broker an internal listener for inter-broker traffic",
             )
@@ -161,8 +158,15 @@ fn diagnose(
 
 /// Sets the inter-broker listener name (dropping `security.inter.broker.protocol`, which Kafka
 /// refuses alongside it).
-fn fix(project: &Project, broker: &Broker, key: &str, name: &str, only: bool) -> Option<Fix> {
-    let env = broker.spec.get("environment")?;
+fn fix(
+    project: &Project,
+    service: &Service,
+    broker: &Broker,
+    key: &str,
+    name: &str,
+    only: bool,
+) -> Option<Fix> {
+    let env = service.environment()?;
     let mut edits = vec![builders::set_env(project, env, key, name)?];
     let protocol = broker.property(PROTOCOL);
     if let Some(p) = protocol {

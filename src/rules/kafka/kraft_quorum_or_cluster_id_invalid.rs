@@ -7,8 +7,9 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::images::shares_network_namespace;
 use crate::facts::kafka::{
     Broker, ClusterIdError, Family, TagVersion, Voter, cluster_members, decode_cluster_id,
-    derived_cluster_id, image_version, parse_voters, required_missing,
+    derived_cluster_id, parse_voters, required_missing,
 };
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
@@ -63,28 +64,30 @@ impl Rule for KraftQuorumOrClusterIdInvalid {
         &INFO
     }
 
-    fn check_project(&self, cx: &Checked<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let brokers = cx.brokers();
+    fn check_broker(
+        &self,
+        cx: &Checked<'_>,
+        service: &Service<'_>,
+        b: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if b.family == Family::Redpanda || b.roles().is_none() || !b.reads_environment() {
+            return;
+        }
         let cx = Context {
-            project,
+            project: cx.project,
             book: cx.book(),
-            brokers,
+            brokers: cx.brokers(),
             partial: cx.is_partial(),
         };
-        for b in brokers {
-            if b.family == Family::Redpanda || b.roles().is_none() || !b.reads_environment() {
-                continue;
-            }
-            let problems = problems(&cx, b);
-            if let Some(d) = diagnose(project, b, problems) {
-                out.push(d);
-            }
+        let problems = problems(&cx, service, b);
+        if let Some(d) = diagnose(cx.project, b, problems) {
+            out.push(d);
         }
     }
 }
 
-fn problems<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Vec<Problem<'p>> {
+fn problems<'p>(cx: &Context<'_, 'p>, service: &Service, b: &Broker<'p>) -> Vec<Problem<'p>> {
     // KAF011 reports what the image's own script refuses.
     let reported: Vec<&str> = required_missing(b)
         .iter()
@@ -101,7 +104,7 @@ fn problems<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Vec<Problem<'p>> {
         let id = kraft::node_id_for(cx.book, cx.brokers, b).map(|id| id.to_string());
         out.push(with_setting(
             cx,
-            b,
+            service,
             Problem::new(
                 format!(
                     "`node.id` is not set (`{key}`): Kafka refuses to start in KRaft mode without it"
@@ -112,13 +115,13 @@ fn problems<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Vec<Problem<'p>> {
             id,
         ));
     }
-    out.extend(quorum(cx, b, &reported));
+    out.extend(quorum(cx, service, b, &reported));
     if absent("controller.listener.names") {
         let key = format!("{}CONTROLLER_LISTENER_NAMES", b.family.prefix());
         let name = kraft::controller_name_for(cx.book, cx.brokers, b);
         out.push(with_setting(
             cx,
-            b,
+            service,
             Problem::new(
                 format!("`controller.listener.names` is not set (`{key}`): the node cannot find the controller listener"),
                 None,
@@ -134,7 +137,7 @@ fn problems<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Vec<Problem<'p>> {
 /// A missing-setting problem with its fix: `key` set to `value` in the node's environment.
 fn with_setting<'p>(
     cx: &Context<'_, 'p>,
-    b: &Broker<'p>,
+    service: &Service,
     mut problem: Problem<'p>,
     key: &str,
     value: Option<String>,
@@ -142,9 +145,8 @@ fn with_setting<'p>(
     let Some(value) = value else {
         return problem;
     };
-    let edit = b
-        .spec
-        .get("environment")
+    let edit = service
+        .environment()
         .and_then(|env| builders::set_env(cx.project, env, key, &value));
     if let Some(edit) = edit {
         problem.edits.push(edit);
@@ -154,14 +156,19 @@ fn with_setting<'p>(
 }
 
 /// Sub-cases 2, 4 and 5: the quorum setting, this node's place in it, and each voter.
-fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Problem<'p>> {
+fn quorum<'p>(
+    cx: &Context<'_, 'p>,
+    service: &Service,
+    b: &Broker<'p>,
+    reported: &[&str],
+) -> Vec<Problem<'p>> {
     let mut out = Vec::new();
     let voters = b
         .property("controller.quorum.voters")
         .filter(|s| s.text().is_none_or(|t| !t.trim().is_empty()));
     let Some(setting) = voters else {
-        let bootstrap =
-            b.property("controller.quorum.bootstrap.servers").is_some() || bootstrap_default(b);
+        let bootstrap = b.property("controller.quorum.bootstrap.servers").is_some()
+            || bootstrap_default(service, b);
         if !bootstrap
             && !cx.partial
             && !b.mounts_config()
@@ -171,7 +178,7 @@ fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Pr
             let voters = kraft::voters_for(cx.book, cx.brokers, b);
             out.push(with_setting(
                 cx,
-                b,
+                service,
                 Problem::new(
                     format!(
                         "neither `controller.quorum.voters` (`{key}`) nor \
@@ -248,7 +255,7 @@ fn quorum<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>, reported: &[&str]) -> Vec<Pr
     }
     // In the host's or another container's network namespace names and `localhost` mean
     // something else.
-    if !cx.partial && !shares_network_namespace(b.spec) {
+    if !cx.partial && !shares_network_namespace(service.spec) {
         for voter in &list {
             out.extend(voter_problem(cx, b, setting.value, &list, voter));
         }
@@ -433,11 +440,11 @@ fn push_once(edits: &mut Vec<Edit>, edit: Edit) {
 }
 
 /// bitnami 4.1+ defaults `KAFKA_CFG_CONTROLLER_QUORUM_BOOTSTRAP_SERVERS=localhost:9093`.
-fn bootstrap_default(b: &Broker) -> bool {
+fn bootstrap_default(service: &Service, b: &Broker) -> bool {
     if b.family != Family::Bitnami {
         return false;
     }
-    match image_version(b.spec).map(|(_, t)| t) {
+    match service.repository.map(|(_, t)| t) {
         Some(TagVersion::Known(major, minor)) => major > 4 || major == 4 && minor != Some(0),
         _ => true,
     }

@@ -3,10 +3,10 @@
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
-use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::bootstrap_targets;
-use crate::facts::kafka::{Broker, Family, TagVersion, image_version, runs_start_script};
-use crate::facts::ports::published;
+use crate::facts::kafka::{Broker, Family, TagVersion, runs_start_script};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::images::{self as catalog, Image};
 use crate::project::Project;
@@ -57,27 +57,23 @@ impl Rule for LegacyOrRemovedSetting {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_service(&self, cx: &Context<'_>, service: &Service<'_>, out: &mut Vec<Diagnostic>) {
+        let Some((repo, tag)) = service.repository else {
+            return;
+        };
         let project = cx.project;
-        let brokers = cx.brokers();
-        let book = cx.book();
-        for (name, spec) in project.services() {
-            let Some((repo, tag)) = image_version(spec) else {
-                continue;
-            };
-            let broker = brokers.iter().find(|b| b.service == name);
-            let hits = match broker {
-                Some(b) => broker_hits(b, repo, tag),
-                None => companion_hits(spec, repo, tag),
-            };
-            let fix = match broker {
-                Some(b) => broker_fix(project, book, brokers, b, &hits),
-                None => registry_fix(project, spec, &hits)
-                    .or_else(|| zookeeper_image_fix(project, spec, &hits)),
-            };
-            if let Some(d) = diagnose(project, name, &hits) {
-                out.push(d.with_fix(fix));
-            }
+        let broker = cx.brokers().iter().find(|b| b.service == service.name);
+        let hits = match broker {
+            Some(b) => broker_hits(service, b, repo, tag),
+            None => companion_hits(service, repo, tag),
+        };
+        let fix = match broker {
+            Some(b) => broker_fix(cx, service, b, &hits),
+            None => registry_fix(cx, service, &hits)
+                .or_else(|| zookeeper_image_fix(project, service, &hits)),
+        };
+        if let Some(d) = diagnose(project, service.name, &hits) {
+            out.push(d.with_fix(fix));
         }
     }
 }
@@ -103,13 +99,18 @@ fn filled(value: &Value) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-fn broker_hits<'p>(b: &Broker<'p>, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> {
+fn broker_hits<'p>(
+    service: &Service<'p>,
+    b: &Broker<'p>,
+    repo: &str,
+    tag: TagVersion,
+) -> Vec<Hit<'p>> {
     let mut out = Vec::new();
     if !b.reads_environment() {
         return out;
     }
     let confluent = b.family == Family::Confluent && catalog::checks_confluent_env(repo);
-    let env = b.spec.get("environment").and_then(Value::as_map);
+    let env = service.env();
     if confluent {
         for (key, _, value) in env.into_iter().flat_map(|e| e.iter()) {
             if CONFLUENT_REFUSED.contains(&key) && filled(value).is_some() {
@@ -151,7 +152,7 @@ fn broker_hits<'p>(b: &Broker<'p>, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> 
             }
         }
     }
-    if kraft::kraft_only(b)
+    if kraft::kraft_only(service)
         && let Some(setting) = b.property("zookeeper.connect")
     {
         out.push(Hit {
@@ -177,11 +178,11 @@ fn version_name(repo: &str, tag: TagVersion) -> String {
     }
 }
 
-fn companion_hits<'p>(spec: &'p Value, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> {
+fn companion_hits<'p>(service: &Service<'p>, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> {
     let mut out = Vec::new();
     match catalog::image(repo) {
-        Some(Image::CpSchemaRegistry) if runs_start_script(spec, CONFLUENT_RUN) => {
-            let env = spec.get("environment").and_then(Value::as_map);
+        Some(Image::CpSchemaRegistry) if runs_start_script(service.spec, CONFLUENT_RUN) => {
+            let env = service.env();
             if let Some((key, _, value)) = env
                 .into_iter()
                 .flat_map(|e| e.iter())
@@ -199,7 +200,7 @@ fn companion_hits<'p>(spec: &'p Value, repo: &str, tag: TagVersion) -> Vec<Hit<'
             }
         }
         Some(Image::CpZookeeper) if matches!(tag, TagVersion::Known(8.., _)) => {
-            if let Some(image) = spec.get("image") {
+            if let Some(image) = service.image_value() {
                 out.push(Hit {
                     key: "image",
                     value: image,
@@ -245,24 +246,23 @@ fn diagnose(project: &Project, service: &str, hits: &[Hit]) -> Option<Diagnostic
 
 /// The Schema Registry fix: the port moves into `SCHEMA_REGISTRY_LISTENERS` — of every
 /// registry that shares the setting when it is written once in an anchor (`review` then).
-fn registry_fix(project: &Project, spec: &Value, hits: &[Hit]) -> Option<Fix> {
+fn registry_fix(cx: &Context, service: &Service, hits: &[Hit]) -> Option<Fix> {
+    let project = cx.project;
     let hit = hits.iter().find(|h| h.key == "SCHEMA_REGISTRY_PORT")?;
-    let env = spec.get("environment")?;
+    let env = service.environment()?;
     if empties_a_mapping(env, &[hit.key]) {
         return None;
     }
     let listeners = format!("http://0.0.0.0:{}", filled(hit.value)?.trim());
     let mut edits = vec![builders::remove_key(project, env, hit.key)?];
     let sharing = builders::services_sharing(project, hit.value);
-    for (_, other) in project
+    for other in cx
         .services()
-        .filter(|(name, _)| sharing.iter().any(|s| s == name))
+        .iter()
+        .filter(|o| sharing.iter().any(|s| s == o.name))
     {
-        let other_env = other.get("environment")?;
-        if !other_env
-            .as_map()?
-            .contains_key("SCHEMA_REGISTRY_LISTENERS")
-        {
+        let other_env = other.environment()?;
+        if !other.env()?.contains_key("SCHEMA_REGISTRY_LISTENERS") {
             let edit =
                 builders::set_env(project, other_env, "SCHEMA_REGISTRY_LISTENERS", &listeners)?;
             if !edits
@@ -289,11 +289,11 @@ fn registry_fix(project: &Project, spec: &Value, hits: &[Hit]) -> Option<Fix> {
 const LAST_ZOOKEEPER_TAG: &str = "7.9.0";
 
 /// The `cp-zookeeper` 8 fix (`review`): the tag of the last release line that has the image.
-fn zookeeper_image_fix(project: &Project, spec: &Value, hits: &[Hit]) -> Option<Fix> {
+fn zookeeper_image_fix(project: &Project, service: &Service, hits: &[Hit]) -> Option<Fix> {
     if hits.len() != 1 || hits.first()?.key != "image" {
         return None;
     }
-    let edit = kraft::replace_tag(project, spec, LAST_ZOOKEEPER_TAG)?;
+    let edit = kraft::replace_tag(project, service, LAST_ZOOKEEPER_TAG)?;
     Some(Fix::new(
         format!(
             "Pin `confluentinc/cp-zookeeper:{LAST_ZOOKEEPER_TAG}`, of Confluent Platform 7.9, the last with ZooKeeper"
@@ -307,30 +307,22 @@ fn zookeeper_image_fix(project: &Project, spec: &Value, hits: &[Hit]) -> Option<
 /// in KRaft mode or KAF011's KRaft block can complete it; without listeners of its own, the
 /// legacy host and port become the dual-listener block (§3.5); with them, the legacy keys only
 /// go.
-fn broker_fix(
-    project: &Project,
-    book: &AddressBook,
-    brokers: &[Broker],
-    b: &Broker,
-    hits: &[Hit],
-) -> Option<Fix> {
+fn broker_fix(cx: &Context, service: &Service, b: &Broker, hits: &[Hit]) -> Option<Fix> {
     if hits.is_empty() {
         return None;
     }
+    let project = cx.project;
     let (zookeeper, legacy): (Vec<&str>, Vec<&str>) = hits
         .iter()
         .map(|h| h.key)
         .partition(|k| k.ends_with("ZOOKEEPER_CONNECT"));
     // Without ZooKeeper the node must be in KRaft mode, or become a KRaft node by KAF011's fix
     // (worked out while the ZooKeeper setting still tells its cluster).
-    if !zookeeper.is_empty()
-        && b.roles().is_none()
-        && kraft::kraft_block(project, book, brokers, b).is_none()
-    {
+    if !zookeeper.is_empty() && b.roles().is_none() && kraft::kraft_block(cx, b).is_none() {
         return None;
     }
     let all: Vec<&str> = hits.iter().map(|h| h.key).collect();
-    let env = b.spec.get("environment")?;
+    let env = service.environment()?;
     if empties_a_mapping(env, &all) {
         return None;
     }
@@ -366,11 +358,11 @@ fn broker_fix(
             edits,
         ));
     }
-    let (block, title) = dual_listeners(b)?;
+    let (block, title) = dual_listeners(service, b)?;
     for (key, value) in &block {
         edits.push(builders::set_env(project, env, key, value)?);
     }
-    edits.extend(repoint_clients(project, book, b)?);
+    edits.extend(repoint_clients(cx, b)?);
     Some(Fix::new(
         format!("Replace {names} with {title}"),
         Applicability::Review,
@@ -412,7 +404,7 @@ fn internal_port(b: &Broker) -> u16 {
 /// for containers (`S:Pi`) and an external one on the legacy port for the host (`localhost`
 /// and the host port published to it). None in KRaft, or when the protocol map or the
 /// inter-broker settings are already given.
-fn dual_listeners(b: &Broker) -> Option<(Vec<(String, String)>, String)> {
+fn dual_listeners(service: &Service, b: &Broker) -> Option<(Vec<(String, String)>, String)> {
     let taken = [
         "process.roles",
         "listener.security.protocol.map",
@@ -423,7 +415,8 @@ fn dual_listeners(b: &Broker) -> Option<(Vec<(String, String)>, String)> {
         return None;
     }
     let bind = bind_port(b);
-    let host_ports: Vec<u16> = published(b.spec)
+    let host_ports: Vec<u16> = service
+        .published()
         .iter()
         .filter(|p| p.protocol == "tcp" && p.target_ports.contains(&bind))
         .filter(|p| p.host_ports.start() == p.host_ports.end())
@@ -463,20 +456,20 @@ fn dual_listeners(b: &Broker) -> Option<(Vec<(String, String)>, String)> {
 }
 
 /// Points the project's Kafka clients of the broker's legacy port at its internal listener.
-fn repoint_clients(project: &Project, book: &AddressBook, b: &Broker) -> Option<Vec<Edit>> {
+fn repoint_clients(cx: &Context, b: &Broker) -> Option<Vec<Edit>> {
     let bind = bind_port(b);
     let target = format!("{}:{}", b.service, internal_port(b));
     let mut edits = Vec::new();
-    for (name, spec) in project.services() {
-        for t in bootstrap_targets(spec) {
+    for client in cx.services() {
+        for t in bootstrap_targets(client.spec) {
             if !t.target.port_written
                 || t.port != Some(bind)
-                || book.resolve(name, &t.target.host) != Addressee::Service(b.service)
+                || cx.book().resolve(client.name, &t.target.host) != Addressee::Service(b.service)
             {
                 continue;
             }
             let range = t.value_range(t.target.range.clone())?;
-            edits.push(builders::replace_part(project, t.value, range, &target)?);
+            edits.push(builders::replace_part(cx.project, t.value, range, &target)?);
         }
     }
     Some(edits)

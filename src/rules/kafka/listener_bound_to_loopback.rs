@@ -4,12 +4,13 @@ use super::listener_list::{self, span};
 use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
-use crate::facts::address_book::{AddressBook, Addressee};
+use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::images;
 use crate::facts::kafka::{self, Broker, Endpoint};
 use crate::facts::ports;
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -35,55 +36,46 @@ impl Rule for ListenerBoundToLoopback {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let brokers = cx.brokers();
-        let book = cx.book();
-        for broker in brokers {
-            // A container that exits at start-up binds nothing (§1.5); in another namespace
-            // (host networking) loopback is what its peers share.
-            if kafka::exits_at_startup(broker) || images::shares_network_namespace(broker.spec) {
-                continue;
-            }
-            let hits = hits(project, book, brokers, broker);
-            if let Some(d) = diagnose(project, broker, &hits) {
-                out.push(d);
-            }
+    fn check_broker(
+        &self,
+        cx: &Context<'_>,
+        service: &Service<'_>,
+        broker: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        // A container that exits at start-up binds nothing (§1.5); in another namespace
+        // (host networking) loopback is what its peers share.
+        if kafka::exits_at_startup(broker) || images::shares_network_namespace(service.spec) {
+            return;
+        }
+        let hits = hits(cx, service, broker);
+        if let Some(d) = diagnose(cx.project, service, broker, &hits) {
+            out.push(d);
         }
     }
 }
 
 /// The broker's loopback-bound listeners that something outside the container needs.
-fn hits<'p>(
-    project: &'p Project,
-    book: &AddressBook,
-    brokers: &[Broker<'p>],
-    broker: &Broker<'p>,
-) -> Vec<Hit<'p>> {
+fn hits<'p>(cx: &Context, service: &Service, broker: &Broker<'p>) -> Vec<Hit<'p>> {
     let (listeners, _) = broker.effective_listeners();
     listeners
         .into_iter()
         .filter(|l| classify(&l.host) == HostClass::Loopback)
         .filter_map(|listener| {
-            let reasons = reasons(project, book, brokers, broker, &listener);
+            let reasons = reasons(cx, service, broker, &listener);
             (!reasons.is_empty()).then_some(Hit { listener, reasons })
         })
         .collect()
 }
 
 /// Why the listener must be reachable from outside its container (RULES.md KAF015).
-fn reasons(
-    project: &Project,
-    book: &AddressBook,
-    brokers: &[Broker],
-    broker: &Broker,
-    listener: &Endpoint,
-) -> Vec<String> {
+fn reasons(cx: &Context, service: &Service, broker: &Broker, listener: &Endpoint) -> Vec<String> {
+    let book = cx.book();
     let mut out = Vec::new();
     let Some(port) = listener.port else {
         return out;
     };
-    if let Some(t) = ports::targets(broker.spec)
+    if let Some(t) = ports::targets(service.spec)
         .into_iter()
         .find(|t| t.protocol == "tcp" && t.ports.contains(&port))
     {
@@ -119,23 +111,24 @@ fn reasons(
     .all(|p| broker.property(p).is_none_or(|s| s.text().is_some()));
     if inter_known
         && broker.inter_broker_name() == listener.name
-        && let Some(n) = kafka::cluster_broker_count(book, brokers, broker).filter(|n| *n >= 2)
+        && let Some(n) = kafka::cluster_broker_count(book, cx.brokers(), broker).filter(|n| *n >= 2)
     {
         out.push(format!(
             "it is the inter-broker listener of a {n}-broker cluster, so the other brokers \
              cannot replicate from it"
         ));
     }
-    let clients: Vec<String> = project
+    let clients: Vec<String> = cx
         .services()
-        .filter(|(name, _)| *name != broker.service)
-        .filter(|(name, spec)| {
-            bootstrap_targets(spec).iter().any(|t| {
+        .iter()
+        .filter(|s| s.name != broker.service)
+        .filter(|s| {
+            bootstrap_targets(s.spec).iter().any(|t| {
                 t.port == Some(port)
-                    && book.resolve(name, &t.host()) == Addressee::Service(broker.service)
+                    && book.resolve(s.name, &t.host()) == Addressee::Service(broker.service)
             })
         })
-        .map(|(name, _)| format!("`{name}`"))
+        .map(|s| format!("`{}`", s.name))
         .collect();
     if !clients.is_empty() {
         out.push(format!(
@@ -148,7 +141,12 @@ fn reasons(
 }
 
 /// One finding per broker: the first listener in the message, the others as labels.
-fn diagnose(project: &Project, broker: &Broker, hits: &[Hit]) -> Option<Diagnostic> {
+fn diagnose(
+    project: &Project,
+    service: &Service,
+    broker: &Broker,
+    hits: &[Hit],
+) -> Option<Diagnostic> {
     let first = hits.first()?;
     let l = &first.listener;
     let place = match broker.property("listeners") {
@@ -173,7 +171,7 @@ fn diagnose(project: &Project, broker: &Broker, hits: &[Hit]) -> Option<Diagnost
         Some(w) => span(project, w.value, w.host),
         // The image's defaults are written nowhere: point at the image.
         None => {
-            let image = broker.spec.get("image")?;
+            let image = service.image_value()?;
             (
                 std::sync::Arc::clone(project.file(image.origin.file)),
                 image.origin.span,

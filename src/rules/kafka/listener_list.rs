@@ -6,7 +6,6 @@ use crate::facts::kafka::{Broker, Endpoint, Family};
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::rules::Context;
 use crate::source::{SourceFile, Span};
 use std::ops::Range;
 use std::sync::Arc;
@@ -96,15 +95,10 @@ fn all_written<'p>(list: &[Endpoint<'p>]) -> Option<Vec<Written<'p>>> {
         .then_some(written)
 }
 
-/// The brokers whose listener settings these rules can read: not Redpanda (flags, no listener
-/// names), and none of `properties` set to a value the analyzer cannot know.
-pub fn readable_brokers<'c, 'p>(
-    cx: &'c Context<'p>,
-    properties: &'c [&str],
-) -> impl Iterator<Item = &'c Broker<'p>> {
-    cx.brokers()
-        .iter()
-        .filter(move |b| b.family != Family::Redpanda && !unknown(b, properties))
+/// Whether these rules can read the broker's listener settings: it is not Redpanda (flags, no
+/// listener names), and none of `properties` is set to a value the analyzer cannot know.
+pub fn readable(broker: &Broker, properties: &[&str]) -> bool {
+    broker.family != Family::Redpanda && !unknown(broker, properties)
 }
 
 /// Whether one of `properties` is set to a value the analyzer cannot know (an unset variable,

@@ -5,6 +5,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, Family, Setting};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -42,20 +43,25 @@ impl Rule for ListenerNameNotInProtocolMap {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let partial = cx.is_partial();
-        for broker in listener_list::readable_brokers(cx, &READ) {
-            let map = broker
-                .property(MAP)
-                .filter(|s| s.text().is_some_and(|t| !t.trim().is_empty()));
-            // An unset map means the built-in names only, if nothing else can set it.
-            if map.is_none() && (partial || !kafka::unset_means_default(broker)) {
-                continue;
-            }
-            if let Some(d) = diagnose(project, broker, map) {
-                out.push(d);
-            }
+    fn check_broker(
+        &self,
+        cx: &Context<'_>,
+        service: &Service<'_>,
+        broker: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if !listener_list::readable(broker, &READ) {
+            return;
+        }
+        let map = broker
+            .property(MAP)
+            .filter(|s| s.text().is_some_and(|t| !t.trim().is_empty()));
+        // An unset map means the built-in names only, if nothing else can set it.
+        if map.is_none() && (cx.is_partial() || !kafka::unset_means_default(broker)) {
+            return;
+        }
+        if let Some(d) = diagnose(cx.project, service, broker, map) {
+            out.push(d);
         }
     }
 }
@@ -102,7 +108,12 @@ fn mapped(broker: &Broker, map: Option<&[(String, String)]>, name: &str) -> bool
 }
 
 /// The finding for one broker: its unmapped names (or bitnami's unsupported protocols).
-fn diagnose(project: &Project, broker: &Broker, map: Option<&Setting>) -> Option<Diagnostic> {
+fn diagnose(
+    project: &Project,
+    service: &Service,
+    broker: &Broker,
+    map: Option<&Setting>,
+) -> Option<Diagnostic> {
     let pairs = broker.protocol_map().unwrap_or_default();
     let map_pairs = map.map(|_| pairs.as_slice());
     let uses = uses(broker);
@@ -177,7 +188,7 @@ fn diagnose(project: &Project, broker: &Broker, map: Option<&Setting>) -> Option
                 "map every listener name to its security protocol, e.g. add `{}` to `{key}`",
                 added.join(",")
             ))
-            .with_fix(fix(project, broker, map, &pairs, &uses, &missing, &key));
+            .with_fix(fix(project, service, map, &pairs, &uses, &missing, &key));
     }
     Some(d)
 }
@@ -304,7 +315,7 @@ fn nearest_protocol(upper: &str) -> Option<&'static str> {
 /// Appends the missing names to the map, or creates the map with every name in use.
 fn fix(
     project: &Project,
-    broker: &Broker,
+    service: &Service,
     map: Option<&Setting>,
     pairs: &[(String, String)],
     uses: &[Use],
@@ -327,7 +338,7 @@ fn fix(
             let edit = builders::replace_part(project, setting.value, end..end, &added)?;
             let shared = builders::services_sharing(project, setting.value)
                 .iter()
-                .any(|s| s != broker.service);
+                .any(|s| s != service.name);
             let plaintext = pairs.iter().all(|(_, p)| p == "PLAINTEXT");
             (
                 edit,
@@ -349,7 +360,7 @@ fn fix(
                 })
                 .collect();
             let value = value.join(",");
-            let env = broker.spec.get("environment")?;
+            let env = service.environment()?;
             let edit = builders::set_env(project, env, key, &value)?;
             (edit, format!("Set `{key}` to `{value}`"), true, false)
         }

@@ -6,6 +6,7 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{HostClass, classify};
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Setting};
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -51,21 +52,26 @@ impl Rule for ListenerSetInconsistent {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let partial = cx.is_partial();
-        for broker in listener_list::readable_brokers(cx, &READ) {
-            let problems = problems(project, broker, partial);
-            if let Some(d) = diagnose(broker, problems) {
-                out.push(d);
-            }
+    fn check_broker(
+        &self,
+        cx: &Context<'_>,
+        service: &Service<'_>,
+        broker: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if !listener_list::readable(broker, &READ) {
+            return;
+        }
+        let problems = problems(cx.project, service, broker, cx.is_partial());
+        if let Some(d) = diagnose(broker, problems) {
+            out.push(d);
         }
     }
 }
 
 /// Every inconsistency of one broker, in the order of the sub-cases. A rule that relies on a
 /// key being unset skips partial projects (the key may be set elsewhere).
-fn problems(project: &Project, broker: &Broker, partial: bool) -> Vec<Problem> {
+fn problems(project: &Project, service: &Service, broker: &Broker, partial: bool) -> Vec<Problem> {
     let mut out = Vec::new();
     let advertised = broker.advertised().unwrap_or_default();
     match broker.listeners() {
@@ -75,9 +81,9 @@ fn problems(project: &Project, broker: &Broker, partial: bool) -> Vec<Problem> {
             out.extend(shared_ports(project, broker, &listeners, &advertised));
         }
         None if !partial && kafka::wurstmeister_listeners_missing(broker) => {
-            out.extend(wurstmeister_missing(project, broker, &advertised));
+            out.extend(wurstmeister_missing(project, service, broker, &advertised));
         }
-        None if !partial => out.extend(default_listeners(project, broker, &advertised)),
+        None if !partial => out.extend(default_listeners(project, service, broker, &advertised)),
         None => {}
     }
     out.extend(duplicate_names(
@@ -185,6 +191,7 @@ fn not_listened(
 /// a bitnami controller without listeners is KAF011's.
 fn default_listeners(
     project: &Project,
+    service: &Service,
     broker: &Broker,
     advertised: &[Endpoint],
 ) -> Option<Problem> {
@@ -216,7 +223,7 @@ fn default_listeners(
             .chain(entries)
             .collect::<Vec<_>>()
             .join(",");
-        let env = broker.spec.get("environment")?;
+        let env = service.environment()?;
         Some(vec![builders::set_env(project, env, &lis_key, &value)?])
     });
     Some(Problem {
@@ -224,21 +231,21 @@ fn default_listeners(
         at: name_at(project, first)?,
         edits,
         safe: true,
-        shared: env_shared(project, broker),
+        shared: env_shared(project, service),
     })
 }
 
 /// Whether the environment block is itself written once for several services.
-fn env_shared(project: &Project, broker: &Broker) -> bool {
-    broker
-        .spec
-        .get("environment")
-        .is_some_and(|env| listener_list::shared(project, broker.service, env))
+fn env_shared(project: &Project, service: &Service) -> bool {
+    service
+        .environment()
+        .is_some_and(|env| listener_list::shared(project, service.name, env))
 }
 
 /// Sub-case 4: wurstmeister's entrypoint refuses advertised listeners without listeners.
 fn wurstmeister_missing(
     project: &Project,
+    service: &Service,
     broker: &Broker,
     advertised: &[Endpoint],
 ) -> Option<Problem> {
@@ -251,7 +258,7 @@ fn wurstmeister_missing(
     );
     let named: Vec<&Endpoint> = advertised.iter().collect();
     let edits = new_entries(&named, "0.0.0.0", &[]).and_then(|entries| {
-        let env = broker.spec.get("environment")?;
+        let env = service.environment()?;
         Some(vec![builders::set_env(
             project,
             env,
@@ -264,7 +271,7 @@ fn wurstmeister_missing(
         at: whole(project, setting)?,
         edits,
         safe: true,
-        shared: env_shared(project, broker),
+        shared: env_shared(project, service),
     })
 }
 

@@ -4,7 +4,8 @@ use super::address::{advertising, location};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::Addressee;
-use crate::facts::ports::published;
+use crate::facts::kafka::Broker;
+use crate::facts::service::Service;
 use crate::rules::kafka::remedy::dual_listener;
 use crate::rules::{Context, Rule};
 
@@ -23,81 +24,80 @@ impl Rule for PublishedListenerNotHostResolvable {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_broker(
+        &self,
+        cx: &Context<'_>,
+        service: &Service<'_>,
+        broker: &Broker<'_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if !advertising(service, broker) {
+            return;
+        }
         let project = cx.project;
-        let brokers = cx.brokers();
         let book = cx.book();
-        for broker in advertising(brokers) {
-            let advertised = broker.effective_advertised();
-            // Some advertised listener already serves the host (loopback, a LAN address, a
-            // qualified name, a host-gateway name): nothing to report.
-            let host_facing =
-                advertised
-                    .iter()
-                    .any(|a| match book.resolve(broker.service, &a.host) {
-                        Addressee::Loopback | Addressee::HostGateway | Addressee::DesktopLegacy => {
-                            true
-                        }
-                        Addressee::External | Addressee::ContainerIp => {
-                            a.host.contains('.') || a.host.contains(':')
-                        }
-                        _ => false,
-                    });
-            if host_facing || advertised.iter().any(|a| a.host.is_empty()) {
-                continue;
-            }
-            let (listeners, _) = broker.effective_listeners();
-            let mappings = published(broker.spec);
-            let controllers = broker.controller_names();
-            let hit = advertised.iter().find_map(|a| {
-                // Controllers serve no clients (KAF009 reports advertising them).
-                if controllers.contains(&a.name) || a.name == "CONTROLLER" {
-                    return None;
+        let advertised = broker.effective_advertised();
+        // Some advertised listener already serves the host (loopback, a LAN address, a
+        // qualified name, a host-gateway name): nothing to report.
+        let host_facing = advertised
+            .iter()
+            .any(|a| match book.resolve(broker.service, &a.host) {
+                Addressee::Loopback | Addressee::HostGateway | Addressee::DesktopLegacy => true,
+                Addressee::External | Addressee::ContainerIp => {
+                    a.host.contains('.') || a.host.contains(':')
                 }
-                // A container name; a literal (static) container IP is MAC001's.
-                let Addressee::Service(_) = book.resolve(broker.service, &a.host) else {
-                    return None;
-                };
-                if a.host.parse::<std::net::IpAddr>().is_ok() {
-                    return None;
-                }
-                let bind = listeners.iter().find(|l| l.name == a.name)?.port?;
-                let mapping = mappings.iter().find(|m| m.target_ports.contains(&bind))?;
-                Some((a, *mapping.host_ports.start()))
+                _ => false,
             });
-            let Some((a, host_port)) = hit else { continue };
-            let message = format!(
-                "`{}` publishes host port {host_port} to its `{}` listener, which advertises \
-                 `{}:{}`: a client on the host bootstraps through `localhost:{host_port}`, gets \
-                 `{}` back, and cannot resolve it (only containers can)",
-                broker.service,
-                a.name,
-                a.host,
-                a.port.unwrap_or_default(),
-                a.host
-            );
-            let (file, span) = location(project, broker);
-            out.push(
-                Diagnostic::new(&INFO, message)
-                    .at(file, span)
-                    .service(broker.service)
-                    .help(format!(
-                        "add a listener for the host advertised as `localhost:{host_port}`, or \
-                         remove the `ports` entry if only containers should connect"
-                    ))
-                    .with_fix(
-                        dual_listener::rewrite(
-                            project,
-                            brokers,
-                            broker,
-                            "Add a listener for the host",
-                        )
-                        .map(|mut f| {
+        if host_facing || advertised.iter().any(|a| a.host.is_empty()) {
+            return;
+        }
+        let (listeners, _) = broker.effective_listeners();
+        let mappings = service.published();
+        let controllers = broker.controller_names();
+        let hit = advertised.iter().find_map(|a| {
+            // Controllers serve no clients (KAF009 reports advertising them).
+            if controllers.contains(&a.name) || a.name == "CONTROLLER" {
+                return None;
+            }
+            // A container name; a literal (static) container IP is MAC001's.
+            let Addressee::Service(_) = book.resolve(broker.service, &a.host) else {
+                return None;
+            };
+            if a.host.parse::<std::net::IpAddr>().is_ok() {
+                return None;
+            }
+            let bind = listeners.iter().find(|l| l.name == a.name)?.port?;
+            let mapping = mappings.iter().find(|m| m.target_ports.contains(&bind))?;
+            Some((a, *mapping.host_ports.start()))
+        });
+        let Some((a, host_port)) = hit else { return };
+        let message = format!(
+            "`{}` publishes host port {host_port} to its `{}` listener, which advertises \
+             `{}:{}`: a client on the host bootstraps through `localhost:{host_port}`, gets \
+             `{}` back, and cannot resolve it (only containers can)",
+            broker.service,
+            a.name,
+            a.host,
+            a.port.unwrap_or_default(),
+            a.host
+        );
+        let (file, span) = location(project, broker);
+        out.push(
+            Diagnostic::new(&INFO, message)
+                .at(file, span)
+                .service(broker.service)
+                .help(format!(
+                    "add a listener for the host advertised as `localhost:{host_port}`, or \
+                     remove the `ports` entry if only containers should connect"
+                ))
+                .with_fix(
+                    dual_listener::rewrite(cx, service, broker, "Add a listener for the host").map(
+                        |mut f| {
                             f.applicability = crate::diagnostic::Applicability::Review;
                             f
-                        }),
+                        },
                     ),
-            );
-        }
+                ),
+        );
     }
 }

@@ -5,10 +5,10 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::bootstrap_targets;
-use crate::facts::images::{self, image_of, repository};
 use crate::facts::kafka::{self, Broker, Family};
+use crate::facts::service::Service;
 use crate::fix::builders;
-use crate::images::{self as catalog, Image};
+use crate::images::{self as catalog, Image, repository};
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::{Context, Rule};
@@ -106,6 +106,8 @@ impl Rule for ReplicationFactorExceedsBrokers {
         &INFO
     }
 
+    // Per project: a cluster is reported once, for all its brokers, and the Connect workers
+    // are judged against the cluster they bootstrap from.
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
         let brokers = cx.brokers();
@@ -114,7 +116,7 @@ impl Rule for ReplicationFactorExceedsBrokers {
             return;
         }
         let book = cx.book();
-        let transactions = uses_transactions(project);
+        let transactions = uses_transactions(cx);
         let mut reported: Vec<&str> = Vec::new();
         for broker in brokers {
             if broker.family == Family::Redpanda || reported.contains(&broker.service) {
@@ -132,19 +134,20 @@ impl Rule for ReplicationFactorExceedsBrokers {
             let excess: Vec<Excess> = members
                 .iter()
                 .filter(|b| b.is_broker() && !b.mounts_config())
-                .flat_map(|b| broker_excess(b, n))
+                .filter_map(|b| Some((cx.service(b.service)?, b)))
+                .flat_map(|(service, b)| broker_excess(service, b, n))
                 .collect();
             if let Some(d) = diagnose(project, &excess, n, transactions) {
                 out.push(d);
             }
         }
         // Connect workers, by the broker they bootstrap from.
-        for (name, service) in project.services() {
+        for service in cx.services() {
             if !is_connect(service) {
                 continue;
             }
-            let target = bootstrap_targets(service).iter().find_map(|t| {
-                match book.resolve(name, &t.target.host) {
+            let target = bootstrap_targets(service.spec).iter().find_map(|t| {
+                match book.resolve(service.name, &t.target.host) {
                     Addressee::Service(s) => brokers.iter().find(|b| b.service == s),
                     _ => None,
                 }
@@ -156,7 +159,7 @@ impl Rule for ReplicationFactorExceedsBrokers {
             if n == 0 || kafka::exits_at_startup(broker) {
                 continue;
             }
-            let excess = connect_excess(name, service, n);
+            let excess = connect_excess(service, n);
             if let Some(d) = diagnose(project, &excess, n, transactions) {
                 out.push(d);
             }
@@ -168,10 +171,9 @@ impl Rule for ReplicationFactorExceedsBrokers {
 /// `server.properties` (1): Confluent's images, and Apache's once it has settings. Other
 /// images (Strimzi's, Debezium's, a `build:`) often start from the tarball's file: only what
 /// they set explicitly counts.
-fn defaults_bite(broker: &Broker) -> bool {
+fn defaults_bite(service: &Service, broker: &Broker) -> bool {
     // confluent-local ships its own single-node defaults (replication factors of 1).
-    let local = kafka::image_version(broker.spec)
-        .is_some_and(|(r, _)| catalog::image(r) == Some(Image::ConfluentLocal));
+    let local = service.known_image == Some(Image::ConfluentLocal);
     match broker.family {
         Family::Confluent => !local,
         Family::Apache => !broker.properties.is_empty(),
@@ -186,12 +188,13 @@ fn number(value: &Value) -> Option<u64> {
     value.scalar_text()?.trim().parse().ok()
 }
 
-fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
+fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
     let n = n as u64;
-    let env = broker.spec.get("environment");
+    let env = service.environment();
     let mut out = Vec::new();
     let mut rf_transactions = None;
-    let cp_server = image_of(broker.spec)
+    let cp_server = service
+        .image
         .is_some_and(|i| catalog::image(repository(i)) == Some(Image::CpServer));
     for key in BROKER_KEYS.iter().filter(|k| cp_server || !k.cp_server) {
         let setting = broker.property(key.property);
@@ -200,7 +203,7 @@ fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
                 Some(v) => v,
                 None => continue,
             },
-            None if defaults_bite(broker) => match key.default {
+            None if defaults_bite(service, broker) => match key.default {
                 Some(d) => d,
                 None => continue,
             },
@@ -220,7 +223,7 @@ fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
                 wanted: n.min(3),
                 setting: setting.map(|s| s.value),
                 env,
-                spec: broker.spec,
+                spec: service.spec,
                 transactional: key.transactional,
             });
         }
@@ -231,7 +234,7 @@ fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
         .is_some_and(|r| r.contains("ConfluentMetricsReporter"));
     if reporter {
         let key = "CONFLUENT_METRICS_REPORTER_TOPIC_REPLICAS";
-        let setting = env.and_then(|e| e.get(key));
+        let setting = service.env_value(key);
         let value = match setting {
             Some(v) => number(v),
             None => Some(3),
@@ -244,7 +247,7 @@ fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
                 wanted: n.min(3),
                 setting,
                 env,
-                spec: broker.spec,
+                spec: service.spec,
                 transactional: false,
             });
         }
@@ -253,10 +256,10 @@ fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
     let isr_setting = broker.property("transaction.state.log.min.isr");
     let isr = match isr_setting {
         Some(s) => number(s.value),
-        None if defaults_bite(broker) => Some(2),
+        None if defaults_bite(service, broker) => Some(2),
         None => None,
     };
-    let rf = rf_transactions.unwrap_or(if defaults_bite(broker) { 3 } else { 1 });
+    let rf = rf_transactions.unwrap_or(if defaults_bite(service, broker) { 3 } else { 1 });
     if let Some(isr) = isr
         && isr > rf.min(n)
     {
@@ -270,7 +273,7 @@ fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
             wanted: rf.min(n).min(2),
             setting: isr_setting.map(|s| s.value),
             env,
-            spec: broker.spec,
+            spec: service.spec,
             transactional: true,
         });
     }
@@ -278,27 +281,22 @@ fn broker_excess<'p>(broker: &Broker<'p>, n: usize) -> Vec<Excess<'p>> {
 }
 
 /// Kafka Connect workers by image (Confluent, Debezium) or by their worker settings.
-fn is_connect(service: &Value) -> bool {
-    if images::is_helper(service) {
+fn is_connect(service: &Service) -> bool {
+    if service.is_helper() {
         return false;
     }
-    let repo = image_of(service).map(repository).unwrap_or_default();
+    let repo = service.image.map(repository).unwrap_or_default();
     catalog::is_confluent_connect(repo)
-        || service
-            .get("environment")
-            .and_then(Value::as_map)
-            .is_some_and(|e| {
-                e.contains_key("CONNECT_GROUP_ID") && e.contains_key("CONNECT_BOOTSTRAP_SERVERS")
-            })
+        || (service.sets_env("CONNECT_GROUP_ID") && service.sets_env("CONNECT_BOOTSTRAP_SERVERS"))
 }
 
-fn connect_excess<'p>(name: &'p str, service: &'p Value, n: usize) -> Vec<Excess<'p>> {
+fn connect_excess<'p>(service: &Service<'p>, n: usize) -> Vec<Excess<'p>> {
     let n = n as u64;
-    let env = service.get("environment");
+    let env = service.environment();
     CONNECT_KEYS
         .iter()
         .filter_map(|key| {
-            let setting = env.and_then(|e| e.get(key));
+            let setting = service.env_value(key);
             let value = match setting {
                 Some(v) => {
                     let text = v.scalar_text()?;
@@ -310,13 +308,13 @@ fn connect_excess<'p>(name: &'p str, service: &'p Value, n: usize) -> Vec<Excess
                 None => 3,
             };
             (value > n).then(|| Excess {
-                service: name,
+                service: service.name,
                 key: key.to_string(),
                 value,
                 wanted: n.min(3),
                 setting,
                 env,
-                spec: service,
+                spec: service.spec,
                 transactional: false,
             })
         })
@@ -324,19 +322,17 @@ fn connect_excess<'p>(name: &'p str, service: &'p Value, n: usize) -> Vec<Excess
 }
 
 /// Whether the project shows transactional producers (§4 KAF013).
-fn uses_transactions(project: &Project) -> bool {
-    project.services().any(|(_, s)| {
-        s.get("environment")
-            .and_then(Value::as_map)
-            .is_some_and(|env| {
-                env.iter().any(|(k, _, v)| {
-                    let key = k.to_ascii_uppercase();
-                    let text = v.scalar_text().unwrap_or_default().to_ascii_lowercase();
-                    (key.ends_with("PROCESSING_GUARANTEE") && text.starts_with("exactly_once"))
-                        || (key == "CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT" && text == "enabled")
-                        || key.contains("TRANSACTIONAL_ID")
-                })
+fn uses_transactions(cx: &Context) -> bool {
+    cx.services().iter().any(|s| {
+        s.env().is_some_and(|env| {
+            env.iter().any(|(k, _, v)| {
+                let key = k.to_ascii_uppercase();
+                let text = v.scalar_text().unwrap_or_default().to_ascii_lowercase();
+                (key.ends_with("PROCESSING_GUARANTEE") && text.starts_with("exactly_once"))
+                    || (key == "CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT" && text == "enabled")
+                    || key.contains("TRANSACTIONAL_ID")
             })
+        })
     })
 }
 

@@ -6,9 +6,9 @@ use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::hostlist;
 use crate::facts::kafka::{
-    Broker, Family, Requirement, TagVersion, image_version, required_missing, runs_start_script,
+    Broker, Family, Requirement, TagVersion, required_missing, runs_start_script,
 };
-use crate::facts::ports::published;
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::images::{self as catalog, Image};
 use crate::project::Project;
@@ -49,9 +49,8 @@ const CONNECT_REQUIRED: [&str; 7] = [
 const AVRO_CONVERTER: &str = "io.confluent.connect.avro.AvroConverter";
 
 /// A service that fails its image's checks.
-struct Failure<'p> {
-    service: &'p str,
-    spec: &'p Value,
+struct Failure<'a, 'p> {
+    service: &'a Service<'p>,
     repo: &'p str,
     tag: TagVersion,
     missing: Vec<Requirement>,
@@ -62,49 +61,43 @@ impl Rule for RequiredImageVariablesMissing {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
+    fn check_service(&self, cx: &Context<'_>, service: &Service<'_>, out: &mut Vec<Diagnostic>) {
         // A file meant to be combined with others, or whose `env_file` is missing, may get
         // the variables from elsewhere.
         if cx.is_partial() {
             return;
         }
-        let book = cx.book();
-        let brokers = cx.brokers();
-        for (name, spec) in project.services() {
-            let Some((repo, tag)) = image_version(spec) else {
-                continue;
-            };
-            let missing = match brokers.iter().find(|b| b.service == name) {
-                Some(broker) => required_missing(broker),
-                None => companion_missing(spec, repo, tag),
-            };
-            if missing.is_empty() {
-                continue;
-            }
-            let failure = Failure {
-                service: name,
-                spec,
-                repo,
-                tag,
-                missing,
-            };
-            let broker = brokers.iter().find(|b| b.service == name);
-            let fix = fix(project, book, brokers, broker, &failure);
-            out.push(diagnose(project, broker, &failure).with_fix(fix));
+        let Some((repo, tag)) = service.repository else {
+            return;
+        };
+        let broker = cx.brokers().iter().find(|b| b.service == service.name);
+        let missing = match broker {
+            Some(broker) => required_missing(broker),
+            None => companion_missing(service, repo, tag),
+        };
+        if missing.is_empty() {
+            return;
         }
+        let failure = Failure {
+            service,
+            repo,
+            tag,
+            missing,
+        };
+        let fix = fix(cx, broker, &failure);
+        out.push(diagnose(cx.project, broker, &failure).with_fix(fix));
     }
 }
 
 /// The variables a Confluent companion's entrypoint requires and the service lacks (§3.2).
-fn companion_missing(spec: &Value, repo: &str, tag: TagVersion) -> Vec<Requirement> {
-    if !runs_start_script(spec, CONFLUENT_RUN) {
+fn companion_missing(service: &Service, repo: &str, tag: TagVersion) -> Vec<Requirement> {
+    if !runs_start_script(service.spec, CONFLUENT_RUN) {
         return Vec::new();
     }
-    let env = spec.get("environment").and_then(Value::as_map);
-    let has = |key: &str| env.is_some_and(|e| e.contains_key(key));
+    let has = |key: &str| service.sets_env(key);
     let text = |key: &str| {
-        env.and_then(|e| e.get(key))
+        service
+            .env_value(key)
             .and_then(Value::as_str)
             .filter(|s| s.is_known())
             .map(|s| s.text.trim().to_string())
@@ -203,7 +196,7 @@ fn diagnose(project: &Project, broker: Option<&Broker>, f: &Failure) -> Diagnost
     let message = format!(
         "the {} entrypoint of `{}` exits at start-up: {}",
         describe(f.repo, f.tag),
-        f.service,
+        f.service.name,
         phrases.join("; ")
     );
     let keys: Vec<String> = f
@@ -231,7 +224,7 @@ fn diagnose(project: &Project, broker: Option<&Broker>, f: &Failure) -> Diagnost
     let (file, span) = primary(broker, f);
     Diagnostic::new(&INFO, message)
         .at(project.file(file), span)
-        .service(f.service)
+        .service(f.service.name)
         .help(help)
 }
 
@@ -245,58 +238,55 @@ fn primary(broker: Option<&Broker>, f: &Failure) -> (FileId, Span) {
     });
     let value = listed
         .map(|s| s.value)
-        .or_else(|| f.spec.get("image"))
-        .unwrap_or(f.spec);
+        .or_else(|| f.service.image_value())
+        .unwrap_or(f.service.spec);
     (value.origin.file, value.origin.span)
 }
 
 /// The fix: deterministic values for the missing variables (§4 KAF011), when every one of
 /// them has one.
-fn fix(
-    project: &Project,
-    book: &AddressBook,
-    brokers: &[Broker],
-    broker: Option<&Broker>,
-    f: &Failure,
-) -> Option<Fix> {
+fn fix(cx: &Context, broker: Option<&Broker>, f: &Failure) -> Option<Fix> {
     if let Some(b) = broker {
-        return broker_fix(project, book, brokers, b, f);
+        return broker_fix(cx, b, f);
     }
+    let project = cx.project;
     let mut vars: Vec<(String, String)> = Vec::new();
     for r in &f.missing {
         let key = r.keys.first()?;
         let value = match key.as_str() {
-            "ZOOKEEPER_CLIENT_PORT" => zookeeper_port(book, brokers, f.service).to_string(),
+            "ZOOKEEPER_CLIENT_PORT" => {
+                zookeeper_port(cx.book(), cx.brokers(), f.service.name).to_string()
+            }
             "SCHEMA_REGISTRY_HOST_NAME" | "CONNECT_REST_ADVERTISED_HOST_NAME" => {
-                f.service.to_string()
+                f.service.name.to_string()
             }
             _ => return None,
         };
         vars.push((key.clone(), value));
     }
     let shared = f
-        .spec
-        .get("environment")
+        .service
+        .environment()
         .is_some_and(|e| builders::services_sharing(project, e).len() > 1);
     let applicability = if shared {
         Applicability::Review
     } else {
         Applicability::Safe
     };
-    env_fix(project, f.spec, &vars, applicability)
+    env_fix(project, f.service, &vars, applicability)
 }
 
 /// Sets `vars` in the service's environment, as one fix titled after them.
 fn env_fix(
     project: &Project,
-    spec: &Value,
+    service: &Service,
     vars: &[(String, String)],
     applicability: Applicability,
 ) -> Option<Fix> {
     if vars.is_empty() {
         return None;
     }
-    let edits = add_vars(project, spec, vars)?;
+    let edits = add_vars(project, service, vars)?;
     let names: Vec<String> = vars.iter().map(|(k, _)| format!("`{k}`")).collect();
     Some(Fix::new(
         format!("Set {}", names.join(", ")),
@@ -309,20 +299,15 @@ fn env_fix(
 /// defaults were discarded; the first KRaft-capable tag for a complete KRaft node on a
 /// ZooKeeper-only cp-kafka; a listener for wurstmeister; else the one value of each missing
 /// variable (node id, voters, controller listener, cluster id, ZooKeeper address).
-fn broker_fix(
-    project: &Project,
-    book: &AddressBook,
-    brokers: &[Broker],
-    b: &Broker,
-    f: &Failure,
-) -> Option<Fix> {
+fn broker_fix(cx: &Context, b: &Broker, f: &Failure) -> Option<Fix> {
+    let project = cx.project;
     let roles_missing = f
         .missing
         .iter()
         .any(|r| r.property == Some("process.roles"));
-    let block = b.family == Family::Apache || roles_missing && kraft::kraft_only(b);
-    if block && let Some(vars) = kraft::kraft_block(project, book, brokers, b) {
-        return env_fix(project, f.spec, &vars, Applicability::Review);
+    let block = b.family == Family::Apache || roles_missing && kraft::kraft_only(f.service);
+    if block && let Some(vars) = kraft::kraft_block(cx, b) {
+        return env_fix(project, f.service, &vars, Applicability::Review);
     }
     if roles_missing {
         return None;
@@ -331,14 +316,14 @@ fn broker_fix(
         return Some(fix);
     }
     if b.family == Family::Wurstmeister {
-        return wurstmeister_fix(project, book, brokers, b, f);
+        return wurstmeister_fix(cx, b, f);
     }
     let vars: Vec<(String, String)> = f
         .missing
         .iter()
-        .map(|r| value_for(project, book, brokers, b, r))
+        .map(|r| value_for(project, cx.book(), cx.brokers(), b, r))
         .collect::<Option<_>>()?;
-    env_fix(project, f.spec, &vars, Applicability::Review)
+    env_fix(project, f.service, &vars, Applicability::Review)
 }
 
 /// The variable to set for a missing requirement and the one value it can take: KRaft
@@ -400,7 +385,7 @@ fn kraft_tag_fix(project: &Project, b: &Broker, f: &Failure) -> Option<Fix> {
     {
         return None;
     }
-    let edit = kraft::replace_tag(project, f.spec, FIRST_KRAFT_TAG)?;
+    let edit = kraft::replace_tag(project, f.service, FIRST_KRAFT_TAG)?;
     Some(Fix::new(
         format!(
             "Use `{}:{FIRST_KRAFT_TAG}`, the first release whose entrypoint runs KRaft",
@@ -415,18 +400,13 @@ fn kraft_tag_fix(project: &Project, b: &Broker, f: &Failure) -> Option<Fix> {
 /// PLAINTEXT listener bound on all interfaces, advertised as the service name — or, when a
 /// port of it is published to the host, the dual-listener layout (§3.5), so that host clients
 /// get an address they can reach.
-fn wurstmeister_fix(
-    project: &Project,
-    book: &AddressBook,
-    brokers: &[Broker],
-    b: &Broker,
-    f: &Failure,
-) -> Option<Fix> {
+fn wurstmeister_fix(cx: &Context, b: &Broker, f: &Failure) -> Option<Fix> {
+    let project = cx.project;
     let mut zookeeper = None;
     for r in &f.missing {
         match r.property {
             Some("zookeeper.connect") => {
-                let address = kraft::zookeeper_connect_for(project, book, b)?;
+                let address = kraft::zookeeper_connect_for(project, cx.book(), b)?;
                 zookeeper = Some((r.keys.first()?.clone(), address));
             }
             Some("listeners") if r.detail.is_none() => {}
@@ -435,15 +415,17 @@ fn wurstmeister_fix(
     }
     let (listeners, _) = b.effective_listeners();
     let port = listeners.first().and_then(|l| l.port).unwrap_or(9092);
-    let published = published(b.spec)
+    let published = f
+        .service
+        .published()
         .iter()
         .any(|p| p.protocol == "tcp" && p.target_ports.contains(&port));
     let listener_missing = f.missing.iter().any(|r| r.property == Some("listeners"));
     if published && listener_missing {
-        let mut fix = dual_listener::rewrite(project, brokers, b, "Add listeners")?;
+        let mut fix = dual_listener::rewrite(cx, f.service, b, "Add listeners")?;
         if let Some((key, value)) = zookeeper {
             fix.edits
-                .extend(add_vars(project, f.spec, &[(key, value)])?);
+                .extend(add_vars(project, f.service, &[(key, value)])?);
         }
         fix.applicability = Applicability::Review;
         return Some(fix);
@@ -459,12 +441,12 @@ fn wurstmeister_fix(
             format!("PLAINTEXT://{}:{port}", b.service),
         ));
     }
-    env_fix(project, f.spec, &vars, Applicability::Review)
+    env_fix(project, f.service, &vars, Applicability::Review)
 }
 
 /// Adds variables to the service's `environment` in its form, or writes a new one.
-fn add_vars(project: &Project, spec: &Value, vars: &[(String, String)]) -> Option<Vec<Edit>> {
-    if let Some(env) = spec.get("environment") {
+fn add_vars(project: &Project, service: &Service, vars: &[(String, String)]) -> Option<Vec<Edit>> {
+    if let Some(env) = service.environment() {
         return vars
             .iter()
             .map(|(k, v)| builders::set_env(project, env, k, v))
@@ -475,7 +457,12 @@ fn add_vars(project: &Project, spec: &Value, vars: &[(String, String)]) -> Optio
         .map(|(k, v)| format!("{k}: {}", plain_or_quoted(v)))
         .collect();
     let map = format!("{{{}}}", entries.join(", "));
-    Some(vec![builders::add_key(project, spec, "environment", &map)?])
+    Some(vec![builders::add_key(
+        project,
+        service.spec,
+        "environment",
+        &map,
+    )?])
 }
 
 /// The client port brokers use for this ZooKeeper (`KAFKA_ZOOKEEPER_CONNECT` entries naming

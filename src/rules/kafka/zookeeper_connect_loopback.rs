@@ -4,9 +4,11 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::hostlist::{self, HostPort};
-use crate::facts::images::{self, image_of, repository};
+use crate::facts::images;
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::images::env::companion_zookeeper_key;
+use crate::images::repository;
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::{Context, Rule};
@@ -35,37 +37,39 @@ impl Rule for ZookeeperConnectLoopback {
         &INFO
     }
 
-    fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let project = cx.project;
-        let zookeepers: Vec<(&str, u16)> = project
+    fn check_service(&self, cx: &Context<'_>, service: &Service<'_>, out: &mut Vec<Diagnostic>) {
+        if images::shares_network_namespace(service.spec) {
+            return;
+        }
+        let broker = images::is_kafka_broker(service.spec);
+        let keys: Vec<&'static str> = if broker {
+            BROKER_KEYS.to_vec()
+        } else {
+            let repo = service.image.map(repository).unwrap_or_default();
+            companion_zookeeper_key(repo).into_iter().collect()
+        };
+        let hits = hits(service, &keys);
+        if hits.is_empty() {
+            return;
+        }
+        let zookeepers: Vec<(&str, u16)> = cx
             .services()
-            .filter_map(|(name, s)| Some((name, images::zookeeper_client_port(s)?)))
+            .iter()
+            .filter_map(|s| Some((s.name, images::zookeeper_client_port(s.spec)?)))
             .collect();
-        for (name, service) in project.services() {
-            if images::shares_network_namespace(service) {
-                continue;
-            }
-            let keys: Vec<&'static str> = if images::is_kafka_broker(service) {
-                BROKER_KEYS.to_vec()
-            } else {
-                // The ZooKeeper keys of Confluent companions, checked only when the project
-                // has a ZooKeeper.
-                let repo = image_of(service).map(repository).unwrap_or_default();
-                companion_zookeeper_key(repo)
-                    .filter(|_| !zookeepers.is_empty())
-                    .into_iter()
-                    .collect()
-            };
-            let hits = hits(service, &keys);
-            if let Some(d) = diagnose(project, name, &hits, &zookeepers) {
-                out.push(d);
-            }
+        // The ZooKeeper keys of Confluent companions are checked only when the project has a
+        // ZooKeeper.
+        if !broker && zookeepers.is_empty() {
+            return;
+        }
+        if let Some(d) = diagnose(cx, service.name, &hits, &zookeepers) {
+            out.push(d);
         }
     }
 }
 
-fn hits<'p>(service: &'p Value, keys: &[&'static str]) -> Vec<Hit<'p>> {
-    let Some(env) = service.get("environment").and_then(Value::as_map) else {
+fn hits<'p>(service: &Service<'p>, keys: &[&'static str]) -> Vec<Hit<'p>> {
+    let Some(env) = service.env() else {
         return Vec::new();
     };
     keys.iter()
@@ -86,11 +90,12 @@ fn hits<'p>(service: &'p Value, keys: &[&'static str]) -> Vec<Hit<'p>> {
 }
 
 fn diagnose(
-    project: &Project,
+    cx: &Context,
     service: &str,
     hits: &[Hit],
     zookeepers: &[(&str, u16)],
 ) -> Option<Diagnostic> {
+    let project = cx.project;
     let first = hits.first()?;
     let text = &first.value.as_str()?.text;
     let shown = &text[first.entries[0].range.clone()];
@@ -114,7 +119,7 @@ fn diagnose(
                 "add a ZooKeeper service and point at it by name (`zookeeper:2181`), or use \
                  `host.docker.internal:2181` if ZooKeeper runs on the host",
             );
-            d = d.with_fix(host_fix(project, service, hits));
+            d = d.with_fix(host_fix(cx, service, hits));
         }
         [(zk, port), rest @ ..] => {
             let target = format!("{zk}:{port}");
@@ -170,7 +175,8 @@ fn fix(project: &Project, service: &str, hits: &[Hit], target: &str, several: bo
 /// Without a ZooKeeper service: points each loopback entry at ZooKeeper on the host, keeping
 /// its port and `/chroot`, and maps `host.docker.internal` for every service that holds the
 /// value (NET002's edit). Review: ZooKeeper may instead be a service the project lacks.
-fn host_fix(project: &Project, service: &str, hits: &[Hit]) -> Option<Fix> {
+fn host_fix(cx: &Context, service: &str, hits: &[Hit]) -> Option<Fix> {
+    let project = cx.project;
     let mut edits = Vec::new();
     let mut holders: Vec<String> = vec![service.to_string()];
     for hit in hits {
@@ -192,9 +198,9 @@ fn host_fix(project: &Project, service: &str, hits: &[Hit]) -> Option<Fix> {
             }
         }
     }
-    for (name, spec) in project.services() {
-        if holders.iter().any(|h| h == name) && !images::shares_network_namespace(spec) {
-            edits.extend(builders::map_host_gateway(project, spec)?);
+    for s in cx.services() {
+        if holders.iter().any(|h| h == s.name) && !images::shares_network_namespace(s.spec) {
+            edits.extend(builders::map_host_gateway(project, s.spec)?);
         }
     }
     let keys: Vec<&str> = hits.iter().map(|h| h.key).collect();

@@ -7,11 +7,13 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::kafka::{self, BUILT_IN_PROTOCOLS, Broker, Endpoint, EndpointSource, Family};
-use crate::facts::ports::{published, targets};
+use crate::facts::ports::targets;
+use crate::facts::service::Service;
 use crate::fix::builders::{self, Piece};
 use crate::project::Project;
 use crate::project::interpolate::SegmentKind;
 use crate::project::value::{Str, Value};
+use crate::rules::Context;
 use std::ops::Range;
 
 /// Internal ports tried in order (§3.5).
@@ -26,11 +28,11 @@ pub struct Layout {
     pub external: (String, u16),
 }
 
-/// Plans the layout for `broker`: keeps the names that already play a role (the inter-broker
+/// Plans the layout for `broker`, whose service is `service`: keeps the names that already play a role (the inter-broker
 /// listener stays the internal one; a listener advertised on loopback becomes the external
 /// one), keeps the published host port clients use (9092 when there is none), and picks a free
 /// internal port.
-pub fn plan(book: &AddressBook, broker: &Broker) -> Layout {
+pub fn plan(book: &AddressBook, service: &Service, broker: &Broker) -> Layout {
     let (listeners, _) = broker.effective_listeners();
     let advertised = broker.effective_advertised();
     let controllers = broker.controller_names();
@@ -56,7 +58,7 @@ pub fn plan(book: &AddressBook, broker: &Broker) -> Layout {
         .filter_map(|l| l.port)
         .collect();
     // The host port clients use: one published to a listener, preferring the external one's.
-    let mappings = published(broker.spec);
+    let mappings = service.published();
     let external_bind = listeners
         .iter()
         .find(|l| l.name == external_name)
@@ -88,26 +90,28 @@ pub fn plan(book: &AddressBook, broker: &Broker) -> Layout {
     }
 }
 
-/// The rewrite of `broker` as one fix, or None when a value involved cannot be edited in
-/// place (an unset variable, a value from `.env`) or the broker has no environment to edit.
-pub fn rewrite(project: &Project, brokers: &[Broker], broker: &Broker, title: &str) -> Option<Fix> {
-    let book = AddressBook::new(project);
-    let layout = plan(&book, broker);
+/// The rewrite of `broker` (whose service is `service`) as one fix, or None when a value
+/// involved cannot be edited in place (an unset variable, a value from `.env`) or the broker
+/// has no environment to edit.
+pub fn rewrite(cx: &Context, service: &Service, broker: &Broker, title: &str) -> Option<Fix> {
+    let project = cx.project;
+    let book = cx.book();
+    let layout = plan(book, service, broker);
     let (internal, pi) = (&layout.internal.0, layout.internal.1);
     let (external, pe) = (&layout.external.0, layout.external.1);
     let mut edits = match broker.family {
-        Family::Redpanda => redpanda_edits(project, broker, &layout)?,
-        _ => kafka_edits(project, broker, &layout)?,
+        Family::Redpanda => redpanda_edits(project, book, service, broker, &layout)?,
+        _ => kafka_edits(project, book, service, broker, &layout)?,
     };
-    edits.extend(port_edits(project, broker, &layout)?);
+    edits.extend(port_edits(project, service, &layout)?);
     // Re-point the project's clients of the broker at the internal listener.
     let address = format!("{}:{pi}", broker.service);
-    for (name, service) in project.services() {
-        if name == broker.service {
+    for client in cx.services() {
+        if client.name == broker.service {
             continue;
         }
-        for t in bootstrap_targets(service) {
-            if book.resolve(name, &t.target.host) != Addressee::Service(broker.service)
+        for t in bootstrap_targets(client.spec) {
+            if book.resolve(client.name, &t.target.host) != Addressee::Service(broker.service)
                 || t.port == Some(pi)
             {
                 continue;
@@ -125,7 +129,7 @@ pub fn rewrite(project: &Project, brokers: &[Broker], broker: &Broker, title: &s
         .properties
         .iter()
         .any(|(p, _)| p.starts_with("listener.name."));
-    let single = kafka::cluster_broker_count(&book, brokers, broker) == Some(1);
+    let single = kafka::cluster_broker_count(book, cx.brokers(), broker) == Some(1);
     let safe = single && !secure && !per_listener;
     Some(Fix::new(
         format!(
@@ -271,8 +275,14 @@ fn replaced<'e, 'p>(
 
 /// Listener, advertised listener, protocol map and inter-broker settings, and the legacy keys
 /// wurstmeister's script would otherwise prefer.
-fn kafka_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Vec<Edit>> {
-    let env = broker.spec.get("environment")?;
+fn kafka_edits(
+    project: &Project,
+    book: &AddressBook,
+    service: &Service,
+    broker: &Broker,
+    layout: &Layout,
+) -> Option<Vec<Edit>> {
+    let env = service.environment()?;
     let prefix = broker.family.prefix();
     let (internal, pi) = (&layout.internal.0, layout.internal.1);
     let (external, pe) = (&layout.external.0, layout.external.1);
@@ -300,13 +310,12 @@ fn kafka_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Ve
         true,
         listeners_value,
     ));
-    let book = AddressBook::new(project);
     let advertised = broker.effective_advertised();
-    let internal_host = match internal_endpoint(&book, broker, layout, &advertised) {
+    let internal_host = match internal_endpoint(book, broker, layout, &advertised) {
         Some(e) => piece(e, |s| s.host.clone(), advertised_value, e.host.clone()),
         None => Piece::Text(broker.service.to_string()),
     };
-    let external_host = match replaced(&book, broker, layout, &advertised) {
+    let external_host = match replaced(book, broker, layout, &advertised) {
         Some(e) => piece(e, |s| s.host.clone(), advertised_value, "localhost".into()),
         None => Piece::Text("localhost".into()),
     };
@@ -416,10 +425,9 @@ fn internal_endpoint<'e, 'p>(
 }
 
 /// The host containers use for the internal listener, as text.
-fn internal_host(project: &Project, broker: &Broker, layout: &Layout) -> String {
-    let book = AddressBook::new(project);
+fn internal_host(book: &AddressBook, broker: &Broker, layout: &Layout) -> String {
     let advertised = broker.effective_advertised();
-    internal_endpoint(&book, broker, layout, &advertised)
+    internal_endpoint(book, broker, layout, &advertised)
         .map_or_else(|| broker.service.to_string(), |a| a.host.clone())
 }
 
@@ -456,10 +464,16 @@ fn set_list(
 
 /// Redpanda's `--kafka-addr` and `--advertise-kafka-addr` values; the latter is added after
 /// the former when missing.
-fn redpanda_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Vec<Edit>> {
+fn redpanda_edits(
+    project: &Project,
+    book: &AddressBook,
+    service: &Service,
+    broker: &Broker,
+    layout: &Layout,
+) -> Option<Vec<Edit>> {
     let (internal, pi) = (layout.internal.0.to_ascii_lowercase(), layout.internal.1);
     let (external, pe) = (layout.external.0.to_ascii_lowercase(), layout.external.1);
-    let host = internal_host(project, broker, layout);
+    let host = internal_host(book, broker, layout);
     let listeners = format!("{internal}://0.0.0.0:{pi},{external}://0.0.0.0:{pe}");
     let advertised = format!("{internal}://{host}:{pi},{external}://localhost:{pe}");
     let mut edits = vec![replace_list(project, &broker.listeners()?, &listeners)?];
@@ -475,7 +489,7 @@ fn redpanda_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option
                 " "
             };
             let flag = format!("--advertise-kafka-addr{separator}{advertised}");
-            edits.push(match broker.spec.get("command") {
+            edits.push(match service.command_value() {
                 Some(command) if command.as_seq().is_some() => {
                     builders::add_item(project, command, &flag)?
                 }
@@ -509,10 +523,11 @@ fn replace_list(project: &Project, endpoints: &[Endpoint], new: &str) -> Option<
 
 /// `"Pe:Pe"` published (an existing mapping of host port `Pe` is pointed at `Pe`), and
 /// mappings that published the internal listener removed.
-fn port_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Vec<Edit>> {
+fn port_edits(project: &Project, service: &Service, layout: &Layout) -> Option<Vec<Edit>> {
     let (pi, pe) = (layout.internal.1, layout.external.1);
     let mut edits = Vec::new();
-    let sides = targets(broker.spec);
+    let sides = targets(service.spec);
+    let ports = service.ports_entry().map(|(_, v)| v);
     match sides.iter().find(|t| t.host_port == Some(pe)) {
         Some(t) if *t.ports.start() != pe => {
             edits.push(match t.value.as_str() {
@@ -525,13 +540,15 @@ fn port_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Vec
         Some(_) => {}
         None => {
             let item = format!("\"{pe}:{pe}\"");
-            edits.push(match broker.spec.get("ports") {
+            edits.push(match ports {
                 Some(ports) => builders::add_item(project, ports, &item)?,
-                None => builders::add_key(project, broker.spec, "ports", &format!("[{item}]"))?,
+                None => builders::add_key(project, service.spec, "ports", &format!("[{item}]"))?,
             });
         }
     }
-    if let Some(items) = broker.spec.get("ports").and_then(Value::as_seq) {
+    if let Some(ports) = ports
+        && let Some(items) = ports.as_seq()
+    {
         for (index, item) in items.iter().enumerate() {
             let internal = sides.iter().any(|t| {
                 (std::ptr::eq(t.value, item)
@@ -540,11 +557,7 @@ fn port_edits(project: &Project, broker: &Broker, layout: &Layout) -> Option<Vec
                     && t.host_port != Some(pe)
             });
             if internal {
-                edits.push(builders::remove_item(
-                    project,
-                    broker.spec.get("ports")?,
-                    index,
-                )?);
+                edits.push(builders::remove_item(project, ports, index)?);
             }
         }
     }
@@ -558,9 +571,10 @@ mod tests {
     fn layout(yaml: &str) -> Layout {
         let opts = crate::project::LoadOptions::default();
         let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
-        let book = AddressBook::new(&project);
-        let brokers = kafka::brokers(&project);
-        plan(&book, &brokers[0])
+        let cx = Context::new(&project);
+        let broker = &cx.brokers()[0];
+        let service = cx.service(broker.service).expect("service");
+        plan(cx.book(), service, broker)
     }
 
     #[test]
@@ -605,13 +619,10 @@ services:
 
     /// The file after the rewrite of the first broker, or None when it refuses.
     fn rewritten(project: &Project) -> Option<String> {
-        let brokers = kafka::brokers(project);
-        let fix = rewrite(
-            project,
-            &brokers,
-            brokers.first()?,
-            "Advertise two listeners",
-        )?;
+        let cx = Context::new(project);
+        let broker = cx.brokers().first()?;
+        let service = cx.service(broker.service)?;
+        let fix = rewrite(&cx, service, broker, "Advertise two listeners")?;
         let edits: Vec<&Edit> = fix.edits.iter().collect();
         Some(crate::diagnostic::apply_edits(
             project.files[0].text(),
@@ -666,8 +677,8 @@ services:
     fn dollars_are_neither_doubled_nor_lost() {
         let yaml = "services:\n  a:\n    environment:\n      V: x$$y-${H:-hh}\n";
         let project = load(yaml, &Default::default());
-        let (_, a) = project.services().next().expect("service");
-        let value = a.get("environment").and_then(|e| e.get("V")).expect("V");
+        let services = crate::facts::service::services(&project);
+        let value = services[0].env_value("V").expect("V");
         assert_eq!(value.as_str().map(|s| s.text.as_str()), Some("x$y-hh"));
         let pieces = [
             Piece::Kept(0..4),
@@ -684,8 +695,8 @@ services:
         // A `$$` without any variable stays `$$` too.
         let yaml = "services:\n  a:\n    environment:\n      V: a$$b\n";
         let project = load(yaml, &Default::default());
-        let (_, a) = project.services().next().expect("service");
-        let value = a.get("environment").and_then(|e| e.get("V")).expect("V");
+        let services = crate::facts::service::services(&project);
+        let value = services[0].env_value("V").expect("V");
         let pieces = [Piece::Kept(0..3), Piece::Text("$c".into())];
         let edit = builders::replace_pieces(&project, value, &pieces).expect("edit");
         assert_eq!(edit.content, "a$$b$$c");

@@ -9,13 +9,13 @@ use crate::diagnostic::Edit;
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::images::zookeeper_client_port;
 use crate::facts::kafka::{
-    Broker, Family, Voter, cluster_members, decode_cluster_id, derived_cluster_id, image_version,
-    parse_voters,
+    Broker, Family, Voter, cluster_members, decode_cluster_id, derived_cluster_id, parse_voters,
 };
+use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::images;
 use crate::project::Project;
-use crate::project::value::Value;
+use crate::rules::Context;
 
 /// Ports tried, in order, for a new controller listener (RULES.md §4 KAF011).
 const CONTROLLER_PORTS: [u16; 3] = [29093, 39093, 19093];
@@ -318,10 +318,12 @@ pub fn cluster_id_for(
     })
 }
 
-/// Whether `b`'s image has no ZooKeeper mode: cp-kafka / cp-server 8+, apache/kafka 4+,
-/// bitnami 4+ (`latest` or no tag counts as the newest; an unknown tag does not).
-pub fn kraft_only(b: &Broker) -> bool {
-    image_version(b.spec).is_some_and(|(repo, tag)| images::is_kraft_only(repo, tag))
+/// Whether the service's image has no ZooKeeper mode: cp-kafka / cp-server 8+, apache/kafka
+/// 4+, bitnami 4+ (`latest` or no tag counts as the newest; an unknown tag does not).
+pub fn kraft_only(service: &Service) -> bool {
+    service
+        .repository
+        .is_some_and(|(repo, tag)| images::is_kraft_only(repo, tag))
 }
 
 /// The variable that sets `property` on `b`: the one written, else `<prefix><suffix>`.
@@ -345,11 +347,8 @@ fn convertible(m: &Broker) -> bool {
 /// The nodes a KRaft block for `b` turns into one cluster: its ZooKeeper cluster on a
 /// KRaft-only image (each node such a node without `process.roles`), else `b` when it is the
 /// project's only broker.
-fn block_members<'a, 'p>(
-    book: &AddressBook,
-    brokers: &'a [Broker<'p>],
-    b: &Broker,
-) -> Option<Vec<&'a Broker<'p>>> {
+fn block_members<'a, 'p>(cx: &'a Context<'p>, b: &Broker) -> Option<Vec<&'a Broker<'p>>> {
+    let (book, brokers) = (cx.book(), cx.brokers());
     if b.property("zookeeper.connect").is_none() {
         return match brokers {
             [only] if only.service == b.service && convertible(only) => Some(vec![only]),
@@ -359,7 +358,11 @@ fn block_members<'a, 'p>(
     let members = cluster_members(book, brokers, b);
     members
         .iter()
-        .all(|m| convertible(m) && kraft_only(m) && m.property("process.roles").is_none())
+        .all(|m| {
+            convertible(m)
+                && cx.service(m.service).is_some_and(kraft_only)
+                && m.property("process.roles").is_none()
+        })
         .then_some(members)
 }
 
@@ -407,16 +410,12 @@ fn replication(n: usize) -> [(&'static str, String); 3] {
 /// what is missing is added: roles, node id, a `CONTROLLER://0.0.0.0:29093` listener (and
 /// protocol map entry when the map is set), the controller listener name, the voters, the
 /// cluster id where the image needs one, and replication factors that fit the cluster.
-pub fn kraft_block(
-    project: &Project,
-    book: &AddressBook,
-    brokers: &[Broker],
-    b: &Broker,
-) -> Option<Vec<(String, String)>> {
+pub fn kraft_block(cx: &Context, b: &Broker) -> Option<Vec<(String, String)>> {
     if b.roles().is_some_and(|r| r.len() != 2) {
         return None;
     }
-    let members = block_members(book, brokers, b)?;
+    let (project, book, brokers) = (cx.project, cx.book(), cx.brokers());
+    let members = block_members(cx, b)?;
     let ids = assign_ids(book, &members);
     let mut voters = Vec::new();
     for m in &members {
@@ -533,8 +532,8 @@ pub fn zookeeper_connect_for(project: &Project, book: &AddressBook, b: &Broker) 
 }
 
 /// Replaces the tag of a service's `image` (`repo:tag`, before any `@digest`) with `tag`.
-pub fn replace_tag(project: &Project, spec: &Value, tag: &str) -> Option<Edit> {
-    let image = spec.get("image")?;
+pub fn replace_tag(project: &Project, service: &Service, tag: &str) -> Option<Edit> {
+    let image = service.image_value()?;
     let text = &image.as_str().filter(|s| s.is_known())?.text;
     let end = text.find('@').unwrap_or(text.len());
     let name_start = text[..end].rfind('/').map_or(0, |i| i + 1);
@@ -563,6 +562,18 @@ mod tests {
         let brokers = kafka::brokers(&p);
         let b = brokers.iter().find(|b| b.service == name).expect("broker");
         f(&p, &book, &brokers, b)
+    }
+
+    /// The KRaft block for the broker `name` of `yaml`.
+    fn block_of(yaml: &str, name: &str) -> Option<Vec<(String, String)>> {
+        let p = project(yaml);
+        let cx = Context::new(&p);
+        let b = cx
+            .brokers()
+            .iter()
+            .find(|b| b.service == name)
+            .expect("broker");
+        kraft_block(&cx, b)
     }
 
     const SINGLE: &str = r#"
@@ -724,10 +735,7 @@ services:
       KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181
       KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka-2:9092
 "#;
-        let block = with(yaml, "kafka-2", |p, book, brokers, b| {
-            kraft_block(p, book, brokers, b)
-        })
-        .expect("block");
+        let block = block_of(yaml, "kafka-2").expect("block");
         let get = |k: &str| {
             block
                 .iter()
@@ -745,10 +753,7 @@ services:
         );
         assert_eq!(get("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"), Some("2"));
         assert_eq!(get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"), Some("1"));
-        let first = with(yaml, "kafka-1", |p, book, brokers, b| {
-            kraft_block(p, book, brokers, b)
-        })
-        .expect("block");
+        let first = block_of(yaml, "kafka-1").expect("block");
         let id = |vars: &[(String, String)]| {
             vars.iter()
                 .find(|(k, _)| k == "CLUSTER_ID")
@@ -772,9 +777,7 @@ services:
     environment:
       KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181
 "#;
-        let block = with(yaml, "kafka", |p, book, brokers, b| {
-            kraft_block(p, book, brokers, b)
-        });
+        let block = block_of(yaml, "kafka");
         assert_eq!(block, None);
         let zk = with(yaml, "kafka", |p, book, _, b| {
             zookeeper_connect_for(p, book, b)
@@ -785,17 +788,17 @@ services:
     #[test]
     fn tags() {
         let p = project("services:\n  zk:\n    image: confluentinc/cp-zookeeper:8.0.0\n");
-        let spec = p.services().next().map(|(_, s)| s).expect("service");
-        let edit = replace_tag(&p, spec, "7.9.0").expect("edit");
+        let services = crate::facts::service::services(&p);
+        let edit = replace_tag(&p, &services[0], "7.9.0").expect("edit");
         assert_eq!(edit.content, "7.9.0");
         assert_eq!(
-            &p.file(spec.origin.file).text()[edit.span.start..edit.span.end],
+            &p.file(services[0].spec.origin.file).text()[edit.span.start..edit.span.end],
             "8.0.0"
         );
         let p = project("services:\n  zk:\n    image: localhost:5000/cp-zookeeper\n");
-        let spec = p.services().next().map(|(_, s)| s).expect("service");
+        let services = crate::facts::service::services(&p);
         assert!(
-            replace_tag(&p, spec, "7.9.0").is_none(),
+            replace_tag(&p, &services[0], "7.9.0").is_none(),
             "a registry port is no tag"
         );
     }
