@@ -1,6 +1,5 @@
 //! Image recognition: the repository of an image reference, and the families rules know.
 
-use crate::facts::network_mode::NetworkMode;
 use crate::images::zookeeper::{self, ClientPortSetting};
 use crate::images::{self, Image, Reference, entrypoint, env};
 use crate::project::value::{Map, Value};
@@ -152,11 +151,6 @@ pub(crate) fn zookeeper_client_setting(
         }
     }
     Ok(port)
-}
-
-/// The service is in another's network namespace, or the host's: names resolve differently.
-pub fn shares_network_namespace(service: &Value) -> bool {
-    NetworkMode::of(service).shares_namespace()
 }
 
 /// A service that reuses a server image to run a one-shot client (RULES.md §1.3.1): its

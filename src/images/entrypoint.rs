@@ -183,7 +183,10 @@ mod tests {
     #[test]
     fn start_scripts() {
         assert_eq!(kafka_start_script(Family::Confluent), Some(CONFLUENT_RUN));
-        assert_eq!(kafka_start_script(Family::Wurstmeister), Some("start-kafka.sh"));
+        assert_eq!(
+            kafka_start_script(Family::Wurstmeister),
+            Some("start-kafka.sh")
+        );
         assert_eq!(kafka_start_script(Family::Redpanda), None);
     }
 }

@@ -4,7 +4,6 @@ use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
-use crate::facts::images::shares_network_namespace;
 use crate::facts::kafka::{
     Broker, ClusterIdError, Family, TagVersion, Voter, cluster_members, decode_cluster_id,
     derived_cluster_id, parse_voters, required_missing,
@@ -255,7 +254,7 @@ fn quorum<'p>(
     }
     // In the host's or another container's network namespace names and `localhost` mean
     // something else.
-    if !cx.partial && !shares_network_namespace(service.spec) {
+    if !cx.partial && !service.network_mode.shares_namespace() {
         for voter in &list {
             out.extend(voter_problem(cx, b, setting.value, &list, voter));
         }

@@ -7,7 +7,6 @@ use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::connection::{HostClass, classify};
-use crate::facts::images;
 use crate::facts::kafka::{self, Broker, Endpoint};
 use crate::facts::ports;
 use crate::facts::service::Service;
@@ -45,7 +44,7 @@ impl Rule for ListenerBoundToLoopback {
     ) {
         // A container that exits at start-up binds nothing (§1.5); in another namespace
         // (host networking) loopback is what its peers share.
-        if kafka::exits_at_startup(broker) || images::shares_network_namespace(service.spec) {
+        if kafka::exits_at_startup(broker) || service.network_mode.shares_namespace() {
             return;
         }
         let hits = hits(cx, service, broker);

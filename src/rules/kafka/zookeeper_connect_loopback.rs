@@ -38,7 +38,7 @@ impl Rule for ZookeeperConnectLoopback {
     }
 
     fn check_service(&self, cx: &Context<'_>, service: &Service<'_>, out: &mut Vec<Diagnostic>) {
-        if images::shares_network_namespace(service.spec) {
+        if service.network_mode.shares_namespace() {
             return;
         }
         let broker = images::is_kafka_broker(service.spec);
@@ -199,7 +199,7 @@ fn host_fix(cx: &Context, service: &str, hits: &[Hit]) -> Option<Fix> {
         }
     }
     for s in cx.services() {
-        if holders.iter().any(|h| h == s.name) && !images::shares_network_namespace(s.spec) {
+        if holders.iter().any(|h| h == s.name) && !s.network_mode.shares_namespace() {
             edits.extend(builders::map_host_gateway(project, s.spec)?);
         }
     }
