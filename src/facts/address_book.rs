@@ -321,8 +321,7 @@ networks:
   outside:
     external: true
 "#;
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         let book = AddressBook::new(&project);
         let cases = [
             ("DB", Addressee::Service("db")),

@@ -148,8 +148,7 @@ services:
               properties:
                 bootstrap.servers: "kafka:29092"
 "#;
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         let got: Vec<String> = project
             .services()
             .flat_map(|(name, s)| {

@@ -190,8 +190,7 @@ services:
       - LISTEN_ADDR=0.0.0.0:80
     command: ["sh", "-c", "redis-cli -h redis -p 6380 ping && kcat -b kafka:9092 -L"]
 "#;
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         let (_, service) = project.services().next().unwrap();
         let got: Vec<String> = client_targets(service)
             .iter()

@@ -73,8 +73,7 @@ mod tests {
     use super::is_partial;
 
     fn partial(yaml: &str) -> bool {
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         is_partial(&project)
     }
 

@@ -199,8 +199,7 @@ services:
   psql: {image: postgres, command: psql -h postgres -c "select 1"}
   pg-flags: {image: postgres, command: postgres -c max_connections=200}
 "#;
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         let helpers: Vec<&str> = project
             .services()
             .filter(|(_, s)| super::is_helper(s))

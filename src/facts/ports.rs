@@ -238,8 +238,7 @@ services:
     ports: ["9092", "8080:80/udp", "127.0.0.1:5432:5432", "[::1]:6000-6001:6000-6001", "x:y",
             {target: 7000, published: "7001"}]
 "#;
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         let (_, service) = project.services().next().unwrap();
         let sides: Vec<_> = targets(service)
             .into_iter()

@@ -137,6 +137,12 @@ impl<'p> Service<'p> {
         is_helper(self.spec)
     }
 
+    /// Whether Compose builds the image from source (`build`), so that no catalog knows what
+    /// it runs.
+    pub fn is_built(&self) -> bool {
+        self.entry("build").is_some()
+    }
+
     /// The `hostname` value, when written.
     pub fn hostname(&self) -> Option<&'p Value> {
         self.entry("hostname").map(|(_, v)| v)

@@ -287,8 +287,7 @@ networks:
     ipam: {config: [{subnet: 10.5.0.0/16}]}
   front: {}
 "#;
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         let t = Topology::new(&project, Arc::new(AddressBook::new(&project)));
         let app = Client::Service("app");
         let (none, all) = (Vec::<Platform>::new(), Platform::ALL.to_vec());

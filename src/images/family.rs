@@ -185,6 +185,10 @@ pub fn is_confluent_demo_connect(repo: &str) -> bool {
     repo.starts_with("cnfldemos/") && repo.contains("connect")
 }
 
+/// The first cp-kafka / cp-server tag whose entrypoint has the KRaft branch (its
+/// `configure` script reads `KAFKA_PROCESS_ROLES` from 7.4.0, RULES.md §3.2).
+pub const FIRST_CONFLUENT_KRAFT_TAG: &str = "7.4.0";
+
 /// Whether a broker image has no ZooKeeper mode at `version`: cp-kafka / cp-server 8+
 /// (`cp-enterprise-kafka` ended before), apache/kafka 4+, bitnami 4+; the newest release
 /// counts, an unknown tag does not (Confluent's and Apache's KRaft-only release notes).

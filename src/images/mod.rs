@@ -11,8 +11,8 @@ pub mod reference;
 pub mod zookeeper;
 
 pub use family::{
-    Family, Image, ListenerDialect, checks_confluent_env, image, is_broker_image,
-    is_confluent_connect, is_confluent_demo_connect, is_datastore, is_kraft_only, is_proxy,
-    is_zookeeper, listener_dialect, may_name_broker,
+    FIRST_CONFLUENT_KRAFT_TAG, Family, Image, ListenerDialect, checks_confluent_env, image,
+    is_broker_image, is_confluent_connect, is_confluent_demo_connect, is_datastore, is_kraft_only,
+    is_proxy, is_zookeeper, listener_dialect, may_name_broker,
 };
 pub use reference::{Reference, TagVersion, repository};

@@ -8,7 +8,7 @@ use crate::facts::bootstrap::bootstrap_targets;
 use crate::facts::kafka::{Broker, Family, TagVersion, runs_start_script};
 use crate::facts::service::Service;
 use crate::fix::builders;
-use crate::images::{self as catalog, Image};
+use crate::images::{self as catalog, Image, entrypoint};
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::kafka::remedy::kraft;
@@ -23,9 +23,6 @@ rule_info!(
     &Platform::ALL,
     FixAvailability::Review
 );
-
-/// The Confluent start script, which refuses the legacy variables.
-const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
 
 /// Variables the cp-kafka entrypoint refuses ("… is deprecated. Please use
 /// KAFKA_ADVERTISED_LISTENERS instead.").
@@ -181,7 +178,9 @@ fn version_name(repo: &str, tag: TagVersion) -> String {
 fn companion_hits<'p>(service: &Service<'p>, repo: &str, tag: TagVersion) -> Vec<Hit<'p>> {
     let mut out = Vec::new();
     match catalog::image(repo) {
-        Some(Image::CpSchemaRegistry) if runs_start_script(service.spec, CONFLUENT_RUN) => {
+        Some(Image::CpSchemaRegistry)
+            if runs_start_script(service.spec, entrypoint::CONFLUENT_RUN) =>
+        {
             let env = service.env();
             if let Some((key, _, value)) = env
                 .into_iter()

@@ -154,14 +154,9 @@ mod tests {
     use super::*;
     use crate::facts::kafka;
 
-    fn load(yaml: &str) -> Project {
-        let opts = crate::project::LoadOptions::default();
-        crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts)
-    }
-
     #[test]
     fn entries_and_edits() {
-        let project = load(
+        let project = crate::project::from_yaml(
             "services:\n  kafka:\n    image: confluentinc/cp-kafka:7.6.0\n    environment:\n      - KAFKA_LISTENERS=INTERNAL://:29092, CONTROLLER://:9093, EXTERNAL://:9092\n",
         );
         let brokers = kafka::brokers(&project);

@@ -10,7 +10,7 @@ use crate::facts::kafka::{
 };
 use crate::facts::service::Service;
 use crate::fix::builders;
-use crate::images::{self as catalog, Image};
+use crate::images::{self as catalog, Image, entrypoint};
 use crate::project::Project;
 use crate::project::value::{FileId, Value};
 use crate::rules::kafka::remedy::{dual_listener, kraft};
@@ -26,12 +26,6 @@ rule_info!(
     &Platform::ALL,
     FixAvailability::Safe
 );
-
-/// The Confluent start script every Confluent image runs unless `command` replaces it.
-const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
-
-/// The first cp-kafka / cp-server tag whose entrypoint has the KRaft branch (§3.2).
-const FIRST_KRAFT_TAG: &str = "7.4.0";
 
 /// What the Connect entrypoint requires of every worker (`dub ensure`); the REST advertised
 /// host name only from CP 5 (older workers needed the internal converters instead).
@@ -91,7 +85,7 @@ impl Rule for RequiredImageVariablesMissing {
 
 /// The variables a Confluent companion's entrypoint requires and the service lacks (§3.2).
 fn companion_missing(service: &Service, repo: &str, tag: TagVersion) -> Vec<Requirement> {
-    if !runs_start_script(service.spec, CONFLUENT_RUN) {
+    if !runs_start_script(service.spec, entrypoint::CONFLUENT_RUN) {
         return Vec::new();
     }
     let has = |key: &str| service.sets_env(key);
@@ -385,10 +379,11 @@ fn kraft_tag_fix(project: &Project, b: &Broker, f: &Failure) -> Option<Fix> {
     {
         return None;
     }
-    let edit = kraft::replace_tag(project, f.service, FIRST_KRAFT_TAG)?;
+    let tag = catalog::FIRST_CONFLUENT_KRAFT_TAG;
+    let edit = kraft::replace_tag(project, f.service, tag)?;
     Some(Fix::new(
         format!(
-            "Use `{}:{FIRST_KRAFT_TAG}`, the first release whose entrypoint runs KRaft",
+            "Use `{}:{tag}`, the first release whose entrypoint runs KRaft",
             f.repo
         ),
         Applicability::Review,

@@ -656,8 +656,7 @@ services:
   a:
     command: ["--x", "1.2.3.4", "--y=5.6.7.8", "--z 9.9.9.9", "--xx", "no"]
 "#;
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         let (_, service) = project.services().next().unwrap();
         let line = &command_lines(service, "command")[0];
         let got = |name| flag(line, name).map(|(text, _, offset)| (text.to_string(), offset));

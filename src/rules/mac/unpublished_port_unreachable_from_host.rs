@@ -211,7 +211,7 @@ fn hidden_client(service: &Service) -> bool {
     let Some(repo) = service.image.map(catalog::repository) else {
         return true;
     };
-    service.spec.get("build").is_some() || !catalog::is_datastore(repo)
+    service.is_built() || !catalog::is_datastore(repo)
 }
 
 /// `depends_on` (list or mapping: the model holds both as a mapping) names `target`.

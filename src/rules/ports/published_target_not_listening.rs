@@ -47,7 +47,7 @@ fn finding(cx: &Context<'_>, service: &Service) -> Option<Diagnostic> {
         service.network_mode,
         NetworkMode::Unset | NetworkMode::Bridge
     );
-    if !bridge || service.is_helper() || service.spec.get("build").is_some() {
+    if !bridge || service.is_helper() || service.is_built() {
         return None;
     }
     let listens = cx.topology().listens(name)?;

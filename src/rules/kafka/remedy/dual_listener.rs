@@ -569,8 +569,7 @@ mod tests {
     use super::*;
 
     fn layout(yaml: &str) -> Layout {
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+        let project = crate::project::from_yaml(yaml);
         let cx = Context::new(&project);
         let broker = &cx.brokers()[0];
         let service = cx.service(broker.service).expect("service");

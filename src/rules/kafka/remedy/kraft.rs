@@ -546,18 +546,13 @@ mod tests {
     use super::*;
     use crate::facts::kafka;
 
-    fn project(yaml: &str) -> Project {
-        let opts = crate::project::LoadOptions::default();
-        crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts)
-    }
-
     /// Runs `f` on the broker `name` of `yaml`.
     fn with<T>(
         yaml: &str,
         name: &str,
         f: impl Fn(&Project, &AddressBook, &[Broker], &Broker) -> T,
     ) -> T {
-        let p = project(yaml);
+        let p = crate::project::from_yaml(yaml);
         let book = AddressBook::new(&p);
         let brokers = kafka::brokers(&p);
         let b = brokers.iter().find(|b| b.service == name).expect("broker");
@@ -566,7 +561,7 @@ mod tests {
 
     /// The KRaft block for the broker `name` of `yaml`.
     fn block_of(yaml: &str, name: &str) -> Option<Vec<(String, String)>> {
-        let p = project(yaml);
+        let p = crate::project::from_yaml(yaml);
         let cx = Context::new(&p);
         let b = cx
             .brokers()
@@ -787,7 +782,9 @@ services:
 
     #[test]
     fn tags() {
-        let p = project("services:\n  zk:\n    image: confluentinc/cp-zookeeper:8.0.0\n");
+        let p = crate::project::from_yaml(
+            "services:\n  zk:\n    image: confluentinc/cp-zookeeper:8.0.0\n",
+        );
         let services = crate::facts::service::services(&p);
         let edit = replace_tag(&p, &services[0], "7.9.0").expect("edit");
         assert_eq!(edit.content, "7.9.0");
@@ -795,7 +792,8 @@ services:
             &p.file(services[0].spec.origin.file).text()[edit.span.start..edit.span.end],
             "8.0.0"
         );
-        let p = project("services:\n  zk:\n    image: localhost:5000/cp-zookeeper\n");
+        let p =
+            crate::project::from_yaml("services:\n  zk:\n    image: localhost:5000/cp-zookeeper\n");
         let services = crate::facts::service::services(&p);
         assert!(
             replace_tag(&p, &services[0], "7.9.0").is_none(),
