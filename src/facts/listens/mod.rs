@@ -1,15 +1,29 @@
 //! The port inventory (RULES.md §1.3): which container ports a service's process listens on,
 //! and how we know.
+//!
+//! One job a sub-module: `environment` reads the ports environment settings set, `command`
+//! those of the command line, `kafka_listeners` a broker's listener ports, `zookeeper_peers`
+//! an ensemble's peer ports, and `expose` what `expose` and `ports` declare; this module puts
+//! the inventory together.
 
-use super::connection::parse_value;
-use super::images::{self, image_of, repository};
-use super::ports;
-use super::values::{args, contains_ignore_case, ends_with_ignore_case};
+mod command;
+mod environment;
+mod expose;
+mod kafka_listeners;
+mod zookeeper_peers;
+
+pub use expose::{ExposeEntry, expose_entries};
+
+use command::command_ports;
+use environment::env_ports;
+use expose::add_declared;
+use kafka_listeners::kafka_ports;
+use zookeeper_peers::zookeeper_peer_ports;
+
+use crate::facts::images::{self, image_of, repository};
 use crate::images::zookeeper;
 use crate::images::{self as catalog, Family};
-use crate::project::Project;
-use crate::project::value::{Map, Value};
-use crate::source::ScalarStyle;
+use crate::project::value::Value;
 
 /// How a listening port is known, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,29 +105,6 @@ impl Listens {
         self.add(port, evidence);
     }
 }
-
-/// Environment keys whose value is a port the server opens besides its own (§1.3). Keys
-/// ending in `_METRICS_PORT` or `_JMX_PORT` count too, and keys ending in `LISTENERS` (not
-/// advertised ones) hold listener URLs (`SCHEMA_REGISTRY_LISTENERS`, Confluent Server's
-/// `KAFKA_CONFLUENT_METADATA_SERVER_LISTENERS`).
-use crate::images::env::SECONDARY_PORT_KEYS as PORT_KEYS;
-
-/// Words that contain `PORT` without naming a port (`KAFKA_METRIC_REPORTERS`).
-const NOT_PORT_WORDS: [&str; 13] = [
-    "SUPPORT",
-    "SUPPORTED",
-    "REPORT",
-    "REPORTS",
-    "REPORTER",
-    "REPORTERS",
-    "REPORTING",
-    "EXPORT",
-    "EXPORTER",
-    "EXPORTERS",
-    "IMPORT",
-    "TRANSPORT",
-    "PASSPORT",
-];
 
 /// What the service listens on (§1.3). A helper (§1.3.1) runs a client in a server image:
 /// only its declarations count.
@@ -213,33 +204,6 @@ pub fn listens(service: &Value) -> Listens {
     out
 }
 
-/// Adds the ports of `expose` and the container side of `ports`.
-fn add_declared(service: &Value, out: &mut Listens) {
-    for port in exposed(service) {
-        out.add(port, Evidence::Declared);
-    }
-    for t in ports::targets(service) {
-        if t.ports.start() == t.ports.end() {
-            out.add(*t.ports.start(), Evidence::Declared);
-        }
-    }
-}
-
-/// The ports of `expose` entries (`"9092"`, `9092`, `"9092/tcp"`; ranges are left out).
-pub fn exposed(service: &Value) -> Vec<u16> {
-    service
-        .get("expose")
-        .and_then(Value::as_seq)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| {
-            let text = v.scalar_text()?;
-            let port = text.split('/').next()?;
-            port.trim().parse().ok()
-        })
-        .collect()
-}
-
 /// The ports clients connect to, known without `expose` or `ports`: configured ones and image
 /// defaults, not the secondary ports a server opens besides its own (quorum, cluster bus,
 /// management), which nobody needs published.
@@ -250,320 +214,6 @@ pub fn main_ports(service: &Value) -> Vec<u16> {
         .filter(|(p, _)| listens.source(*p) != Some(&Source::Secondary))
         .map(|(p, _)| p)
         .collect()
-}
-
-/// One `expose` entry with a single known port, for fixes that publish it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExposeEntry {
-    /// The port.
-    pub port: u16,
-    /// `udp` or `sctp`; None for `tcp`.
-    pub protocol: Option<String>,
-    /// The port as written, so that `${PORT:-8080}` keeps its variable; else the number.
-    pub written: String,
-}
-
-impl ExposeEntry {
-    /// The `ports` item publishing it on `host_ip` (when given) at the same port number:
-    /// `P:P`, `127.0.0.1:P:P`, `P:P/udp`.
-    pub fn mapping(&self, host_ip: Option<&str>) -> String {
-        let p = &self.written;
-        let ip = host_ip.map(|ip| format!("{ip}:")).unwrap_or_default();
-        let protocol = self
-            .protocol
-            .as_ref()
-            .map(|p| format!("/{p}"))
-            .unwrap_or_default();
-        format!("{ip}{p}:{p}{protocol}")
-    }
-}
-
-/// The `expose` entries with a single known port (ranges and unknown variables left out).
-pub fn expose_entries(project: &Project, service: &Value) -> Vec<ExposeEntry> {
-    let items = service.get("expose").and_then(Value::as_seq);
-    items
-        .into_iter()
-        .flatten()
-        .filter_map(|v| {
-            if v.as_str().is_some_and(|s| !s.is_known()) {
-                return None;
-            }
-            let text = v.scalar_text()?;
-            let (port, protocol) = match text.split_once('/') {
-                Some((port, protocol)) => (port, Some(protocol.to_ascii_lowercase())),
-                None => (text.as_ref(), None),
-            };
-            let number: u16 = port.trim().parse().ok()?;
-            let written = written_port(project, v).unwrap_or_else(|| number.to_string());
-            Some(ExposeEntry {
-                port: number,
-                protocol: protocol.filter(|p| p != "tcp"),
-                written,
-            })
-        })
-        .collect()
-}
-
-/// The port part of an interpolated `expose` entry as the file writes it (`${PORT:-8080}`);
-/// None when it holds no variable or is not written literally.
-fn written_port(project: &Project, value: &Value) -> Option<String> {
-    let s = value.as_str()?;
-    if !s.interpolation.as_ref().is_some_and(|i| i.has_variables()) {
-        return None;
-    }
-    let start = s.raw_offset?;
-    let end = match s.style {
-        ScalarStyle::Plain => value.origin.span.end,
-        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-            value.origin.span.end.checked_sub(1)?
-        }
-        ScalarStyle::Literal | ScalarStyle::Folded => return None,
-    };
-    let raw = project.file(value.origin.file).text().get(start..end)?;
-    let port = raw.split('/').next()?.trim();
-    (!port.is_empty()).then(|| port.to_string())
-}
-
-/// A Kafka broker's listener ports and where they come from, when its listeners are known:
-/// `KAFKA_LISTENERS` (or `KAFKA_CFG_LISTENERS`); for Confluent and Apache images the ports of
-/// the advertised listeners, from which the image derives the listeners (not for a KRaft
-/// controller, whose listener is never advertised); the Apache image's defaults when it has
-/// no Kafka settings. JMX ports are added by the caller.
-fn kafka_ports(service: &Value, repo: &str) -> Option<(Vec<u16>, Source)> {
-    let env = service.get("environment").and_then(Value::as_map);
-    let text = |key: &str| {
-        let v = env?.get(key)?;
-        let s = v.as_str()?;
-        s.is_known().then(|| s.text.clone())
-    };
-    let ports = |list: &str| -> Option<Vec<u16>> {
-        parse_value(list)
-            .into_iter()
-            .map(|t| t.port.filter(|_| t.port_written))
-            .collect()
-    };
-    for key in ["KAFKA_LISTENERS", "KAFKA_CFG_LISTENERS"] {
-        if let Some(list) = text(key) {
-            return Some((ports(&list)?, Source::Setting(key.into())));
-        }
-    }
-    let derives = catalog::ports::derives_listeners(repo);
-    let controller = text("KAFKA_PROCESS_ROLES").is_some_and(|r| r.contains("controller"));
-    if derives
-        && !controller
-        && let Some(list) = text("KAFKA_ADVERTISED_LISTENERS")
-    {
-        let source = Source::Setting("KAFKA_ADVERTISED_LISTENERS".into());
-        return Some((ports(&list)?, source));
-    }
-    let no_kafka_env = env.is_none_or(|e| e.iter().all(|(k, _, _)| !k.starts_with("KAFKA_")));
-    if let Some(ports) = catalog::ports::unconfigured_kafka_ports(repo).filter(|_| no_kafka_env) {
-        return Some((ports.to_vec(), Source::Image));
-    }
-    None
-}
-
-/// What a server's command line says about its ports.
-struct CommandPorts {
-    /// False when an argument could set a port in a way not understood here.
-    understood: bool,
-    /// `--port`/`-p` sets the server's port: the image default no longer holds.
-    sets_port: bool,
-    /// `--cluster-enabled yes` (Redis Cluster).
-    cluster_bus: bool,
-}
-
-/// Adds the ports a server's command line sets (`--port N`, `-p N` for redis-server and
-/// postgres, Redpanda's address flags and their defaults). List items are split on spaces as
-/// well: images whose entrypoint expands `$@` unquoted (Redpanda's) see them as words.
-fn command_ports(service: &Value, redpanda: bool, out: &mut Listens) -> CommandPorts {
-    let mut all: Vec<String> = Vec::new();
-    for key in ["entrypoint", "command"] {
-        for arg in args(service, key) {
-            all.extend(arg.text.split_whitespace().map(str::to_string));
-        }
-    }
-    let mut result = CommandPorts {
-        understood: true,
-        sets_port: false,
-        cluster_bus: false,
-    };
-    let mut redpanda_flags = catalog::ports::REDPANDA_FLAGS.map(|(flag, port)| (flag, port, false));
-    for (i, arg) in all.iter().enumerate() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let value = || inline.clone().or_else(|| all.get(i + 1).cloned());
-        if flag == "--port" || (flag == "-p" && !redpanda) {
-            result.sets_port = true;
-            match value().and_then(|v| v.trim().parse().ok()) {
-                Some(p) => out.add_from(p, Evidence::Configured, Source::Setting(flag.into())),
-                None => result.understood = false,
-            }
-        } else if let Some(entry) = redpanda_flags.iter_mut().find(|(f, _, _)| *f == flag) {
-            entry.2 = true;
-            for t in parse_value(&value().unwrap_or_default()) {
-                match t.port {
-                    Some(p) if t.port_written => {
-                        out.add_from(p, Evidence::Configured, Source::Setting(flag.into()));
-                    }
-                    _ => result.understood = false,
-                }
-            }
-        } else if flag == "--cluster-enabled" {
-            result.cluster_bus |= value().is_some_and(|v| v == "yes");
-        } else if arg.to_ascii_lowercase().contains("port")
-            || [
-                ".conf",
-                ".cnf",
-                ".properties",
-                ".cfg",
-                ".yaml",
-                ".yml",
-                ".json",
-            ]
-            .iter()
-            .any(|ext| arg.ends_with(ext))
-            || arg == "--shardsvr"
-            || arg == "--configsvr"
-        {
-            result.understood = false;
-        }
-    }
-    if redpanda {
-        for (_, default, set) in redpanda_flags {
-            if !set {
-                out.add_from(default, Evidence::ImageDefault, Source::Image);
-            }
-        }
-        out.add_from(
-            catalog::ports::REDPANDA_ADMIN,
-            Evidence::ImageDefault,
-            Source::Image,
-        );
-    }
-    result
-}
-
-/// Reads the ports one environment entry of a `repo` service sets (`text` is None for an
-/// unknown value); false when it may set one in a way not understood here, or sets a port key
-/// the image ignores to another port than the default (the author expects a port we cannot
-/// vouch for). ZooKeeper keys are read with the image.
-fn env_ports(key: &str, text: Option<&str>, repo: &str, out: &mut Listens) -> bool {
-    // The key lists are upper-case; keys are compared ignoring ASCII case.
-    let is = |k: &&str| k.eq_ignore_ascii_case(key);
-    if zookeeper::CLIENT_PORT_KEYS.iter().any(is) {
-        return true;
-    }
-    let mut understood = text.is_none_or(|t| jvm_ports(key, t, out));
-    let setting = || Source::Setting(key.to_string());
-    let port = text.and_then(|t| t.trim().parse::<u16>().ok());
-    if let Some((reads, default)) = catalog::ports::server_port_key(key, repo) {
-        match port {
-            Some(p) if reads => out.add_from(p, Evidence::Configured, setting()),
-            Some(p) if p == default => {}
-            _ => understood = false,
-        }
-    } else if PORT_KEYS.iter().any(is)
-        || ends_with_ignore_case(key, "_METRICS_PORT")
-        || ends_with_ignore_case(key, "_JMX_PORT")
-    {
-        match port {
-            Some(p) => out.add_from(p, Evidence::Configured, setting()),
-            None => understood = false,
-        }
-    } else if ends_with_ignore_case(key, "LISTENERS") && !contains_ignore_case(key, "ADVERTISED") {
-        let Some(text) = text else { return false };
-        for t in parse_value(text) {
-            match t.port {
-                Some(p) if t.port_written => out.add_from(p, Evidence::Configured, setting()),
-                _ => understood = false,
-            }
-        }
-    } else if key.split(['_', '.', '-']).any(|w| {
-        contains_ignore_case(w, "PORT") && !NOT_PORT_WORDS.iter().any(|n| n.eq_ignore_ascii_case(w))
-    }) {
-        // A setting we do not know may move the server's port (or be a client's).
-        understood = false;
-    }
-    understood
-}
-
-/// Adds the ports JVM options open: a Java agent's (a Prometheus exporter's
-/// `-javaagent:x.jar=1234:config.yml` or `=host:1234:…`, Jolokia's `=port=8778,…`) and
-/// `-Dcom.sun.management.jmxremote.port=N` / `.rmi.port=N`. False for an agent whose port is
-/// not written in one of these ways.
-fn jvm_ports(key: &str, text: &str, out: &mut Listens) -> bool {
-    // Both forms (`-javaagent:`, `jmxremote.`) have a `j`: other values are skipped at once.
-    if !text.as_bytes().contains(&b'j') {
-        return true;
-    }
-    let mut understood = true;
-    let mut add = |port: Option<u16>| match port {
-        Some(p) => out.add_from(p, Evidence::Configured, Source::Setting(key.to_string())),
-        None => understood = false,
-    };
-    for word in text.split_whitespace() {
-        let word = word.trim_matches(['"', '\'']);
-        if let Some(agent) = word.strip_prefix("-javaagent:") {
-            add(agent.split_once('=').and_then(|(_, args)| agent_port(args)));
-        } else if let Some((name, value)) = word.split_once('=')
-            && (name.ends_with("jmxremote.port") || name.ends_with("jmxremote.rmi.port"))
-        {
-            add(value.parse().ok());
-        }
-    }
-    understood
-}
-
-/// The port in a Java agent's arguments: `1234:config.yml`, `host:1234:config.yml` or
-/// `port=8778,host=…`.
-fn agent_port(args: &str) -> Option<u16> {
-    if let Some(port) = args.split(',').find_map(|kv| kv.strip_prefix("port=")) {
-        return port.parse().ok();
-    }
-    args.split(':').take(2).find_map(|part| part.parse().ok())
-}
-
-/// Adds a ZooKeeper's peer ports from `ZOO_SERVERS` / `ZOOKEEPER_SERVERS` (`zoo1:2888:3888`)
-/// and the `*Port` settings of `ZOO_CFG_EXTRA`; false when those cannot be read or
-/// `ZOO_CFG_EXTRA` sets the client port.
-fn zookeeper_peer_ports(repo: &str, env: Option<&Map>, out: &mut Listens) -> bool {
-    let Some(env) = env.filter(|_| catalog::is_zookeeper(repo)) else {
-        return true;
-    };
-    let mut understood = true;
-    for key in ["ZOO_SERVERS", "ZOOKEEPER_SERVERS", "ZOO_CFG_EXTRA"] {
-        let Some(v) = env.get(key) else { continue };
-        let Some(text) = v.as_str().filter(|s| s.is_known()).map(|s| s.text.as_str()) else {
-            understood = false;
-            continue;
-        };
-        for entry in text.split([' ', '\t', '\n', ';']) {
-            if key == "ZOO_CFG_EXTRA" {
-                let Some((k, v)) = entry.split_once('=') else {
-                    continue;
-                };
-                if k == "clientPort" {
-                    understood = false;
-                } else if k.to_ascii_lowercase().ends_with("port") {
-                    match v.trim().parse() {
-                        Ok(p) => out.add_from(p, Evidence::Configured, Source::Secondary),
-                        Err(_) => understood = false,
-                    }
-                }
-                continue;
-            }
-            let address = entry.split_once('=').map_or(entry, |(_, a)| a);
-            for part in address.split(':').skip(1) {
-                if let Ok(p) = part.parse() {
-                    out.add_from(p, Evidence::Configured, Source::Secondary);
-                }
-            }
-        }
-    }
-    understood
 }
 
 /// Whether a volume mounts a configuration file or directory into the container, which can
@@ -603,6 +253,17 @@ fn mounts_configuration(service: &Value) -> bool {
                 .any(|ext| name.ends_with(ext))
         })
     })
+}
+
+/// Each service of `yaml` with what it listens on.
+#[cfg(test)]
+fn service_listens(yaml: &str) -> Vec<(String, Listens)> {
+    let opts = crate::project::LoadOptions::default();
+    let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
+    project
+        .services()
+        .map(|(n, s)| (n.to_string(), listens(s)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -707,15 +368,6 @@ services:
         assert_eq!(got, expected);
     }
 
-    fn service_listens(yaml: &str) -> Vec<(String, Listens)> {
-        let opts = crate::project::LoadOptions::default();
-        let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
-        project
-            .services()
-            .map(|(n, s)| (n.to_string(), listens(s)))
-            .collect()
-    }
-
     #[test]
     fn sources() {
         let got = service_listens(
@@ -753,32 +405,6 @@ services:
         assert!(redpanda.complete);
         assert_eq!(redpanda.source(19092).cloned(), setting("--kafka-addr"));
         assert_eq!(redpanda.source(8082), Some(&Source::Image));
-    }
-
-    #[test]
-    fn server_port_keys_count_for_the_images_that_read_them() {
-        let got = service_listens(
-            r#"
-services:
-  official: {image: redis:7.2, environment: {REDIS_PORT_NUMBER: "6380"}}
-  bitnami: {image: bitnami/redis:7.2, environment: {REDIS_PORT_NUMBER: "6380"}}
-  default: {image: mongo:7, environment: {MONGODB_PORT_NUMBER: "27017"}}
-  pg: {image: docker.io/library/postgres:16, environment: {PGPORT: "5433"}}
-"#,
-        );
-        let summary: Vec<(&str, Vec<u16>, bool)> = got
-            .iter()
-            .map(|(n, l)| (n.as_str(), l.known().map(|(p, _)| p).collect(), l.complete))
-            .collect();
-        assert_eq!(
-            summary,
-            [
-                ("official", vec![6379], false),
-                ("bitnami", vec![6380], true),
-                ("default", vec![27017], true),
-                ("pg", vec![5433], true),
-            ]
-        );
     }
 
     #[test]
@@ -831,7 +457,7 @@ services:
     }
 
     #[test]
-    fn main_ports_and_expose_entries() {
+    fn main_ports_leave_secondary_ports_out() {
         let yaml = r#"
 services:
   zk:
@@ -839,26 +465,11 @@ services:
     environment: {ZOOKEEPER_CLIENT_PORT: "20021"}
   mq:
     image: rabbitmq:3-management
-  app:
-    image: ghcr.io/acme/app:1
-    expose: ["${APP_PORT:-8080}", "53/udp", '9000/TCP', "7000-7010", "${UNSET}"]
 "#;
         let opts = crate::project::LoadOptions::default();
         let project = crate::project::load_text(std::path::Path::new("c.yaml"), yaml.into(), &opts);
         let services: Vec<&Value> = project.services().map(|(_, s)| s).collect();
         assert_eq!(main_ports(services[0]), [20021]);
         assert_eq!(main_ports(services[1]), [5672, 15672]);
-        let mappings: Vec<String> = expose_entries(&project, services[2])
-            .iter()
-            .map(|e| e.mapping(Some("127.0.0.1")))
-            .collect();
-        assert_eq!(
-            mappings,
-            [
-                "127.0.0.1:${APP_PORT:-8080}:${APP_PORT:-8080}",
-                "127.0.0.1:53:53/udp",
-                "127.0.0.1:9000:9000"
-            ]
-        );
     }
 }
