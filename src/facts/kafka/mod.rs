@@ -1,0 +1,25 @@
+//! Kafka brokers as their images see them (RULES.md §3): the image family and version, the
+//! broker properties the environment sets, and the listener model those properties give.
+//!
+//! One job a sub-module: `broker` finds the brokers and their settings, `listeners` is the
+//! listener model, `cluster` groups brokers into clusters, `kraft` reads voters and cluster
+//! ids, `start_script` says what the image's start script reads, and `requirements` what it
+//! requires.
+
+mod broker;
+mod cluster;
+mod kraft;
+mod listeners;
+mod requirements;
+mod start_script;
+
+pub use crate::images::env::property_of;
+pub use crate::images::{Family, TagVersion};
+pub use broker::{Broker, Setting, broker, brokers, image_version};
+pub use cluster::{cluster_broker_count, cluster_members};
+pub use kraft::{ClusterIdError, Voter, decode_cluster_id, derived_cluster_id, parse_voters};
+pub use listeners::{BUILT_IN_PROTOCOLS, Endpoint, EndpointSource, Origin};
+pub use requirements::{
+    Requirement, exits_at_startup, required_missing, wurstmeister_listeners_missing,
+};
+pub use start_script::{runs_start_script, unset_means_default};
