@@ -10,7 +10,7 @@ const PARALLEL_FROM: usize = 100;
 
 /// How many threads work on a project of `services` services: one for a small project, else
 /// every core.
-pub fn workers(services: usize) -> usize {
+pub(crate) fn workers(services: usize) -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
     if services < PARALLEL_FROM {
         return 1;
@@ -20,7 +20,7 @@ pub fn workers(services: usize) -> usize {
 
 /// `f` over every item on `workers` threads (the calling thread is one of them, so one
 /// worker spawns nothing); each thread takes the next item. Results are in `items`' order.
-pub fn map_in_order<T: Sync, R: Send>(
+pub(crate) fn map_in_order<T: Sync, R: Send>(
     items: &[T],
     workers: usize,
     f: impl Fn(&T) -> R + Sync,
@@ -41,7 +41,7 @@ pub fn map_in_order<T: Sync, R: Send>(
 
 /// `f` over every item, mutably, on `workers` threads that each take an equal run of items
 /// (the calling thread is one of them). Results are in `items`' order.
-pub fn map_mut_in_order<T: Send, R: Send>(
+pub(crate) fn map_mut_in_order<T: Send, R: Send>(
     items: &mut [T],
     workers: usize,
     f: impl Fn(&mut T) -> R + Sync,

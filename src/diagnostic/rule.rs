@@ -9,7 +9,7 @@ use super::{Platform, Severity};
 macro_rules! rule_info {
     ($ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
         #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
-        pub static $ident: $crate::diagnostic::RuleInfo = $crate::diagnostic::RuleInfo {
+        pub(crate) static $ident: $crate::diagnostic::RuleInfo = $crate::diagnostic::RuleInfo {
             code: $code,
             name: $name,
             severity: $severity,
@@ -27,7 +27,7 @@ macro_rules! rule_info {
     };
     ($rule:ident, $ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
         #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
-        pub struct $rule;
+        pub(crate) struct $rule;
         rule_info!($ident, $code, $name, $severity, $platforms, $fix);
     };
 }

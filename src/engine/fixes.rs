@@ -12,7 +12,7 @@ use std::path::PathBuf;
 type FileFixes<'a> = (String, Vec<(&'a str, &'a Fix)>);
 
 /// Most passes before giving up ("failed to converge").
-pub const MAX_PASSES: usize = 10;
+pub(super) const MAX_PASSES: usize = 10;
 
 /// What fixing a set of projects produced.
 #[derive(Debug, Default)]

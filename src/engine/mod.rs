@@ -1,5 +1,5 @@
 //! The engine: one run of `composefix check` (find the projects, load them, run the rules,
-//! filter, sort) and the fix loop over it ([`fix`]), with atomic writes and diffs ([`write`]).
+//! filter, sort) and the fix loop over it ([`fix()`]), with atomic writes and diffs ([`write`](mod@write)).
 
 mod fixes;
 pub mod write;

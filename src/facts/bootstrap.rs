@@ -12,7 +12,7 @@ use crate::project::value::Value;
 /// generic `*BOOTSTRAP_SERVERS`, `*KAFKA_BROKERS`, `KAFKA_BROKERCONNECT` (kafdrop),
 /// `KAFKA_CLUSTERS_<n>_BOOTSTRAPSERVERS` (kafka-ui) and `CDK_CLUSTERS_<n>_BOOTSTRAPSERVERS`
 /// (Conduktor) forms.
-pub fn is_bootstrap_key(key: &str) -> bool {
+pub(crate) fn is_bootstrap_key(key: &str) -> bool {
     let key = key.to_ascii_uppercase();
     [
         "BOOTSTRAP_SERVERS",
@@ -29,7 +29,7 @@ pub fn is_bootstrap_key(key: &str) -> bool {
 /// The Kafka bootstrap addresses of a service that is not a broker: bootstrap keys of its
 /// environment, Kafka flags of its command line (`--bootstrap-server`, `--broker-list`, rpk's
 /// `--brokers`, kcat's `-b`), and `bootstrap.servers` inside AKHQ's `AKHQ_CONFIGURATION`.
-pub fn bootstrap_targets(service: &Value) -> Vec<ClientTarget<'_>> {
+pub(crate) fn bootstrap_targets(service: &Value) -> Vec<ClientTarget<'_>> {
     if kafka::broker("", service).is_some() {
         return Vec::new();
     }

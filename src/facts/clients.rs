@@ -82,7 +82,7 @@ impl ClientTarget<'_> {
 /// (not a broker's own `KAFKA_*` properties, which the KAF rules read, nor those of a Kafka
 /// image running a client tool, which nothing reads), and the client flags of
 /// `command` and `entrypoint`, including inside `sh -c` scripts. Unknown values yield nothing.
-pub fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
+pub(crate) fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
     let mut out = Vec::new();
     let broker = images::is_kafka_broker(service) || images::is_kafka_image(service);
     if let Some(env) = service.get("environment").and_then(Value::as_map) {

@@ -8,7 +8,7 @@ use crate::project::value::Value;
 /// True when the project cannot run on its own: a service has neither `image`, `build` nor
 /// `extends`; or refers to an undeclared network, named volume or `depends_on` service
 /// (Compose refuses each of these); or the loader could not read an included or extended file.
-pub fn is_partial(project: &Project) -> bool {
+pub(crate) fn is_partial(project: &Project) -> bool {
     let Some(model) = project.model.as_ref() else {
         return true;
     };

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 /// One `host[:port]` entry, with byte ranges into the list's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HostPort {
+pub(crate) struct HostPort {
     /// The host as written (IPv6 without brackets).
     pub host: String,
     /// The port, when written.
@@ -15,7 +15,7 @@ pub struct HostPort {
 }
 
 /// Splits a list on `,`, `;` and whitespace; a `/chroot` after the last entry is not part of it.
-pub fn parse(text: &str) -> Vec<HostPort> {
+pub(crate) fn parse(text: &str) -> Vec<HostPort> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in text
@@ -64,7 +64,7 @@ fn entry(text: &str, range: Range<usize>) -> Option<HostPort> {
 /// Loopback (`localhost`, `127.0.0.0/8`, `::1`) or any-address (`0.0.0.0`, `::`): inside a
 /// container, never another container. Desktop names such as `docker.for.mac.localhost` are
 /// neither: they reach the host.
-pub fn is_loopback_or_any(host: &str) -> bool {
+pub(crate) fn is_loopback_or_any(host: &str) -> bool {
     matches!(classify(host), HostClass::Loopback | HostClass::AnyAddress)
 }
 

@@ -4,17 +4,17 @@ use crate::images::zookeeper::{self, ClientPortSetting};
 use crate::images::{self, Image, Reference, entrypoint, env};
 use crate::project::value::{Map, Value};
 
-pub use crate::images::repository;
+pub(crate) use crate::images::repository;
 
 /// The image of a service, when it is known (not an unknown interpolation).
-pub fn image_of(service: &Value) -> Option<&str> {
+pub(crate) fn image_of(service: &Value) -> Option<&str> {
     let s = service.get("image")?.as_str()?;
     s.is_known().then_some(s.text.as_str())
 }
 
 /// Whether an `environment` mapping sets one of the catalog's broker keys: one pass over its
 /// keys, each compared only when it starts with `KAFKA_`, as they all do.
-pub fn has_broker_key(env: &Map) -> bool {
+pub(crate) fn has_broker_key(env: &Map) -> bool {
     env.iter().any(|(k, _, _)| env::is_broker_key(k))
 }
 
@@ -38,7 +38,7 @@ fn command_text(service: &Value) -> String {
 
 /// True for a service whose image is a Kafka broker image, whatever it runs: its `KAFKA_*`
 /// variables are broker settings (unused when the image runs a client tool).
-pub fn is_kafka_image(service: &Value) -> bool {
+pub(crate) fn is_kafka_image(service: &Value) -> bool {
     image_of(service)
         .map(repository)
         .is_some_and(images::is_broker_image)
@@ -46,7 +46,7 @@ pub fn is_kafka_image(service: &Value) -> bool {
 
 /// True for a Kafka broker or controller (RULES.md §3.1), not for a client run from a Kafka
 /// image, and not for images that bundle ZooKeeper.
-pub fn is_kafka_broker(service: &Value) -> bool {
+pub(crate) fn is_kafka_broker(service: &Value) -> bool {
     let by_image = match image_of(service).map(repository) {
         Some(repo) if images::image(repo) == Some(Image::BundledZookeeper) => return false,
         Some(repo) => images::is_broker_image(repo),
@@ -71,7 +71,7 @@ pub fn is_kafka_broker(service: &Value) -> bool {
 /// The client port of a ZooKeeper service, None when the service is not ZooKeeper: the port
 /// its image reads from the setting that image reads ([`zookeeper_client_setting`]), else
 /// the default 2181 (also when that setting is unknown or contradicted).
-pub fn zookeeper_client_port(service: &Value) -> Option<u16> {
+pub(crate) fn zookeeper_client_port(service: &Value) -> Option<u16> {
     let image = image_of(service)?;
     if !images::is_zookeeper(repository(image)) {
         return None;
@@ -156,7 +156,7 @@ pub(crate) fn zookeeper_client_setting(
 /// A service that reuses a server image to run a one-shot client (RULES.md §1.3.1): its
 /// `entrypoint` is overridden, or its `command` starts with a shell or a client program, in
 /// each case without running the image's start program. Helpers are clients, not servers.
-pub fn is_helper(service: &Value) -> bool {
+pub(crate) fn is_helper(service: &Value) -> bool {
     let command = command_text(service);
     if entrypoint::runs_start_program(&command) {
         return false;

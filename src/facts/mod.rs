@@ -1,16 +1,16 @@
 //! Facts about services that rules share: what an image is, what a connection string names.
 
-pub mod address_book;
-pub mod bootstrap;
-pub mod clients;
-pub mod completeness;
-pub mod connection;
-pub mod hostlist;
-pub mod images;
-pub mod kafka;
-pub mod listens;
-pub mod network_mode;
-pub mod ports;
-pub mod service;
-pub mod topology;
-pub mod values;
+pub(crate) mod address_book;
+pub(crate) mod bootstrap;
+pub(crate) mod clients;
+pub(crate) mod completeness;
+pub(crate) mod connection;
+pub(crate) mod hostlist;
+pub(crate) mod images;
+pub(crate) mod kafka;
+pub(crate) mod listens;
+pub(crate) mod network_mode;
+pub(crate) mod ports;
+pub(crate) mod service;
+pub(crate) mod topology;
+pub(crate) mod values;

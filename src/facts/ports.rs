@@ -25,7 +25,7 @@ pub struct Published<'p> {
 
 /// The container side of one `ports` entry, published on a fixed or an ephemeral host port.
 #[derive(Debug, Clone)]
-pub struct PortTarget<'p> {
+pub(crate) struct PortTarget<'p> {
     /// Container ports.
     pub ports: RangeInclusive<u16>,
     /// `tcp` (default), `udp` or `sctp`, lower-case.
@@ -39,7 +39,7 @@ pub struct PortTarget<'p> {
 }
 
 /// The container side of every `ports` entry that parses and has no unknown variable.
-pub fn targets(service: &Value) -> Vec<PortTarget<'_>> {
+pub(crate) fn targets(service: &Value) -> Vec<PortTarget<'_>> {
     let Some(items) = service.get("ports").and_then(Value::as_seq) else {
         return Vec::new();
     };
@@ -99,7 +99,7 @@ fn target(item: &Value) -> Option<PortTarget<'_>> {
 
 /// The mappings with fixed host ports of a service's `ports`; entries with unknown variables
 /// or that do not parse are left out.
-pub fn published(service: &Value) -> Vec<Published<'_>> {
+pub(crate) fn published(service: &Value) -> Vec<Published<'_>> {
     let Some(items) = service.get("ports").and_then(Value::as_seq) else {
         return Vec::new();
     };
@@ -203,7 +203,7 @@ fn port_range(text: &str) -> Option<RangeInclusive<u16>> {
 
 /// True when two host IPs can bind the same socket: an unset IP binds everything, `0.0.0.0`
 /// every IPv4 address, `::` every IPv6 address; two specific addresses only themselves.
-pub fn ips_overlap(a: Option<&str>, b: Option<&str>) -> bool {
+pub(crate) fn ips_overlap(a: Option<&str>, b: Option<&str>) -> bool {
     let family = |ip: &str| if ip.contains(':') { 6 } else { 4 };
     match (a, b) {
         (None, _) | (_, None) => true,

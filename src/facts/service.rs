@@ -10,7 +10,7 @@ use crate::facts::values::{Arg, args};
 use crate::images::{self, Family, Image, TagVersion};
 use crate::project::value::{Map, Origin, Value};
 
-pub use crate::facts::network_mode::NetworkMode;
+pub(crate) use crate::facts::network_mode::NetworkMode;
 
 /// One service as rules see it.
 #[derive(Debug, Clone)]
@@ -186,7 +186,7 @@ impl<'p> Service<'p> {
 }
 
 /// The views of every service of a project, in file order.
-pub fn services(project: &crate::project::Project) -> Vec<Service<'_>> {
+pub(crate) fn services(project: &crate::project::Project) -> Vec<Service<'_>> {
     project
         .services()
         .map(|(name, spec)| Service::new(name, spec))

@@ -4,7 +4,7 @@
 use crate::project::value::{Kind, Value};
 
 /// One such string, with where it is written.
-pub struct RunValue<'p> {
+pub(crate) struct RunValue<'p> {
     /// The environment key, or None for a `command`/`entrypoint` argument.
     pub key: Option<&'p str>,
     /// `environment`, `command` or `entrypoint`.
@@ -15,14 +15,14 @@ pub struct RunValue<'p> {
 
 impl RunValue<'_> {
     /// How messages name the place: `` `KEY` `` or `` `command` `` (built only for a finding).
-    pub fn place(&self) -> String {
+    pub(crate) fn place(&self) -> String {
         backticked(self.key.unwrap_or(self.field))
     }
 }
 
 /// `text` between backticks, as messages name a key or field: without `format!`'s machinery,
 /// for places built for every address of every service.
-pub fn backticked(text: &str) -> String {
+pub(crate) fn backticked(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('`');
     out.push_str(text);
@@ -33,7 +33,7 @@ pub fn backticked(text: &str) -> String {
 /// Whether `text` contains `needle` (ASCII), ignoring ASCII case, without allocating: the
 /// cheap test before parsing every string of every service, and the word tests on
 /// environment keys. Bytes are compared only where the first one matches.
-pub fn contains_ignore_case(text: &str, needle: &str) -> bool {
+pub(crate) fn contains_ignore_case(text: &str, needle: &str) -> bool {
     let (text, needle) = (text.as_bytes(), needle.as_bytes());
     let Some((first, rest)) = needle.split_first() else {
         return true;
@@ -48,21 +48,21 @@ pub fn contains_ignore_case(text: &str, needle: &str) -> bool {
 }
 
 /// Whether `text` starts with `prefix` (ASCII), ignoring ASCII case, without allocating.
-pub fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+pub(crate) fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
     text.as_bytes()
         .get(..prefix.len())
         .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// Whether `text` ends with `suffix` (ASCII), ignoring ASCII case, without allocating.
-pub fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+pub(crate) fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
     text.len()
         .checked_sub(suffix.len())
         .is_some_and(|cut| text.as_bytes()[cut..].eq_ignore_ascii_case(suffix.as_bytes()))
 }
 
 /// Every environment value (in key order), then every `command` and `entrypoint` argument.
-pub fn run_values(service: &Value) -> Vec<RunValue<'_>> {
+pub(crate) fn run_values(service: &Value) -> Vec<RunValue<'_>> {
     let mut out = Vec::new();
     if let Some(env) = service.get("environment").and_then(Value::as_map) {
         for (key, _, value) in env.iter() {
@@ -111,7 +111,7 @@ pub struct Arg<'p> {
 /// The arguments of `command` (`key` = "command") or `entrypoint`: list items as they are, the
 /// string form split like a shell splits words (quotes removed, no expansion). Unknown values
 /// (interpolation without default) are left out, and so is everything after them.
-pub fn args<'p>(service: &'p Value, key: &str) -> Vec<Arg<'p>> {
+pub(crate) fn args<'p>(service: &'p Value, key: &str) -> Vec<Arg<'p>> {
     let mut out = Vec::new();
     match service.get(key) {
         Some(Value {
@@ -156,7 +156,7 @@ pub fn args<'p>(service: &'p Value, key: &str) -> Vec<Arg<'p>> {
 
 /// The command lines of `command` (`key` = "command") or `entrypoint`: its [`args`], then the
 /// words of each `sh -c` script among them, whose offsets point into the script's value.
-pub fn command_lines<'p>(service: &'p Value, key: &str) -> Vec<Vec<Arg<'p>>> {
+pub(crate) fn command_lines<'p>(service: &'p Value, key: &str) -> Vec<Vec<Arg<'p>>> {
     let args = args(service, key);
     let scripts: Vec<Vec<Arg<'p>>> = args
         .iter()
@@ -179,7 +179,7 @@ pub fn command_lines<'p>(service: &'p Value, key: &str) -> Vec<Vec<Arg<'p>>> {
 /// Splits a command line into words as a POSIX shell would (single and double quotes,
 /// backslash escapes; no expansion), each with its start in `text` when the word is written
 /// there unchanged.
-pub fn shell_words(text: &str) -> Vec<(String, Option<usize>)> {
+pub(crate) fn shell_words(text: &str) -> Vec<(String, Option<usize>)> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {

@@ -5,15 +5,15 @@ use super::family::Family;
 
 /// Confluent's start script (`configure`, `ensure`, then `launch`), in every cp-base image:
 /// cp-kafka, cp-server, cp-schema-registry, cp-kafka-connect.
-pub const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
+pub(crate) const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
 
 /// Bitnami's Kafka entrypoint, which prepares the container and then calls the run script.
-pub const BITNAMI_KAFKA_ENTRYPOINT: &str = "/opt/bitnami/scripts/kafka/entrypoint.sh";
+pub(crate) const BITNAMI_KAFKA_ENTRYPOINT: &str = "/opt/bitnami/scripts/kafka/entrypoint.sh";
 
 /// The script a Kafka image runs to turn its environment into the broker configuration
 /// (apache/kafka's `docker/run`, Bitnami's `run.sh`, wurstmeister's `start-kafka.sh`); None
 /// where it is not known (Redpanda reads flags, an unknown image anything).
-pub fn kafka_start_script(family: Family) -> Option<&'static str> {
+pub(crate) fn kafka_start_script(family: Family) -> Option<&'static str> {
     match family {
         Family::Confluent => Some(CONFLUENT_RUN),
         Family::Apache => Some("/etc/kafka/docker/run"),
@@ -26,7 +26,7 @@ pub fn kafka_start_script(family: Family) -> Option<&'static str> {
 /// Directories from which Kafka images read a broker configuration besides the environment:
 /// apache/kafka's file input `/mnt/shared/config` and its `/opt/kafka/config`, Bitnami's
 /// `/bitnami/kafka/config` and `/opt/bitnami/kafka/config`.
-pub const KAFKA_CONFIG_DIRS: [&str; 4] = [
+pub(crate) const KAFKA_CONFIG_DIRS: [&str; 4] = [
     "/mnt/shared/config",
     "/opt/kafka/config",
     "/bitnami/kafka/config",
@@ -34,7 +34,7 @@ pub const KAFKA_CONFIG_DIRS: [&str; 4] = [
 ];
 
 /// File names of broker configurations that images and start scripts read when mounted.
-pub const KAFKA_CONFIG_FILES: [&str; 4] = [
+pub(crate) const KAFKA_CONFIG_FILES: [&str; 4] = [
     "server.properties",
     "kafka.properties",
     "broker.properties",
@@ -43,7 +43,7 @@ pub const KAFKA_CONFIG_FILES: [&str; 4] = [
 
 /// Whether the words of a Redpanda container's command line start the broker:
 /// `redpanda start` (also as `rpk redpanda start`), not `rpk topic create …`.
-pub fn starts_redpanda<'a>(mut words: impl Iterator<Item = &'a str>) -> bool {
+pub(crate) fn starts_redpanda<'a>(mut words: impl Iterator<Item = &'a str>) -> bool {
     let mut previous = None;
     words.any(|w| {
         let starts = previous == Some(RPK_SERVER) && w == "start";
@@ -125,18 +125,18 @@ const CLIENT_TOOLS: [&str; 8] = [
 const KAFKA_SERVER_START: &str = "kafka-server-start";
 
 /// Whether a command text starts a Kafka broker with Kafka's own script.
-pub fn starts_kafka_server(text: &str) -> bool {
+pub(crate) fn starts_kafka_server(text: &str) -> bool {
     text.contains(KAFKA_SERVER_START)
 }
 
 /// Whether a command text runs one of the Kafka [`CLIENT_TOOLS`].
-pub fn runs_kafka_client_tool(text: &str) -> bool {
+pub(crate) fn runs_kafka_client_tool(text: &str) -> bool {
     CLIENT_TOOLS.iter().any(|t| text.contains(t))
 }
 
 /// Whether a command text runs an image's start program: one of the [`START_COMMANDS`], or a
 /// command whose first word is one of the [`START_PROGRAMS`].
-pub fn runs_start_program(text: &str) -> bool {
+pub(crate) fn runs_start_program(text: &str) -> bool {
     START_COMMANDS.iter().any(|c| text.contains(c))
         || text
             .split([';', '&', '|', '"', '\'', '\n', '(', ')'])
@@ -151,21 +151,21 @@ pub fn runs_start_program(text: &str) -> bool {
 }
 
 /// Whether a program (a base name) is a shell.
-pub fn is_shell(program: &str) -> bool {
+pub(crate) fn is_shell(program: &str) -> bool {
     SHELLS.contains(&program)
 }
 
 /// Whether a program (a base name) is a client: one of the [`CLIENT_PROGRAMS`] or
 /// [`CLIENT_PREFIXES`]. (`rpk` is a client unless it runs `rpk redpanda`: the caller asks.)
-pub fn is_client_program(program: &str) -> bool {
+pub(crate) fn is_client_program(program: &str) -> bool {
     CLIENT_PROGRAMS.contains(&program) || CLIENT_PREFIXES.iter().any(|p| program.starts_with(p))
 }
 
 /// Redpanda's CLI, which also starts the broker (`rpk redpanda start`).
-pub const RPK: &str = "rpk";
+pub(crate) const RPK: &str = "rpk";
 
 /// The `rpk` subcommand that runs the broker.
-pub const RPK_SERVER: &str = "redpanda";
+pub(crate) const RPK_SERVER: &str = "redpanda";
 
 #[cfg(test)]
 mod tests {

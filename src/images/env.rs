@@ -4,7 +4,7 @@
 use super::family::{Family, Image};
 
 /// Environment keys that make an unknown image a Kafka broker.
-pub const BROKER_KEYS: [&str; 6] = [
+pub(crate) const BROKER_KEYS: [&str; 6] = [
     "KAFKA_ADVERTISED_LISTENERS",
     "KAFKA_CFG_ADVERTISED_LISTENERS",
     "KAFKA_ZOOKEEPER_CONNECT",
@@ -15,7 +15,7 @@ pub const BROKER_KEYS: [&str; 6] = [
 
 /// Whether an environment key is one of the [`BROKER_KEYS`]: compared only when it starts
 /// with `KAFKA_`, as they all do.
-pub fn is_broker_key(key: &str) -> bool {
+pub(crate) fn is_broker_key(key: &str) -> bool {
     key.starts_with("KAFKA_") && BROKER_KEYS.contains(&key)
 }
 
@@ -96,7 +96,7 @@ const BITNAMI_ALIASES: [&str; 34] = [
 ];
 
 /// The broker property an environment variable sets for an image family, if any.
-pub fn property_of(family: Family, key: &str) -> Option<String> {
+pub(crate) fn property_of(family: Family, key: &str) -> Option<String> {
     match family {
         Family::Redpanda => None,
         Family::Bitnami => {
@@ -136,7 +136,7 @@ pub fn property_of(family: Family, key: &str) -> Option<String> {
 
 /// The ZooKeeper connection key a Confluent companion reads (its `configure` script): Schema
 /// Registry's legacy store URL, the REST proxy's ZooKeeper.
-pub fn companion_zookeeper_key(repo: &str) -> Option<&'static str> {
+pub(crate) fn companion_zookeeper_key(repo: &str) -> Option<&'static str> {
     match super::image(repo)? {
         Image::CpSchemaRegistry => Some("SCHEMA_REGISTRY_KAFKASTORE_CONNECTION_URL"),
         Image::CpKafkaRest => Some("KAFKA_REST_ZOOKEEPER_CONNECT"),
@@ -147,4 +147,5 @@ pub fn companion_zookeeper_key(repo: &str) -> Option<&'static str> {
 /// Environment keys whose value is a port the server opens besides its own (§1.3): the JVM's
 /// JMX port, Debezium's spelling of it (debezium/container-images `JMXPORT`), and
 /// cp-zookeeper's TLS client port.
-pub const SECONDARY_PORT_KEYS: [&str; 3] = ["JMX_PORT", "JMXPORT", "ZOOKEEPER_SECURE_CLIENT_PORT"];
+pub(crate) const SECONDARY_PORT_KEYS: [&str; 3] =
+    ["JMX_PORT", "JMXPORT", "ZOOKEEPER_SECURE_CLIENT_PORT"];

@@ -84,7 +84,7 @@ const CONNECT_BASE: [&str; 4] = [
 ];
 
 /// The image a repository names, if composefix knows it.
-pub fn image(repo: &str) -> Option<Image> {
+pub(crate) fn image(repo: &str) -> Option<Image> {
     IMAGES
         .iter()
         .find(|(r, _)| *r == repo)
@@ -140,7 +140,7 @@ impl Family {
 
 /// Whether a repository is a Kafka broker image (Confluent, Apache, Bitnami, wurstmeister,
 /// `library/kafka`), RULES.md §3.1.
-pub fn is_broker_image(repo: &str) -> bool {
+pub(crate) fn is_broker_image(repo: &str) -> bool {
     matches!(
         image(repo),
         Some(
@@ -158,7 +158,7 @@ pub fn is_broker_image(repo: &str) -> bool {
 
 /// Whether an image reference, as written, may name a broker image: a cheap test on the text
 /// before parsing it (every broker image's name has one of these words).
-pub fn may_name_broker(image: &str) -> bool {
+pub(crate) fn may_name_broker(image: &str) -> bool {
     ["kafka", "redpanda", "cp-server", "confluent-local"]
         .iter()
         .any(|w| image.contains(w))
@@ -166,7 +166,7 @@ pub fn may_name_broker(image: &str) -> bool {
 
 /// Whether a repository is a ZooKeeper image: its last component names ZooKeeper
 /// (`zookeeper`, `confluentinc/cp-zookeeper`, `johnnypark/kafka-zookeeper`).
-pub fn is_zookeeper(repo: &str) -> bool {
+pub(crate) fn is_zookeeper(repo: &str) -> bool {
     repo.rsplit('/')
         .next()
         .is_some_and(|name| name.contains("zookeeper"))
@@ -174,25 +174,25 @@ pub fn is_zookeeper(repo: &str) -> bool {
 
 /// Whether a Kafka Connect image is Confluent's by its name: `cp-kafka-connect*`,
 /// `cp-server-connect*` (the base images and those built on them).
-pub fn is_confluent_connect(repo: &str) -> bool {
+pub(crate) fn is_confluent_connect(repo: &str) -> bool {
     repo.starts_with("confluentinc/cp-kafka-connect")
         || repo.starts_with("confluentinc/cp-server-connect")
 }
 
 /// Whether an image is a Confluent demo image of a Connect worker (`cnfldemos/*connect*`),
 /// configured like Confluent's.
-pub fn is_confluent_demo_connect(repo: &str) -> bool {
+pub(crate) fn is_confluent_demo_connect(repo: &str) -> bool {
     repo.starts_with("cnfldemos/") && repo.contains("connect")
 }
 
 /// The first cp-kafka / cp-server tag whose entrypoint has the KRaft branch (its
 /// `configure` script reads `KAFKA_PROCESS_ROLES` from 7.4.0, RULES.md §3.2).
-pub const FIRST_CONFLUENT_KRAFT_TAG: &str = "7.4.0";
+pub(crate) const FIRST_CONFLUENT_KRAFT_TAG: &str = "7.4.0";
 
 /// Whether a broker image has no ZooKeeper mode at `version`: cp-kafka / cp-server 8+
 /// (`cp-enterprise-kafka` ended before), apache/kafka 4+, bitnami 4+; the newest release
 /// counts, an unknown tag does not (Confluent's and Apache's KRaft-only release notes).
-pub fn is_kraft_only(repo: &str, version: TagVersion) -> bool {
+pub(crate) fn is_kraft_only(repo: &str, version: TagVersion) -> bool {
     let from = match image(repo) {
         Some(Image::CpKafka | Image::CpServer) => 8,
         Some(Image::ApacheKafka | Image::BitnamiKafka) => 4,
@@ -208,7 +208,7 @@ pub fn is_kraft_only(repo: &str, version: TagVersion) -> bool {
 /// Whether the image's entrypoint is Confluent's broker script that checks its variables
 /// (`/etc/confluent/docker/configure`, §3.2); `confluent-local` ships a configuration of its
 /// own.
-pub fn checks_confluent_env(repo: &str) -> bool {
+pub(crate) fn checks_confluent_env(repo: &str) -> bool {
     matches!(
         image(repo),
         Some(Image::CpKafka | Image::CpServer | Image::CpEnterpriseKafka)
@@ -217,7 +217,7 @@ pub fn checks_confluent_env(repo: &str) -> bool {
 
 /// How a broker image reads its advertised listeners (RULES.md §3.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListenerDialect {
+pub(crate) enum ListenerDialect {
     /// Confluent's and Apache's images: `KAFKA_ADVERTISED_LISTENERS`.
     Official,
     /// Bitnami's: `KAFKA_CFG_ADVERTISED_LISTENERS` or its plain alias.
@@ -230,7 +230,7 @@ pub enum ListenerDialect {
 
 /// The listener dialect of a broker repository: any `confluentinc/` image or `apache/kafka*`
 /// is official.
-pub fn listener_dialect(repo: &str) -> ListenerDialect {
+pub(crate) fn listener_dialect(repo: &str) -> ListenerDialect {
     match image(repo) {
         Some(Image::BitnamiKafka) => ListenerDialect::Bitnami,
         _ if repo.starts_with("confluentinc/") || repo.starts_with("apache/kafka") => {
@@ -301,12 +301,12 @@ const DATASTORES: [&str; 30] = [
 ];
 
 /// Whether a repository is a reverse proxy's image.
-pub fn is_proxy(repo: &str) -> bool {
+pub(crate) fn is_proxy(repo: &str) -> bool {
     matches_any(&PROXIES, repo)
 }
 
 /// Whether a repository is a datastore's image (a database, cache, queue or broker).
-pub fn is_datastore(repo: &str) -> bool {
+pub(crate) fn is_datastore(repo: &str) -> bool {
     matches_any(&DATASTORES, repo)
 }
 

@@ -3,16 +3,16 @@
 //! read and what their entrypoints run, each with its source. Works on strings (repository,
 //! tag, key names), not on the compose model, so that it sits below the facts.
 
-pub mod entrypoint;
-pub mod env;
-pub mod family;
-pub mod ports;
-pub mod reference;
-pub mod zookeeper;
+pub(crate) mod entrypoint;
+pub(crate) mod env;
+pub(crate) mod family;
+pub(crate) mod ports;
+pub(crate) mod reference;
+pub(crate) mod zookeeper;
 
-pub use family::{
+pub(crate) use family::{
     FIRST_CONFLUENT_KRAFT_TAG, Family, Image, ListenerDialect, checks_confluent_env, image,
     is_broker_image, is_confluent_connect, is_confluent_demo_connect, is_datastore, is_kraft_only,
     is_proxy, is_zookeeper, listener_dialect, may_name_broker,
 };
-pub use reference::{Reference, TagVersion, repository};
+pub(crate) use reference::{Reference, TagVersion, repository};

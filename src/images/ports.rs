@@ -2,34 +2,34 @@
 //! (RULES.md §1.3).
 
 /// PostgreSQL's default port (postgresql.org, "Connecting to the server").
-pub const POSTGRES: u16 = 5432;
+pub(crate) const POSTGRES: u16 = 5432;
 /// MySQL's and MariaDB's default port.
-pub const MYSQL: u16 = 3306;
+pub(crate) const MYSQL: u16 = 3306;
 /// Redis's (and Valkey's) default port.
-pub const REDIS: u16 = 6379;
+pub(crate) const REDIS: u16 = 6379;
 /// MongoDB's default port.
-pub const MONGODB: u16 = 27017;
+pub(crate) const MONGODB: u16 = 27017;
 /// AMQP's port (RabbitMQ), and AMQP over TLS.
-pub const AMQP: u16 = 5672;
+pub(crate) const AMQP: u16 = 5672;
 /// AMQP over TLS.
-pub const AMQPS: u16 = 5671;
+pub(crate) const AMQPS: u16 = 5671;
 /// NATS's client port.
-pub const NATS: u16 = 4222;
+pub(crate) const NATS: u16 = 4222;
 /// Pulsar's binary protocol port.
-pub const PULSAR: u16 = 6650;
+pub(crate) const PULSAR: u16 = 6650;
 /// ZooKeeper's client port (every ZooKeeper image's default).
-pub const ZOOKEEPER: u16 = 2181;
+pub(crate) const ZOOKEEPER: u16 = 2181;
 /// Kafka's customary listener port.
-pub const KAFKA: u16 = 9092;
+pub(crate) const KAFKA: u16 = 9092;
 /// Elasticsearch's and OpenSearch's HTTP port.
-pub const ELASTICSEARCH: u16 = 9200;
+pub(crate) const ELASTICSEARCH: u16 = 9200;
 /// Confluent Schema Registry's port.
-pub const SCHEMA_REGISTRY: u16 = 8081;
+pub(crate) const SCHEMA_REGISTRY: u16 = 8081;
 /// Kafka Connect's REST port.
-pub const CONNECT_REST: u16 = 8083;
+pub(crate) const CONNECT_REST: u16 = 8083;
 
 /// Ports of well-known servers: an explicit one marks a value as a server address.
-pub const WELL_KNOWN: [u16; 10] = [
+pub(crate) const WELL_KNOWN: [u16; 10] = [
     POSTGRES,
     MYSQL,
     REDIS,
@@ -44,7 +44,7 @@ pub const WELL_KNOWN: [u16; 10] = [
 
 /// The §1.4 default port of a lower-cased URL scheme (or JDBC sub-protocol); none for
 /// http/https.
-pub fn scheme_port(scheme: &str) -> Option<u16> {
+pub(crate) fn scheme_port(scheme: &str) -> Option<u16> {
     match scheme {
         "postgres" | "postgresql" => Some(POSTGRES),
         "mysql" | "mariadb" => Some(MYSQL),
@@ -137,7 +137,7 @@ const IMAGE_PORTS: &[(&[&str], &[u16], &[u16])] = &[
 ];
 
 /// The image-default ports of a repository: the listed ones, then the image's other ports.
-pub fn default_ports(repo: &str) -> Option<(&'static [u16], &'static [u16])> {
+pub(crate) fn default_ports(repo: &str) -> Option<(&'static [u16], &'static [u16])> {
     IMAGE_PORTS
         .iter()
         .find(|(patterns, _, _)| patterns.iter().any(|p| matches(p, repo)))
@@ -181,7 +181,7 @@ const SERVER_PORT_KEYS: [(&str, &[&str], u16); 6] = [
 
 /// A server-port key (compared ignoring ASCII case): whether `repo` reads it (an official
 /// image may be written `library/name`), and the default port it replaces.
-pub fn server_port_key(key: &str, repo: &str) -> Option<(bool, u16)> {
+pub(crate) fn server_port_key(key: &str, repo: &str) -> Option<(bool, u16)> {
     let (_, readers, default) = SERVER_PORT_KEYS
         .iter()
         .find(|(k, _, _)| k.eq_ignore_ascii_case(key))?;
@@ -189,7 +189,7 @@ pub fn server_port_key(key: &str, repo: &str) -> Option<(bool, u16)> {
 }
 
 /// The server-port key `repo` reads that replaces its default `port`, if any.
-pub fn port_keys_for(repo: &str, port: u16) -> impl Iterator<Item = &'static str> + '_ {
+pub(crate) fn port_keys_for(repo: &str, port: u16) -> impl Iterator<Item = &'static str> + '_ {
     SERVER_PORT_KEYS
         .iter()
         .filter(move |(_, readers, default)| *default == port && reads(readers, repo))
@@ -217,7 +217,7 @@ fn matches(pattern: &str, repo: &str) -> bool {
 
 /// Secondary ports an image opens besides its own: Confluent Server's embedded REST API
 /// (`confluent.http.server.listeners`, 8090 by default: Confluent Server's docs).
-pub fn embedded_ports(repo: &str) -> &'static [u16] {
+pub(crate) fn embedded_ports(repo: &str) -> &'static [u16] {
     match super::image(repo) {
         Some(super::Image::CpServer) => &[8090],
         _ => &[],
@@ -227,7 +227,7 @@ pub fn embedded_ports(repo: &str) -> &'static [u16] {
 /// Whether a Kafka image derives `listeners` from `KAFKA_ADVERTISED_LISTENERS` when unset
 /// (confluentinc/kafka-images `configure`, apache/kafka docker `configure`): Confluent's
 /// `cp-*` images, `confluent-local`, and Apache's.
-pub fn derives_listeners(repo: &str) -> bool {
+pub(crate) fn derives_listeners(repo: &str) -> bool {
     repo.starts_with("confluentinc/cp-")
         || super::image(repo) == Some(super::Image::ConfluentLocal)
         || repo.starts_with("apache/kafka")
@@ -235,14 +235,14 @@ pub fn derives_listeners(repo: &str) -> bool {
 
 /// The listener ports an Apache Kafka image opens with no `KAFKA_*` setting at all (its
 /// bundled `server.properties`: 9092, and the docker defaults 29092/29093); None for others.
-pub fn unconfigured_kafka_ports(repo: &str) -> Option<&'static [u16]> {
+pub(crate) fn unconfigured_kafka_ports(repo: &str) -> Option<&'static [u16]> {
     repo.starts_with("apache/kafka")
         .then_some(&[KAFKA, 29092, 29093])
 }
 
 /// Redpanda's address flags and their defaults (docs.redpanda.com, `redpanda start`), and
 /// its admin API port, which no flag here moves.
-pub const REDPANDA_FLAGS: [(&str, u16); 4] = [
+pub(crate) const REDPANDA_FLAGS: [(&str, u16); 4] = [
     ("--kafka-addr", KAFKA),
     ("--pandaproxy-addr", 8082),
     ("--schema-registry-addr", SCHEMA_REGISTRY),
@@ -250,4 +250,4 @@ pub const REDPANDA_FLAGS: [(&str, u16); 4] = [
 ];
 
 /// Redpanda's admin API port.
-pub const REDPANDA_ADMIN: u16 = 9644;
+pub(crate) const REDPANDA_ADMIN: u16 = 9644;

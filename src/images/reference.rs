@@ -3,7 +3,7 @@
 
 /// An image reference split into its parts, each borrowed from the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reference<'a> {
+pub(crate) struct Reference<'a> {
     /// The registry host (`docker.io`, `localhost:5000`), None for Docker Hub written short.
     pub registry: Option<&'a str>,
     /// The repository without registry, tag or digest (`confluentinc/cp-kafka`).
@@ -28,7 +28,7 @@ pub enum TagVersion {
 impl<'a> Reference<'a> {
     /// Parses a reference in one byte scan: a dozen facts ask for the repository of every
     /// service.
-    pub fn parse(image: &'a str) -> Reference<'a> {
+    pub(crate) fn parse(image: &'a str) -> Reference<'a> {
         let bytes = image.as_bytes();
         // Up to the digest's `@`: the first `/`, whether a `.` or `:` comes before it (a
         // registry host), and the tag's `:` (the first after the last `/`).
@@ -73,7 +73,7 @@ impl<'a> Reference<'a> {
 
     /// What the tag says about the version: `7.8.0`, `3.7.0-debian-12-r3`, `v3.9`, `7`; a
     /// missing or non-numeric tag is the newest release.
-    pub fn version(&self) -> TagVersion {
+    pub(crate) fn version(&self) -> TagVersion {
         let Some(tag) = self.tag else {
             return TagVersion::Newest;
         };
@@ -89,7 +89,7 @@ impl<'a> Reference<'a> {
 
     /// The `major.minor` of the tag (`7.8.0` → 7.8, `8` → 8.0); None for `latest`, no tag or
     /// anything else.
-    pub fn major_minor(&self) -> Option<(u32, u32)> {
+    pub(crate) fn major_minor(&self) -> Option<(u32, u32)> {
         match self.version() {
             TagVersion::Known(major, minor) => Some((major, minor.unwrap_or(0))),
             _ => None,
@@ -98,7 +98,7 @@ impl<'a> Reference<'a> {
 
     /// The `major.minor.patch` the tag starts with, strictly (`3.5.5`, `3.9.2-jre-17`,
     /// `3.4` → `3.4.0`); None without a minor or with a `v` (ZooKeeper's tags have neither).
-    pub fn release(&self) -> Option<(u32, u32, u32)> {
+    pub(crate) fn release(&self) -> Option<(u32, u32, u32)> {
         let mut parts = self
             .tag?
             .split(|c: char| !c.is_ascii_digit() && c != '.')
@@ -113,14 +113,14 @@ impl<'a> Reference<'a> {
 
 /// The repository of an image reference, without registry host, tag or digest:
 /// `docker.io/confluentinc/cp-kafka:7.6.0` → `confluentinc/cp-kafka`.
-pub fn repository(image: &str) -> &str {
+pub(crate) fn repository(image: &str) -> &str {
     Reference::parse(image).repository
 }
 
 /// The repository of a reference whose text is known only up to `prefix`, when the unknown
 /// rest lies in the tag (`confluentinc/cp-kafka:${TAG}`): the family is known, the version
 /// is not.
-pub fn repository_before_unknown_tag(prefix: &str) -> Option<&str> {
+pub(crate) fn repository_before_unknown_tag(prefix: &str) -> Option<&str> {
     let name = prefix.rfind('/').map_or(prefix, |i| &prefix[i + 1..]);
     name.contains(':').then(|| repository(prefix))
 }

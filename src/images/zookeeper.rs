@@ -12,11 +12,11 @@ use super::family::{Image, image};
 use super::reference::Reference;
 
 /// The client port every ZooKeeper image uses unless told otherwise.
-pub const DEFAULT_CLIENT_PORT: u16 = super::ports::ZOOKEEPER;
+pub(crate) const DEFAULT_CLIENT_PORT: u16 = super::ports::ZOOKEEPER;
 
 /// The environment keys authors use to set a ZooKeeper's client port, whichever image reads
 /// them.
-pub const CLIENT_PORT_KEYS: [&str; 4] = [
+pub(crate) const CLIENT_PORT_KEYS: [&str; 4] = [
     "ZOOKEEPER_CLIENT_PORT",
     "ZOO_PORT",
     "ZOO_CLIENT_PORT",
@@ -25,7 +25,7 @@ pub const CLIENT_PORT_KEYS: [&str; 4] = [
 
 /// Which setting gives a ZooKeeper image its client port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientPortSetting {
+pub(crate) enum ClientPortSetting {
     /// This environment key.
     Key(&'static str),
     /// The `;port` of `ZOO_SERVERS` entries (the official image from 3.5), 2181 without it.
@@ -39,7 +39,7 @@ pub enum ClientPortSetting {
 /// The setting an image reads its client port from; None when the image is not ZooKeeper.
 /// `zoo_servers_set` tells whether the service sets `ZOO_SERVERS` (3.5.0–3.5.5 read
 /// `ZOO_PORT` only without it).
-pub fn client_port_setting(
+pub(crate) fn client_port_setting(
     image_ref: &Reference,
     zoo_servers_set: bool,
 ) -> Option<ClientPortSetting> {

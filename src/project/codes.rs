@@ -15,7 +15,7 @@ load_rule!(INVALID_EXTENDS, "SYN009", "invalid-extends");
 load_rule!(EMPTY_FILE, "SYN010", "empty-compose-file");
 
 /// The loader's codes, in order.
-pub static ALL: &[&RuleInfo] = &[
+pub(crate) static ALL: &[&RuleInfo] = &[
     &INVALID_YAML,
     &DUPLICATE_KEY,
     &MULTIPLE_DOCUMENTS,

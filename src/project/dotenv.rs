@@ -28,7 +28,7 @@ use crate::project::interpolate::{InterpolationError, Variables, interpolate};
 
 /// One assignment read from an env file, in file order (a later duplicate overrides an earlier one).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DotenvEntry {
+pub(crate) struct DotenvEntry {
     /// The variable name.
     pub key: String,
     /// The value after unquoting, unescaping and interpolation (unknown variables count as "").
@@ -44,7 +44,7 @@ pub struct DotenvEntry {
 /// (columns count characters).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
-pub struct DotenvError {
+pub(crate) struct DotenvError {
     /// 1-based line of the error.
     pub line: usize,
     /// 1-based column of the error, in characters.
@@ -54,7 +54,7 @@ pub struct DotenvError {
 }
 
 /// Parses an env file as Compose reads it, resolving `${...}` against earlier keys, then `lookup`.
-pub fn parse(text: &str, lookup: &dyn Variables) -> Result<Vec<DotenvEntry>, DotenvError> {
+pub(crate) fn parse(text: &str, lookup: &dyn Variables) -> Result<Vec<DotenvEntry>, DotenvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parser = Parser {
         text,

@@ -20,7 +20,7 @@ use std::hash::BuildHasher;
 use std::ops::Range;
 
 /// Looks a variable up by name; `None` means unset, which Compose distinguishes from set-but-empty.
-pub trait Variables {
+pub(crate) trait Variables {
     /// Returns the value of `name`, or `None` when it is unset.
     fn get(&self, name: &str) -> Option<&str>;
 }
@@ -33,7 +33,7 @@ impl<S: BuildHasher> Variables for HashMap<String, String, S> {
 
 /// A lookup in which every variable is unset, to analyse a file without any environment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct NoVariables;
+pub(crate) struct NoVariables;
 
 impl Variables for NoVariables {
     fn get(&self, _name: &str) -> Option<&str> {
@@ -175,7 +175,7 @@ impl Interpolated {
 
 /// Why a string could not be interpolated; `raw` is always a byte range of the input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InterpolationError {
+pub(crate) enum InterpolationError {
     /// `${VAR:?msg}` / `${VAR?msg}` with the variable unset (or empty for `:?`); `message` is the
     /// interpolated `msg` and `raw` the whole expression.
     #[error("required variable {name} is missing a value{}", message_suffix(.message))]
@@ -199,7 +199,7 @@ pub enum InterpolationError {
 
 impl InterpolationError {
     /// The byte range of the offending expression in the input, to point a diagnostic at it.
-    pub fn raw(&self) -> &Range<usize> {
+    pub(crate) fn raw(&self) -> &Range<usize> {
         match self {
             Self::Required { raw, .. } | Self::Invalid { raw, .. } => raw,
         }
@@ -217,7 +217,10 @@ fn message_suffix(message: &str) -> String {
 
 /// Interpolates `input` as Compose does, looking variables up in `vars`, and records the origin
 /// of every byte of the result (see the module documentation for the exact grammar).
-pub fn interpolate(input: &str, vars: &dyn Variables) -> Result<Interpolated, InterpolationError> {
+pub(crate) fn interpolate(
+    input: &str,
+    vars: &dyn Variables,
+) -> Result<Interpolated, InterpolationError> {
     let mut builder = Builder {
         input,
         vars,

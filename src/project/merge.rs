@@ -5,13 +5,13 @@
 use crate::project::value::{Kind, MergeTag, Value};
 
 /// Merges `over` onto `base` (both file roots).
-pub fn merge_files(base: Value, over: Value) -> Value {
+pub(super) fn merge_files(base: Value, over: Value) -> Value {
     let origin = base.origin;
     merge(Some(base), over, &mut Vec::new()).unwrap_or_else(|| Value::new(Kind::Null, origin))
 }
 
 /// Merges `over` onto `base` at `path`; None when `over` resets the value.
-pub fn merge(base: Option<Value>, mut over: Value, path: &mut Vec<String>) -> Option<Value> {
+pub(super) fn merge(base: Option<Value>, mut over: Value, path: &mut Vec<String>) -> Option<Value> {
     match over.tag.take() {
         Some(MergeTag::Reset) => return None,
         Some(MergeTag::Override) => return Some(strip_tags(over)),

@@ -4,19 +4,19 @@
 //! Every value of the resulting model keeps its [`value::Origin`], so findings point at the
 //! file and bytes where a value was written, through aliases, merges, overrides and includes.
 
-pub mod codes;
+pub(crate) mod codes;
 pub mod discover;
-pub mod dotenv;
+pub(crate) mod dotenv;
 pub mod emit;
 mod env_file;
 mod extends;
 mod include;
-pub mod interpolate;
+pub(crate) mod interpolate;
 mod merge;
 mod normalize;
 pub mod schema;
 pub mod value;
-pub mod vars;
+pub(crate) mod vars;
 mod yaml;
 
 use crate::diagnostic::Diagnostic;

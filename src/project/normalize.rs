@@ -26,7 +26,7 @@ enum Split {
 }
 
 /// Normalizes every service of a file's root value (a big project's on every core).
-pub fn normalize_services(root: &mut Value) {
+pub(super) fn normalize_services(root: &mut Value) {
     let Kind::Map(root) = &mut root.kind else {
         return;
     };

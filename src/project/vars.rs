@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// Variables from `.env`, `--env-file` and, when asked, the process environment. Later sources
 /// win over earlier ones, and the process environment wins over files, as in Compose.
 #[derive(Debug, Clone, Default)]
-pub struct Environment {
+pub(crate) struct Environment {
     values: HashMap<String, String>,
 }
 
@@ -28,7 +28,7 @@ impl Variables for Environment {
 
 /// A `.env`-style file that could not be used.
 #[derive(Debug, Clone)]
-pub struct EnvFileProblem {
+pub(crate) struct EnvFileProblem {
     /// The file.
     pub path: std::path::PathBuf,
     /// What went wrong.
@@ -37,7 +37,7 @@ pub struct EnvFileProblem {
 
 impl Environment {
     /// An environment with the process environment only when `use_process_env` is set.
-    pub fn new(use_process_env: bool) -> Self {
+    pub(crate) fn new(use_process_env: bool) -> Self {
         let mut env = Environment::default();
         if use_process_env {
             env.values.extend(std::env::vars());
@@ -47,7 +47,11 @@ impl Environment {
 
     /// Adds the variables of a dotenv file; variables already set in the process environment
     /// keep their value.
-    pub fn add_file(&mut self, path: &Path, process_wins: bool) -> Result<(), EnvFileProblem> {
+    pub(crate) fn add_file(
+        &mut self,
+        path: &Path,
+        process_wins: bool,
+    ) -> Result<(), EnvFileProblem> {
         let problem = |message: String| EnvFileProblem {
             path: path.to_path_buf(),
             message,
@@ -62,18 +66,13 @@ impl Environment {
         }
         Ok(())
     }
-
-    /// Sets one variable (tests, `include` with `env_file`).
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        self.values.insert(name.into(), value.into());
-    }
 }
 
 /// Interpolates every string of `value` in place, reporting `${VAR:?err}` with the variable
 /// unset and malformed expressions. A value that fails stays in the model as unknown.
 ///
 /// The values of a large mapping (a big project's `services`) are interpolated on every core.
-pub fn interpolate_value(
+pub(crate) fn interpolate_value(
     value: &mut Value,
     vars: &(dyn Variables + Sync),
     file: &Arc<SourceFile>,
@@ -172,7 +171,7 @@ fn mark_unknown(s: &mut Str, name: String, raw: std::ops::Range<usize>) {
 impl Environment {
     /// Adds the variables of `other`, which take precedence (an including project's variables
     /// win over an included project's own `.env`).
-    pub fn extend_from(&mut self, other: &Environment) {
+    pub(crate) fn extend_from(&mut self, other: &Environment) {
         self.values
             .extend(other.values.iter().map(|(k, v)| (k.clone(), v.clone())));
     }

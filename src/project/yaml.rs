@@ -18,7 +18,7 @@ const BUDGET_CHUNK: usize = 4096;
 
 /// Converts `doc` (parsed from `file`) into a value. Every problem found is returned; a
 /// file with problems yields no value, since Compose would refuse it.
-pub fn to_value(
+pub(super) fn to_value(
     doc: &Document,
     file: &Arc<SourceFile>,
     id: FileId,

@@ -83,7 +83,7 @@ impl<'p> Context<'p> {
             .get_or_init(|| Topology::new(self.project, Arc::clone(self.shared_book())))
     }
 
-    /// Whether the project cannot run on its own ([`completeness::is_partial`]); eight checks
+    /// Whether the project cannot run on its own (`completeness::is_partial`); eight checks
     /// ask.
     pub fn is_partial(&self) -> bool {
         *self

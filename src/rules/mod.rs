@@ -4,10 +4,10 @@
 //! the loader and the schema validator produce.
 
 mod context;
-pub mod kafka;
-pub mod mac;
-pub mod network;
-pub mod ports;
+pub(crate) mod kafka;
+pub(crate) mod mac;
+pub(crate) mod network;
+pub(crate) mod ports;
 mod select;
 
 use crate::diagnostic::RuleInfo;

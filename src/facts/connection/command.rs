@@ -67,7 +67,7 @@ impl HostFlag {
 /// with the port flag of redis-cli, psql and mysql (and their relatives). Each target comes with
 /// the index of the argument holding it; its ranges index that argument (for `--flag=value`, the
 /// whole argument). A `-h` target's range is the host alone: its port is another argument.
-pub fn command_targets(args: &[&str]) -> Vec<(usize, Target)> {
+pub(crate) fn command_targets(args: &[&str]) -> Vec<(usize, Target)> {
     let mut out = Vec::new();
     let mut kcat = false;
     let mut host: Option<HostFlag> = None;

@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// The §1.2 classes of a host that need no knowledge of the project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostClass {
+pub(crate) enum HostClass {
     /// `localhost`, `127.0.0.0/8`, `::1`, `ip6-localhost`: the container itself.
     Loopback,
     /// `0.0.0.0`, `::` or an empty host: a bind address, or loopback when connected to.
@@ -28,7 +28,7 @@ const HOST_GATEWAY: [&str; 5] = [
 ];
 
 /// Legacy Docker Desktop names (§1.2).
-pub const DESKTOP_LEGACY: [&str; 6] = [
+pub(crate) const DESKTOP_LEGACY: [&str; 6] = [
     "docker.for.mac.localhost",
     "docker.for.mac.host.internal",
     "docker.for.mac.http.internal",
@@ -39,7 +39,7 @@ pub const DESKTOP_LEGACY: [&str; 6] = [
 
 /// The §1.2 class of a host, case-insensitive, brackets and a trailing dot ignored.
 /// `ip6-loopback` is loopback too: Docker's `/etc/hosts` maps it to `::1` with `ip6-localhost`.
-pub fn classify(host: &str) -> HostClass {
+pub(crate) fn classify(host: &str) -> HostClass {
     let host = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))

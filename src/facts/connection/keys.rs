@@ -31,7 +31,7 @@ const SERVER_SIDE: [&str; 5] = ["LISTEN", "BIND", "ADVERTISED", "ANNOUNCE", "PUB
 
 /// Whether a key names the service's own listening or advertised address (§1.4): some part
 /// of it says listen, bind, advertise, announce or publish, case-insensitively.
-pub fn is_server_side_key(key: &str) -> bool {
+pub(crate) fn is_server_side_key(key: &str) -> bool {
     SERVER_SIDE.iter().any(|w| contains_ignore_case(key, w))
 }
 
@@ -39,7 +39,7 @@ pub fn is_server_side_key(key: &str) -> bool {
 /// the client words (or it ends in `CONNECTION_STRING`), case-insensitively, and it is not
 /// [server-side](is_server_side_key). The broker-property exception is the caller's, which
 /// knows the service.
-pub fn is_client_key(key: &str) -> bool {
+pub(crate) fn is_client_key(key: &str) -> bool {
     let (rest, last) = match key.bytes().rposition(|b| b == b'_') {
         Some(i) => (&key[..i], &key[i + 1..]),
         None => ("", key),
@@ -86,7 +86,7 @@ const BROWSER_PARTS: [&str; 7] = [
 
 /// Whether a key carries a host-side (browser) URL, where `localhost:<published port>` is right:
 /// the loopback rules NET001, NET002 and CMP001 skip these keys (§1.4).
-pub fn is_browser_url_key(key: &str) -> bool {
+pub(crate) fn is_browser_url_key(key: &str) -> bool {
     BROWSER_PREFIXES
         .iter()
         .any(|p| starts_with_ignore_case(key, p))
@@ -103,7 +103,7 @@ const PAIR_SUFFIXES: [&str; 4] = ["_HOST", "_HOSTNAME", "_SERVER", "_ADDR"];
 /// `X_PORT` (same prefix, case-insensitive), in environment order. The host key must be
 /// client-side and the prefix non-empty (`HOST`/`PORT` alone is usually the service's own bind
 /// address), and the port value must be a port.
-pub fn host_port_pairs(env: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn host_port_pairs(env: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (key, _) in env {
         let prefix = PAIR_SUFFIXES.iter().find_map(|s| {
@@ -151,7 +151,7 @@ const GLUED: [&str; 5] = ["HOSTNAME", "HOST", "SERVER", "ADDR", "URL"];
 /// naming the kind (`POSTGRES_HOST`, `SPRING_REDIS_HOST`, `PGHOST` → by kind); `None` when no
 /// word names one (`DB_HOST`) or two words disagree. Whole words only: `PGBOUNCER_HOST` is not
 /// PostgreSQL's port.
-pub fn inferred_port(key: &str) -> Option<u16> {
+pub(crate) fn inferred_port(key: &str) -> Option<u16> {
     let key = key.to_ascii_uppercase();
     let mut found = None;
     for word in key.split('_') {

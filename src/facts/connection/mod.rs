@@ -14,9 +14,9 @@ mod keys;
 mod list;
 mod url;
 
-pub use command::command_targets;
-pub use host_class::{DESKTOP_LEGACY, HostClass, classify};
-pub use keys::{
+pub(crate) use command::command_targets;
+pub(crate) use host_class::{DESKTOP_LEGACY, HostClass, classify};
+pub(crate) use keys::{
     host_port_pairs, inferred_port, is_browser_url_key, is_client_key, is_server_side_key,
 };
 
@@ -70,7 +70,7 @@ impl Target {
 /// Parses every address in a value: URLs (also multi-host, listener lists and `mongodb+srv`),
 /// JDBC URLs, KRaft voters, `host:port` lists (a trailing `/chroot` belongs to the last entry),
 /// bare hosts and IPv6. Ranges index `text`; a value that is none of these yields nothing.
-pub fn parse_value(text: &str) -> Vec<Target> {
+pub(crate) fn parse_value(text: &str) -> Vec<Target> {
     let start = text.len() - text.trim_start().len();
     let head = text.as_bytes().get(start..start + 5);
     let parsed = if head.is_some_and(|h| h.eq_ignore_ascii_case(b"jdbc:")) {

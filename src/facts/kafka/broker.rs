@@ -130,7 +130,7 @@ fn runs_redpanda(spec: &Value) -> bool {
 }
 
 /// The Kafka brokers and controllers of a project (§3.1), Redpanda included.
-pub fn brokers(project: &Project) -> Vec<Broker<'_>> {
+pub(crate) fn brokers(project: &Project) -> Vec<Broker<'_>> {
     project
         .services()
         .filter_map(|(name, spec)| broker(name, spec))
@@ -138,7 +138,7 @@ pub fn brokers(project: &Project) -> Vec<Broker<'_>> {
 }
 
 /// The service as a broker, when it is one.
-pub fn broker<'p>(name: &'p str, spec: &'p Value) -> Option<Broker<'p>> {
+pub(crate) fn broker<'p>(name: &'p str, spec: &'p Value) -> Option<Broker<'p>> {
     // Most services have nothing Kafka about them: no broker setting, no command, and an
     // image that is no broker's. Decide those without parsing the image reference twice.
     let kafka_env = spec
@@ -182,7 +182,7 @@ pub fn broker<'p>(name: &'p str, spec: &'p Value) -> Option<Broker<'p>> {
 /// The repository of a service's image and what its tag says, also when only the tag comes
 /// from an unset variable (`confluentinc/cp-kafka:${TAG}`). None when there is no image or its
 /// repository is unknown.
-pub fn image_version(service: &Value) -> Option<(&str, TagVersion)> {
+pub(crate) fn image_version(service: &Value) -> Option<(&str, TagVersion)> {
     let s = service.get("image")?.as_str()?;
     if s.is_known() {
         let reference = Reference::parse(&s.text);

@@ -14,7 +14,7 @@ use crate::project::value::Value;
 /// roles include `broker`, each counted `deploy.replicas`/`scale` times. A node whose cluster
 /// cannot be told (no ZooKeeper, voters or id; Redpanda) is alone. None when a value involved
 /// is unknown.
-pub fn cluster_broker_count(
+pub(crate) fn cluster_broker_count(
     book: &AddressBook,
     brokers: &[Broker],
     broker: &Broker,
@@ -113,7 +113,7 @@ fn replicas(spec: &Value) -> Option<usize> {
 /// Every node of `broker`'s cluster among `brokers` (RULES.md §3.6), `broker` included: same
 /// normalised `zookeeper.connect`, or same KRaft voters (else the same cluster id). A node whose
 /// cluster cannot be told (a value involved is unknown, or nothing names a cluster) is alone.
-pub fn cluster_members<'a, 'p>(
+pub(crate) fn cluster_members<'a, 'p>(
     book: &AddressBook,
     brokers: &'a [Broker<'p>],
     broker: &Broker,

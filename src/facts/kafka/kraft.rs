@@ -8,7 +8,7 @@ use std::ops::Range;
 
 /// One voter of `controller.quorum.voters`: `id@host:port`, with byte ranges in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Voter {
+pub(crate) struct Voter {
     /// The node id.
     pub id: u32,
     /// The host as written (IPv6 without brackets).
@@ -25,7 +25,7 @@ pub struct Voter {
 
 /// Parses `controller.quorum.voters` as Kafka does (`id@host:port`, comma-separated, entries
 /// trimmed); None when an entry does not parse ("must contain a parseable set of voters").
-pub fn parse_voters(text: &str) -> Option<Vec<Voter>> {
+pub(crate) fn parse_voters(text: &str) -> Option<Vec<Voter>> {
     let mut out = Vec::new();
     let mut start = 0;
     for piece in text.split(',') {
@@ -69,7 +69,7 @@ fn parse_voter(text: &str, entry: Range<usize>) -> Option<Voter> {
 
 /// Why a cluster id is refused (Kafka's `Uuid.fromString`, RULES.md §3.4 item 10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClusterIdError {
+pub(crate) enum ClusterIdError {
     /// Longer than 24 characters: "too long to be decoded as a base64 UUID".
     TooLong(usize),
     /// Not base64url (a character outside `A-Z a-z 0-9 - _`, bad padding, a lone last
@@ -82,7 +82,7 @@ pub enum ClusterIdError {
 /// Decodes a KRaft cluster id as Kafka's `Uuid.fromString` does: at most 24 characters,
 /// Java's base64url decoder (padding optional but exact, unused trailing bits ignored), and
 /// exactly 16 bytes. `kafka-local-cluster-01` is valid; `my-cluster` is not.
-pub fn decode_cluster_id(text: &str) -> Result<[u8; 16], ClusterIdError> {
+pub(crate) fn decode_cluster_id(text: &str) -> Result<[u8; 16], ClusterIdError> {
     if text.len() > 24 {
         return Err(ClusterIdError::TooLong(text.chars().count()));
     }
@@ -156,7 +156,7 @@ fn encode_cluster_id(bytes: &[u8; 16]) -> String {
 /// A valid cluster id derived from `seed` (the FNV-1a 128-bit hash of its bytes), so the same
 /// project always gets the same id: never all zeros, and never starting with `-` (which
 /// command lines take for an option; Kafka's own `Uuid.randomUuid` avoids it too).
-pub fn derived_cluster_id(seed: &str) -> String {
+pub(crate) fn derived_cluster_id(seed: &str) -> String {
     const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
     let hash = seed

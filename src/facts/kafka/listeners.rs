@@ -269,7 +269,7 @@ impl<'p> Broker<'p> {
 }
 
 /// Protocol names that map to themselves when the protocol map is unset.
-pub const BUILT_IN_PROTOCOLS: [&str; 4] = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
+pub(crate) const BUILT_IN_PROTOCOLS: [&str; 4] = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
 
 /// Parses a listener list (`NAME://host:port,...`; a Redpanda entry without a name is
 /// `PLAINTEXT`).

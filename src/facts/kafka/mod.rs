@@ -13,13 +13,15 @@ mod listeners;
 mod requirements;
 mod start_script;
 
-pub use crate::images::env::property_of;
-pub use crate::images::{Family, TagVersion};
-pub use broker::{Broker, Setting, broker, brokers, image_version};
-pub use cluster::{cluster_broker_count, cluster_members};
-pub use kraft::{ClusterIdError, Voter, decode_cluster_id, derived_cluster_id, parse_voters};
-pub use listeners::{BUILT_IN_PROTOCOLS, Endpoint, EndpointSource, Origin};
-pub use requirements::{
+pub(crate) use crate::images::env::property_of;
+pub(crate) use crate::images::{Family, TagVersion};
+pub(crate) use broker::{Broker, Setting, broker, brokers, image_version};
+pub(crate) use cluster::{cluster_broker_count, cluster_members};
+pub(crate) use kraft::{
+    ClusterIdError, Voter, decode_cluster_id, derived_cluster_id, parse_voters,
+};
+pub(crate) use listeners::{BUILT_IN_PROTOCOLS, Endpoint, EndpointSource, Origin};
+pub(crate) use requirements::{
     Requirement, exits_at_startup, required_missing, wurstmeister_listeners_missing,
 };
-pub use start_script::{runs_start_script, unset_means_default};
+pub(crate) use start_script::{runs_start_script, unset_means_default};

@@ -7,7 +7,7 @@ use crate::images::{self as catalog, Family, Image, TagVersion};
 /// Whether the container exits at start-up, before Kafka binds or advertises anything: the
 /// address rules (KAF002–KAF005, KAF013, KAF015) stay silent on such a broker (RULES.md §1.5
 /// item 3). Covers KAF008 sub-case 4 and KAF011 ([`missing_required`]).
-pub fn exits_at_startup(broker: &Broker) -> bool {
+pub(crate) fn exits_at_startup(broker: &Broker) -> bool {
     wurstmeister_listeners_missing(broker) || missing_required(broker)
 }
 
@@ -15,7 +15,7 @@ pub fn exits_at_startup(broker: &Broker) -> bool {
 /// specified when using KAFKA_ADVERTISED_LISTENERS" when `KAFKA_ADVERTISED_LISTENERS` is set and
 /// `KAFKA_LISTENERS` and `KAFKA_ADVERTISED_HOST_NAME` are both empty (its test is
 /// `-z "$KAFKA_ADVERTISED_HOST_NAME$KAFKA_LISTENERS"`). False when a value involved is unknown.
-pub fn wurstmeister_listeners_missing(broker: &Broker) -> bool {
+pub(crate) fn wurstmeister_listeners_missing(broker: &Broker) -> bool {
     if broker.family != Family::Wurstmeister {
         return false;
     }
@@ -30,7 +30,7 @@ pub fn wurstmeister_listeners_missing(broker: &Broker) -> bool {
 
 /// A variable an image's entrypoint requires and a service lacks (RULES.md §3.2, KAF011).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Requirement {
+pub(crate) struct Requirement {
     /// The variables any one of which would do; the first is the one to add.
     pub keys: Vec<String>,
     /// The broker property the first key sets, if it sets one.
@@ -61,7 +61,7 @@ fn missing_required(broker: &Broker) -> bool {
 /// unset variable keeps only what every release requires. Empty when the entrypoint does not
 /// run (a `command` that skips it), when `process.roles` is unknown, and for images without a
 /// checking entrypoint, and when a mounted configuration file may hold the settings.
-pub fn required_missing(broker: &Broker) -> Vec<Requirement> {
+pub(crate) fn required_missing(broker: &Broker) -> Vec<Requirement> {
     let Some((repo, tag)) = image_version(broker.spec) else {
         return Vec::new();
     };

@@ -11,7 +11,7 @@ use crate::project::value::Value;
 /// `entrypoint`, or one that calls the script without a shell step that could set variables or
 /// patch the image's checks first (`export`, `VAR=…`, `sed`, another `*.sh`, as kafka-ui's
 /// `update_run.sh` does to cp-kafka's `configure`).
-pub fn runs_start_script(spec: &Value, script: &str) -> bool {
+pub(crate) fn runs_start_script(spec: &Value, script: &str) -> bool {
     let words: Vec<String> = ["entrypoint", "command"]
         .iter()
         .filter_map(|k| spec.get(k))
@@ -95,7 +95,7 @@ impl Broker<'_> {
 /// Whether a property the environment leaves unset takes Kafka's or the image's documented
 /// default: true for the known images, false for `confluentinc/confluent-local` (whose image
 /// sets a whole KRaft configuration of its own) and for unknown images (which may bake one in).
-pub fn unset_means_default(broker: &Broker) -> bool {
+pub(crate) fn unset_means_default(broker: &Broker) -> bool {
     let repo = image_of(broker.spec).map(repository).unwrap_or_default();
     matches!(
         broker.family,

@@ -36,7 +36,7 @@ fn exposed(service: &Value) -> Vec<u16> {
 
 /// One `expose` entry with a single known port, for fixes that publish it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExposeEntry {
+pub(crate) struct ExposeEntry {
     /// The port.
     pub port: u16,
     /// `udp` or `sctp`; None for `tcp`.
@@ -48,7 +48,7 @@ pub struct ExposeEntry {
 impl ExposeEntry {
     /// The `ports` item publishing it on `host_ip` (when given) at the same port number:
     /// `P:P`, `127.0.0.1:P:P`, `P:P/udp`.
-    pub fn mapping(&self, host_ip: Option<&str>) -> String {
+    pub(crate) fn mapping(&self, host_ip: Option<&str>) -> String {
         let p = &self.written;
         let ip = host_ip.map(|ip| format!("{ip}:")).unwrap_or_default();
         let protocol = self
@@ -61,7 +61,7 @@ impl ExposeEntry {
 }
 
 /// The `expose` entries with a single known port (ranges and unknown variables left out).
-pub fn expose_entries(project: &Project, service: &Value) -> Vec<ExposeEntry> {
+pub(crate) fn expose_entries(project: &Project, service: &Value) -> Vec<ExposeEntry> {
     let items = service.get("expose").and_then(Value::as_seq);
     items
         .into_iter()

@@ -12,7 +12,7 @@ mod expose;
 mod kafka_listeners;
 mod zookeeper_peers;
 
-pub use expose::{ExposeEntry, expose_entries};
+pub(crate) use expose::expose_entries;
 
 use command::command_ports;
 use environment::env_ports;
@@ -108,7 +108,7 @@ impl Listens {
 
 /// What the service listens on (§1.3). A helper (§1.3.1) runs a client in a server image:
 /// only its declarations count.
-pub fn listens(service: &Value) -> Listens {
+pub(crate) fn listens(service: &Value) -> Listens {
     if images::is_helper(service) {
         let mut out = Listens::default();
         add_declared(service, &mut out);
@@ -207,7 +207,7 @@ pub fn listens(service: &Value) -> Listens {
 /// The ports clients connect to, known without `expose` or `ports`: configured ones and image
 /// defaults, not the secondary ports a server opens besides its own (quorum, cluster bus,
 /// management), which nobody needs published.
-pub fn main_ports(service: &Value) -> Vec<u16> {
+pub(crate) fn main_ports(service: &Value) -> Vec<u16> {
     let listens = listens(service);
     listens
         .known()

@@ -8,4 +8,4 @@ load_rule!(INVALID_VALUE, "SCH003", "invalid-value");
 load_rule!(MISSING_KEY, "SCH004", "missing-required-key");
 
 /// The schema's codes, in order.
-pub static ALL: &[&RuleInfo] = &[&UNKNOWN_KEY, &WRONG_TYPE, &INVALID_VALUE, &MISSING_KEY];
+pub(crate) static ALL: &[&RuleInfo] = &[&UNKNOWN_KEY, &WRONG_TYPE, &INVALID_VALUE, &MISSING_KEY];

@@ -210,7 +210,7 @@ pub(super) fn prepare() {
 }
 
 /// The known key closest to `key`, when close enough to be a typo.
-pub fn suggest(key: &str) -> Option<&'static str> {
+pub(super) fn suggest(key: &str) -> Option<&'static str> {
     KNOWN_KEYS
         .iter()
         .map(|k| (strsim::damerau_levenshtein(key, k), k))
@@ -239,7 +239,7 @@ impl At<'_> {
 }
 
 /// Appends the findings one schema error stands for.
-pub fn explain(
+pub(super) fn explain(
     error: &ValidationError,
     root: &Value,
     file: &Arc<SourceFile>,

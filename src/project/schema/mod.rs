@@ -4,7 +4,7 @@
 //! Every violation becomes a finding at the exact key or value, in words: an unknown key with
 //! the closest known one, a wrong type with what was expected, a missing key, a bad value.
 
-pub mod codes;
+pub(crate) mod codes;
 mod instance;
 mod messages;
 mod pattern;

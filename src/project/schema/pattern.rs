@@ -17,7 +17,7 @@ const MAX_STEPS: usize = 20_000;
 
 /// A parsed pattern: alternatives of sequences.
 #[derive(Debug)]
-pub struct Regex {
+pub(super) struct Regex {
     alternatives: Vec<Vec<Piece>>,
     /// True when `.` appears: it reads line separators differently across engines.
     has_dot: bool,
@@ -50,7 +50,7 @@ enum Atom {
 
 impl Regex {
     /// Parses `source`, or None when it uses syntax this matcher does not support.
-    pub fn new(source: &str) -> Option<Regex> {
+    pub(super) fn new(source: &str) -> Option<Regex> {
         let mut parser = Parser {
             chars: source.chars().collect(),
             at: 0,
@@ -81,7 +81,7 @@ impl Regex {
 
     /// Whether the pattern matches anywhere in `text` (a search, as JSON Schema's `pattern`),
     /// or None when undecided.
-    pub fn is_match(&self, text: &str) -> Option<bool> {
+    pub(super) fn is_match(&self, text: &str) -> Option<bool> {
         if let Some(prefix) = &self.prefix {
             return Some(text.starts_with(prefix.as_str()));
         }

@@ -16,7 +16,7 @@ include!(concat!(env!("OUT_DIR"), "/screen.rs"));
 
 /// What the screen can say about an instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(super) enum Verdict {
     /// The full validator would accept it.
     Valid,
     /// The full validator would reject it.
@@ -49,13 +49,13 @@ enum Slot {
 
 /// The instance types of draft 7, as bits (the same numbers as `build.rs`).
 mod types {
-    pub const NULL: u8 = 1;
-    pub const BOOLEAN: u8 = 2;
-    pub const INTEGER: u8 = 4;
-    pub const NUMBER: u8 = 8;
-    pub const STRING: u8 = 16;
-    pub const ARRAY: u8 = 32;
-    pub const OBJECT: u8 = 64;
+    pub(super) const NULL: u8 = 1;
+    pub(super) const BOOLEAN: u8 = 2;
+    pub(super) const INTEGER: u8 = 4;
+    pub(super) const NUMBER: u8 = 8;
+    pub(super) const STRING: u8 = 16;
+    pub(super) const ARRAY: u8 = 32;
+    pub(super) const OBJECT: u8 = 64;
 }
 
 /// One schema object's keywords. Patterns are indices into `PATTERNS`.
@@ -128,7 +128,7 @@ enum Instance<'a> {
 }
 
 /// The verdict on a whole file.
-pub fn verdict(root: &Value) -> Verdict {
+pub(super) fn verdict(root: &Value) -> Verdict {
     Screen.eval(0, Instance::Value(root), 0)
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// One entry of a listener list as written: its value and byte ranges inside the value's text.
 #[derive(Debug, Clone)]
-pub struct Written<'p> {
+pub(crate) struct Written<'p> {
     /// The value holding the list.
     pub value: &'p Value,
     /// The bytes of `NAME://host:port`.
@@ -24,7 +24,7 @@ pub struct Written<'p> {
 }
 
 /// Where an endpoint is written, when it is (derived and default listeners are not).
-pub fn written<'p>(endpoint: &Endpoint<'p>) -> Option<Written<'p>> {
+pub(crate) fn written<'p>(endpoint: &Endpoint<'p>) -> Option<Written<'p>> {
     let source = endpoint.source.as_ref()?;
     let text = source.value.as_str()?.text.as_str();
     let host = source.host.clone();
@@ -48,7 +48,11 @@ pub fn written<'p>(endpoint: &Endpoint<'p>) -> Option<Written<'p>> {
 }
 
 /// The file bytes of `range` of a value's text, or of the whole value when they cannot be told.
-pub fn span(project: &Project, value: &Value, range: Range<usize>) -> (Arc<SourceFile>, Span) {
+pub(crate) fn span(
+    project: &Project,
+    value: &Value,
+    range: Range<usize>,
+) -> (Arc<SourceFile>, Span) {
     let span = value
         .as_str()
         .and_then(|s| s.literal_span(range))
@@ -58,7 +62,7 @@ pub fn span(project: &Project, value: &Value, range: Range<usize>) -> (Arc<Sourc
 
 /// The bind host new entries of `list` take: empty when every written entry has an empty host
 /// (`PLAINTEXT://:9092`), else `0.0.0.0`.
-pub fn bind_host(list: &[Endpoint]) -> &'static str {
+pub(crate) fn bind_host(list: &[Endpoint]) -> &'static str {
     if !list.is_empty() && list.iter().all(|e| e.host.is_empty()) {
         ""
     } else {
@@ -67,7 +71,7 @@ pub fn bind_host(list: &[Endpoint]) -> &'static str {
 }
 
 /// `NAME://host:port`.
-pub fn entry(name: &str, host: &str, port: u16) -> String {
+pub(crate) fn entry(name: &str, host: &str, port: u16) -> String {
     format!("{name}://{host}:{port}")
 }
 
@@ -97,13 +101,13 @@ fn all_written<'p>(list: &[Endpoint<'p>]) -> Option<Vec<Written<'p>>> {
 
 /// Whether these rules can read the broker's listener settings: it is not Redpanda (flags, no
 /// listener names), and none of `properties` is set to a value the analyzer cannot know.
-pub fn readable(broker: &Broker, properties: &[&str]) -> bool {
+pub(crate) fn readable(broker: &Broker, properties: &[&str]) -> bool {
     broker.family != Family::Redpanda && !unknown(broker, properties)
 }
 
 /// Whether one of `properties` is set to a value the analyzer cannot know (an unset variable,
 /// a bare `KEY` taken from the shell): the rules reading it stay silent.
-pub fn unknown(broker: &Broker, properties: &[&str]) -> bool {
+pub(crate) fn unknown(broker: &Broker, properties: &[&str]) -> bool {
     properties
         .iter()
         .any(|p| broker.property(p).is_some_and(|s| s.scalar().is_none()))
@@ -111,14 +115,14 @@ pub fn unknown(broker: &Broker, properties: &[&str]) -> bool {
 
 /// Whether a service other than `service` holds `value` (written once in an anchor): editing
 /// it changes them too.
-pub fn shared(project: &Project, service: &str, value: &Value) -> bool {
+pub(crate) fn shared(project: &Project, service: &str, value: &Value) -> bool {
     builders::services_sharing(project, value)
         .iter()
         .any(|s| s != service)
 }
 
 /// Appends `entries` after the last entry of `list`, with the list's separator.
-pub fn append(project: &Project, list: &[Endpoint], entries: &[String]) -> Option<Edit> {
+pub(crate) fn append(project: &Project, list: &[Endpoint], entries: &[String]) -> Option<Edit> {
     let written = all_written(list)?;
     let last = written.last()?;
     let sep = separator(&written);
@@ -127,7 +131,7 @@ pub fn append(project: &Project, list: &[Endpoint], entries: &[String]) -> Optio
 }
 
 /// Rewrites `list` in place keeping entry `i` when `keep[i]`; None when nothing would be left.
-pub fn retain(project: &Project, list: &[Endpoint], keep: &[bool]) -> Option<Edit> {
+pub(crate) fn retain(project: &Project, list: &[Endpoint], keep: &[bool]) -> Option<Edit> {
     let written = all_written(list)?;
     let (first, last) = (written.first()?, written.last()?);
     let text = &first.value.as_str()?.text;

@@ -10,7 +10,7 @@ use crate::images::env::companion_zookeeper_key;
 use crate::rules::Context;
 
 /// One connection to loopback that reaches nothing, since the service does not listen there.
-pub struct LoopbackUse<'p> {
+pub(super) struct LoopbackUse<'p> {
     /// The address as the service writes it.
     pub target: ClientTarget<'p>,
     /// The port it connects to.
@@ -20,7 +20,7 @@ pub struct LoopbackUse<'p> {
 impl LoopbackUse<'_> {
     /// The address for messages: as written when the port is written next to the host
     /// (`[::1]:5672`), else host and port joined.
-    pub fn shown(&self) -> String {
+    pub(super) fn shown(&self) -> String {
         let t = &self.target;
         let written = t
             .value_range(t.target.range.clone())
@@ -39,7 +39,7 @@ impl LoopbackUse<'_> {
 /// left out: a browser on the host opens them, where `localhost` is right (§1.4).
 ///
 /// With a Kafka broker in the project, Kafka bootstrap addresses are CMP001's (§1.5).
-pub fn loopback_uses<'p>(cx: &Context<'p>, service: &Service<'p>) -> Vec<LoopbackUse<'p>> {
+pub(super) fn loopback_uses<'p>(cx: &Context<'p>, service: &Service<'p>) -> Vec<LoopbackUse<'p>> {
     // Only bridge networking: with `host` loopback is the host, and another container's
     // namespace is shared on purpose.
     if service.network_mode.is_set() {
@@ -88,7 +88,7 @@ pub fn loopback_uses<'p>(cx: &Context<'p>, service: &Service<'p>) -> Vec<Loopbac
 /// A sibling that serves a port: it listens there, or publishes it as a host port that
 /// forwards to container port `target`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sibling<'p> {
+pub(super) struct Sibling<'p> {
     /// The service.
     pub name: &'p str,
     /// The container port to connect to from another container.
@@ -99,7 +99,11 @@ pub struct Sibling<'p> {
 
 /// The services other than `name`, in their own network namespace, that listen on `port`
 /// (any evidence) or publish host port `port`. Listening matches come first.
-pub fn siblings_serving<'p>(topology: &Topology<'p>, name: &str, port: u16) -> Vec<Sibling<'p>> {
+pub(super) fn siblings_serving<'p>(
+    topology: &Topology<'p>,
+    name: &str,
+    port: u16,
+) -> Vec<Sibling<'p>> {
     let mut out: Vec<Sibling<'p>> = Vec::new();
     for other in topology.book().services() {
         if other == name || !topology.in_own_namespace(other) {

@@ -1,4 +1,4 @@
 //! Port publishing rules.
 
-pub mod host_port_conflict;
-pub mod published_target_not_listening;
+pub(crate) mod host_port_conflict;
+pub(crate) mod published_target_not_listening;

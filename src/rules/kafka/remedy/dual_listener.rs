@@ -21,7 +21,7 @@ const INTERNAL_PORTS: [u16; 3] = [29092, 19092, 39092];
 
 /// The listener layout the rewrite produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layout {
+pub(crate) struct Layout {
     /// The listener containers use, and its port.
     pub internal: (String, u16),
     /// The listener the host uses, and its (published, equal) port.
@@ -32,7 +32,7 @@ pub struct Layout {
 /// listener stays the internal one; a listener advertised on loopback becomes the external
 /// one), keeps the published host port clients use (9092 when there is none), and picks a free
 /// internal port.
-pub fn plan(book: &AddressBook, service: &Service, broker: &Broker) -> Layout {
+pub(crate) fn plan(book: &AddressBook, service: &Service, broker: &Broker) -> Layout {
     let (listeners, _) = broker.effective_listeners();
     let advertised = broker.effective_advertised();
     let controllers = broker.controller_names();
@@ -93,7 +93,12 @@ pub fn plan(book: &AddressBook, service: &Service, broker: &Broker) -> Layout {
 /// The rewrite of `broker` (whose service is `service`) as one fix, or None when a value
 /// involved cannot be edited in place (an unset variable, a value from `.env`) or the broker
 /// has no environment to edit.
-pub fn rewrite(cx: &Context, service: &Service, broker: &Broker, title: &str) -> Option<Fix> {
+pub(crate) fn rewrite(
+    cx: &Context,
+    service: &Service,
+    broker: &Broker,
+    title: &str,
+) -> Option<Fix> {
     let project = cx.project;
     let book = cx.book();
     let layout = plan(book, service, broker);

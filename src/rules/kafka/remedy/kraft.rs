@@ -58,7 +58,7 @@ fn only<T: Ord + Clone>(mut values: Vec<T>) -> Option<T> {
 }
 
 /// The node id `b`'s own voters give it.
-pub fn voter_id(book: &AddressBook, b: &Broker) -> Option<u32> {
+pub(crate) fn voter_id(book: &AddressBook, b: &Broker) -> Option<u32> {
     only(own_entries(book, b).iter().map(|v| v.id).collect())
 }
 
@@ -113,7 +113,7 @@ fn unique_id(ids: &[(&str, Option<u32>)], service: &str) -> Option<u32> {
 /// cluster does not use (ids are handed out in file order to the nodes that lack one, so the
 /// nodes of one cluster never get the same). None when that id is taken, or for a controller its
 /// own voters leave out.
-pub fn node_id_for(book: &AddressBook, brokers: &[Broker], b: &Broker) -> Option<u32> {
+pub(crate) fn node_id_for(book: &AddressBook, brokers: &[Broker], b: &Broker) -> Option<u32> {
     let members = cluster_of(book, brokers, b)?;
     unique_id(&assign_ids(book, &members), b.service)
 }
@@ -208,7 +208,11 @@ fn own_voter_port(book: &AddressBook, b: &Broker) -> Option<u16> {
 /// that is neither advertised nor the inter-broker one (and, when its own voter entry gives a
 /// port, on that port); on a broker-only node, the name every controller of its cluster uses,
 /// when its protocol map (if set) maps it.
-pub fn controller_name_for(book: &AddressBook, brokers: &[Broker], b: &Broker) -> Option<String> {
+pub(crate) fn controller_name_for(
+    book: &AddressBook,
+    brokers: &[Broker],
+    b: &Broker,
+) -> Option<String> {
     if !b.is_controller() {
         let names: Vec<Vec<String>> = cluster_of(book, brokers, b)?
             .iter()
@@ -245,7 +249,7 @@ pub fn controller_name_for(book: &AddressBook, brokers: &[Broker], b: &Broker) -
 }
 
 /// The port of `c`'s controller listener, when it has exactly one.
-pub fn controller_port(book: &AddressBook, brokers: &[Broker], c: &Broker) -> Option<u16> {
+pub(crate) fn controller_port(book: &AddressBook, brokers: &[Broker], c: &Broker) -> Option<u16> {
     let names = controller_names_of(book, brokers, c);
     only(
         c.listeners()?
@@ -272,7 +276,7 @@ fn cluster_id_text<'p>(b: &Broker<'p>) -> Option<Option<&'p str>> {
 /// list the project's other KRaft nodes write ([`adopted_voters`]); when none writes one,
 /// `id@host:port` of each controller of `b`'s cluster — `b` alone on a single node. None when
 /// the nodes disagree, or a controller's id or port cannot be told.
-pub fn voters_for(book: &AddressBook, brokers: &[Broker], b: &Broker) -> Option<String> {
+pub(crate) fn voters_for(book: &AddressBook, brokers: &[Broker], b: &Broker) -> Option<String> {
     if let Some((text, _)) = adopted_voters(brokers, b)? {
         return Some(text.to_string());
     }
@@ -300,7 +304,7 @@ pub fn voters_for(book: &AddressBook, brokers: &[Broker], b: &Broker) -> Option<
 
 /// The cluster id for `b`'s cluster: the valid id a node of it already sets, else one derived
 /// from the project name and the cluster's service names, so every node gets the same.
-pub fn cluster_id_for(
+pub(crate) fn cluster_id_for(
     project: &Project,
     book: &AddressBook,
     brokers: &[Broker],
@@ -320,7 +324,7 @@ pub fn cluster_id_for(
 
 /// Whether the service's image has no ZooKeeper mode: cp-kafka / cp-server 8+, apache/kafka
 /// 4+, bitnami 4+ (`latest` or no tag counts as the newest; an unknown tag does not).
-pub fn kraft_only(service: &Service) -> bool {
+pub(crate) fn kraft_only(service: &Service) -> bool {
     service
         .repository
         .is_some_and(|(repo, tag)| images::is_kraft_only(repo, tag))
@@ -410,7 +414,7 @@ fn replication(n: usize) -> [(&'static str, String); 3] {
 /// what is missing is added: roles, node id, a `CONTROLLER://0.0.0.0:29093` listener (and
 /// protocol map entry when the map is set), the controller listener name, the voters, the
 /// cluster id where the image needs one, and replication factors that fit the cluster.
-pub fn kraft_block(cx: &Context, b: &Broker) -> Option<Vec<(String, String)>> {
+pub(crate) fn kraft_block(cx: &Context, b: &Broker) -> Option<Vec<(String, String)>> {
     if b.roles().is_some_and(|r| r.len() != 2) {
         return None;
     }
@@ -520,7 +524,11 @@ pub fn kraft_block(cx: &Context, b: &Broker) -> Option<Vec<(String, String)>> {
 }
 
 /// `<service>:<port>` of the project's only ZooKeeper service, when `b` reaches it by name.
-pub fn zookeeper_connect_for(project: &Project, book: &AddressBook, b: &Broker) -> Option<String> {
+pub(crate) fn zookeeper_connect_for(
+    project: &Project,
+    book: &AddressBook,
+    b: &Broker,
+) -> Option<String> {
     let mut found = project
         .services()
         .filter_map(|(name, spec)| Some((name, zookeeper_client_port(spec)?)));
@@ -532,7 +540,7 @@ pub fn zookeeper_connect_for(project: &Project, book: &AddressBook, b: &Broker) 
 }
 
 /// Replaces the tag of a service's `image` (`repo:tag`, before any `@digest`) with `tag`.
-pub fn replace_tag(project: &Project, service: &Service, tag: &str) -> Option<Edit> {
+pub(crate) fn replace_tag(project: &Project, service: &Service, tag: &str) -> Option<Edit> {
     let image = service.image_value()?;
     let text = &image.as_str().filter(|s| s.is_known())?.text;
     let end = text.find('@').unwrap_or(text.len());

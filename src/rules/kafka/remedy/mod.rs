@@ -1,5 +1,5 @@
 //! Kafka-specific rewrites that several Kafka rules' fixes share: a second listener for the
 //! host (dual listener) and the move from ZooKeeper to KRaft.
 
-pub mod dual_listener;
-pub mod kraft;
+pub(crate) mod dual_listener;
+pub(crate) mod kraft;
