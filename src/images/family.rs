@@ -205,6 +205,22 @@ pub(crate) fn is_kraft_only(repo: &str, version: TagVersion) -> bool {
     }
 }
 
+/// The releases of a Kafka image whose entrypoints differ in what they require of the
+/// environment, newest first (RULES.md KAF011): an unknown tag is checked against each, a
+/// missing one against the first. cp-kafka / cp-server 7.3 (ZooKeeper only), 7.4 (KRaft
+/// branch), 8.0 (KRaft only); `cp-enterprise-kafka` ended at 7.3; apache/kafka 3.9 and 4.0;
+/// Bitnami 3.9 and 4.1; wurstmeister's last, 2.8. None for images without such a table.
+pub(crate) fn entrypoint_releases(repo: &str) -> Option<&'static [(u32, Option<u32>)]> {
+    match image(repo)? {
+        Image::CpEnterpriseKafka => Some(&[(7, Some(3))]),
+        Image::CpKafka | Image::CpServer => Some(&[(8, Some(0)), (7, Some(3)), (7, Some(4))]),
+        Image::ApacheKafka => Some(&[(4, Some(0)), (3, Some(9))]),
+        Image::BitnamiKafka => Some(&[(4, Some(1)), (3, Some(9))]),
+        Image::WurstmeisterKafka => Some(&[(2, Some(8))]),
+        _ => None,
+    }
+}
+
 /// Whether the image's entrypoint is Confluent's broker script that checks its variables
 /// (`/etc/confluent/docker/configure`, §3.2); `confluent-local` ships a configuration of its
 /// own.

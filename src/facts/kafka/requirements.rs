@@ -2,7 +2,7 @@
 //! family and version, and whether a broker's container exits at start-up for lack of them.
 
 use super::broker::{Broker, image_version};
-use crate::images::{self as catalog, Family, Image, TagVersion};
+use crate::images::{self as catalog, Family, TagVersion};
 
 /// Whether the container exits at start-up, before Kafka binds or advertises anything: the
 /// address rules (KAF002–KAF005, KAF013, KAF015) stay silent on such a broker (RULES.md §1.5
@@ -69,19 +69,15 @@ pub(crate) fn required_missing(broker: &Broker) -> Vec<Requirement> {
         return Vec::new();
     }
     type Check = fn(&Broker, (u32, Option<u32>)) -> Vec<Requirement>;
-    let (check, versions): (Check, &[(u32, Option<u32>)]) = match broker.family {
-        // The enterprise image was renamed `cp-server`: its newest tags are ZooKeeper-era.
-        Family::Confluent if catalog::image(repo) == Some(Image::CpEnterpriseKafka) => {
-            (confluent_requirements, &[(7, Some(3))])
-        }
-        Family::Confluent if catalog::checks_confluent_env(repo) => (
-            confluent_requirements,
-            &[(8, Some(0)), (7, Some(3)), (7, Some(4))],
-        ),
-        Family::Apache => (apache_requirements, &[(4, Some(0)), (3, Some(9))]),
-        Family::Bitnami => (bitnami_requirements, &[(4, Some(1)), (3, Some(9))]),
-        Family::Wurstmeister => (wurstmeister_requirements, &[(2, Some(8))]),
+    let check: Check = match broker.family {
+        Family::Confluent => confluent_requirements,
+        Family::Apache => apache_requirements,
+        Family::Bitnami => bitnami_requirements,
+        Family::Wurstmeister => wurstmeister_requirements,
         _ => return Vec::new(),
+    };
+    let Some(versions) = catalog::entrypoint_releases(repo) else {
+        return Vec::new();
     };
     if !broker.reads_environment() || broker.mounts_config() {
         return Vec::new();
