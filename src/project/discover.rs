@@ -56,10 +56,7 @@ impl ProjectFiles {
 /// True for names a directory search picks up: `compose.yaml`, `docker-compose.*.yml`,
 /// `*.compose.yaml` and the like.
 pub fn is_compose_file_name(name: &str) -> bool {
-    let Some(stem) = name
-        .strip_suffix(".yaml")
-        .or_else(|| name.strip_suffix(".yml"))
-    else {
+    let Some(stem) = yaml_stem(name) else {
         return false;
     };
     stem == "compose"
@@ -67,6 +64,35 @@ pub fn is_compose_file_name(name: &str) -> bool {
         || stem.starts_with("docker-compose.")
         || stem.starts_with("compose.")
         || stem.ends_with(".compose")
+}
+
+/// True for other YAML names with `compose` as a word of their own (`docker-compose-cluster`,
+/// `compose-v3`, `app-compose`, `docker-compose_default`): a directory search takes such a
+/// file when its text has a top-level `services:` or `include:`, since names like these are
+/// also given to CI workflows and other YAML.
+fn is_loose_compose_name(name: &str) -> bool {
+    yaml_stem(name).is_some_and(|stem| {
+        stem.split(['.', '-', '_'])
+            .any(|word| word.eq_ignore_ascii_case("compose"))
+    })
+}
+
+fn yaml_stem(name: &str) -> Option<&str> {
+    name.strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+}
+
+/// Whether a file's text has a top-level `services:` or `include:` key (read up to 1 MiB).
+fn looks_like_compose(path: &Path) -> bool {
+    use std::io::Read;
+    let mut text = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(1 << 20).read_to_end(&mut text));
+    read.is_ok()
+        && text.split(|&b| b == b'\n').any(|line| {
+            ["services:", "include:"]
+                .iter()
+                .any(|key| line.starts_with(key.as_bytes()))
+        })
 }
 
 fn base_of_override(path: &Path) -> Option<PathBuf> {
@@ -119,7 +145,12 @@ pub fn projects_under(dir: &Path) -> Vec<ProjectFiles> {
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter(|e| e.file_name().to_str().is_some_and(is_compose_file_name))
+        .filter(|e| {
+            e.file_name().to_str().is_some_and(|name| {
+                is_compose_file_name(name)
+                    || (is_loose_compose_name(name) && looks_like_compose(e.path()))
+            })
+        })
         .map(ignore::DirEntry::into_path)
         .collect();
     files.sort();
@@ -157,6 +188,40 @@ mod tests {
         ] {
             assert!(!is_compose_file_name(no), "{no}");
         }
+    }
+
+    #[test]
+    fn other_names_with_compose_as_a_word() {
+        let dir = tempfile::tempdir().unwrap();
+        let compose = "services:\n  a: {image: redis}\n";
+        let found = [
+            "docker-compose-cluster.yml",
+            "docker-compose_default.yaml",
+            "compose-v3.yaml",
+            "app-compose.yml",
+            "app.docker-compose.yaml",
+            "path__docker-compose.yml",
+        ];
+        for name in found {
+            std::fs::write(dir.path().join(name), compose).unwrap();
+        }
+        // A CI workflow named like a compose file, and a word that only contains `compose`.
+        std::fs::write(dir.path().join("compose-test.yml"), "on: push\njobs: {}\n").unwrap();
+        std::fs::write(dir.path().join("composer.yaml"), compose).unwrap();
+        let mut names: Vec<String> = projects_under(dir.path())
+            .iter()
+            .map(|p| {
+                p.files[0]
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        let mut expected = found.map(String::from).to_vec();
+        expected.sort();
+        assert_eq!(names, expected);
     }
 
     #[test]
