@@ -385,3 +385,29 @@ fn a_big_project_loads_as_a_small_one_does() {
         .collect();
     assert_eq!(required.len(), 1, "{:?}", project.diagnostics);
 }
+
+#[test]
+fn a_missing_env_file_of_an_include_points_at_its_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(
+        dir.path().join("sub/compose.yml"),
+        "services:\n  db: {image: postgres}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "include:\n  - path: sub/compose.yml\n    env_file: sub/missing.env\n",
+    )
+    .unwrap();
+    let p = load_dir(dir.path());
+    let d = p
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.code == "SYN006")
+        .expect("SYN006");
+    let location = d.location.as_ref().expect("a location");
+    assert!(location.file.path().ends_with("compose.yaml"));
+    let at = location.file.line_col(location.span.start);
+    assert_eq!((at.line, at.column), (3, 15));
+}

@@ -19,7 +19,8 @@ const SECTIONS: [&str; 6] = [
 struct Entry {
     paths: Vec<(PathBuf, Span)>,
     project_dir: Option<PathBuf>,
-    env_files: Vec<PathBuf>,
+    /// The `env_file` paths, with where each is written.
+    env_files: Vec<(PathBuf, Option<(FileId, Span)>)>,
 }
 
 /// Loads every `include` of `root` and adds its resources; resources defined in `root` win.
@@ -112,9 +113,15 @@ fn parse_entry(item: &Value, dir: &Path) -> Option<Entry> {
                 .get("project_directory")
                 .and_then(Value::scalar_text)
                 .map(|p| dir.join(&*p));
+            let file = m.get("env_file").map(|v| v.origin.file);
             let env_files = m
                 .get("env_file")
-                .map(|v| strings(v).into_iter().map(|(p, _)| dir.join(p)).collect())
+                .map(|v| {
+                    strings(v)
+                        .into_iter()
+                        .map(|(p, span)| (dir.join(p), file.map(|f| (f, span))))
+                        .collect()
+                })
                 .unwrap_or_default();
             Some(Entry {
                 paths,

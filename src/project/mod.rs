@@ -144,13 +144,18 @@ pub(crate) fn from_yaml(yaml: &str) -> Project {
     )
 }
 
+/// Env files given on the command line, which no file names.
+fn unlocated(paths: &[PathBuf]) -> Vec<(PathBuf, Option<(FileId, Span)>)> {
+    paths.iter().map(|p| (p.clone(), None)).collect()
+}
+
 fn load_inputs(
     dir: PathBuf,
     inputs: Vec<(PathBuf, String, Vec<u8>)>,
     opts: &LoadOptions,
 ) -> Project {
     let mut loader = Loader::new(opts);
-    let env = loader.project_environment(&dir, &opts.env_files);
+    let env = loader.project_environment(&dir, &unlocated(&opts.env_files));
     let mut model: Option<Value> = None;
     let named_files = inputs.len();
     for (path, name, bytes) in inputs {
@@ -198,7 +203,7 @@ pub fn read_file_value(path: &Path, opts: &LoadOptions) -> Option<Value> {
     let bytes = std::fs::read(path).ok()?;
     let mut loader = Loader::new(opts);
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let env = loader.project_environment(&dir, &opts.env_files);
+    let env = loader.project_environment(&dir, &unlocated(&opts.env_files));
     loader
         .read_value(path, display_name(path), bytes, &env)
         .map(|(_, v)| v)
@@ -240,31 +245,39 @@ impl<'a> Loader<'a> {
 
     /// The variables of a project in `dir`: its `.env` (or the given env files) and, when
     /// allowed, the process environment.
-    fn project_environment(&mut self, dir: &Path, env_files: &[PathBuf]) -> Environment {
+    /// The variables of a project in `dir`: its `env_files` (each with where it is written,
+    /// when a file names it), or its `.env`.
+    fn project_environment(
+        &mut self,
+        dir: &Path,
+        env_files: &[(PathBuf, Option<(FileId, Span)>)],
+    ) -> Environment {
         let mut env = Environment::new(self.opts.use_process_env);
         let default_env = dir.join(".env");
-        let files: Vec<PathBuf> = if env_files.is_empty() {
+        let files = if env_files.is_empty() {
             if default_env.is_file() {
-                vec![default_env]
+                vec![(default_env, None)]
             } else {
                 Vec::new()
             }
         } else {
             env_files.to_vec()
         };
-        for file in files {
+        for (file, written) in files {
             if let Err(problem) = env.add_file(&file, self.opts.use_process_env) {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        &codes::MISSING_FILE,
-                        format!(
-                            "cannot use env file `{}`: {}",
-                            display_name(&problem.path),
-                            problem.message
-                        ),
-                    )
-                    .help("interpolation goes on without the variables of this file"),
-                );
+                let mut d = Diagnostic::new(
+                    &codes::MISSING_FILE,
+                    format!(
+                        "cannot use env file `{}`: {}",
+                        display_name(&problem.path),
+                        problem.message
+                    ),
+                )
+                .help("interpolation goes on without the variables of this file");
+                if let Some((id, span)) = written {
+                    d = d.at(&self.files[id.0 as usize], span);
+                }
+                self.diagnostics.push(d);
             }
         }
         env
