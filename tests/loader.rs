@@ -411,3 +411,39 @@ fn a_missing_env_file_of_an_include_points_at_its_entry() {
     let at = location.file.line_col(location.span.start);
     assert_eq!((at.line, at.column), (3, 15));
 }
+
+#[test]
+fn env_files_that_are_devices_or_too_big_are_findings_not_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.env");
+    let mut text = "A=1\n".repeat(5 * 1024 * 1024);
+    text.push_str("B=2\n");
+    std::fs::write(&big, text).unwrap();
+    let mut compose = String::from("services:\n  a:\n    image: busybox\n    env_file: [big.env");
+    if Path::new("/dev/zero").exists() {
+        compose.push_str(", /dev/zero");
+    }
+    compose.push_str("]\n");
+    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+    let p = load_dir(dir.path());
+    let messages: Vec<&str> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.code == "SYN006")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("big.env") && m.contains("16 MiB")),
+        "{messages:?}"
+    );
+    if Path::new("/dev/zero").exists() {
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("/dev/zero") && m.contains("not a regular file")),
+            "{messages:?}"
+        );
+    }
+}

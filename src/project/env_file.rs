@@ -56,7 +56,7 @@ pub(super) fn apply(
             };
             let path = dir.join(path);
             let file = Arc::clone(&loader.files[id.0 as usize]);
-            let text = match std::fs::read_to_string(&path) {
+            let text = match super::read_env_file(&path) {
                 Ok(text) => text,
                 Err(e) => {
                     if required {

@@ -50,9 +50,45 @@ impl LoadOptions {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         match self.overlay.get(path) {
             Some(text) => Ok(text.clone().into_bytes()),
-            None => std::fs::read(path),
+            None => {
+                regular_file(path)?;
+                std::fs::read(path)
+            }
         }
     }
+}
+
+/// An error unless `path` is a regular file: a device (`/dev/zero`), a FIFO or a directory
+/// named as a compose or env file would be read forever, block, or fail obscurely.
+fn regular_file(path: &Path) -> std::io::Result<()> {
+    if std::fs::metadata(path)?.is_file() {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ))
+    }
+}
+
+/// The most composefix reads of an env file, as of a compose file (16 MiB).
+const MAX_ENV_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The text of an env file: a regular file of at most [`MAX_ENV_FILE_BYTES`], in UTF-8.
+pub(crate) fn read_env_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    regular_file(path)?;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_ENV_FILE_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_ENV_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "larger than the 16 MiB limit",
+        ));
+    }
+    Ok(text)
 }
 
 /// A loaded project: its files, the merged model and what went wrong while loading.

@@ -56,7 +56,7 @@ impl Environment {
             path: path.to_path_buf(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| problem(e.to_string()))?;
+        let text = super::read_env_file(path).map_err(|e| problem(e.to_string()))?;
         let entries = dotenv::parse(&text, self).map_err(|e| problem(e.to_string()))?;
         for entry in entries {
             if process_wins && std::env::var_os(&entry.key).is_some() {
