@@ -100,6 +100,18 @@ pub struct Diagnostic {
     /// The severity on each platform, when it differs by platform (RULES.md §0); empty when
     /// `severity` holds everywhere.
     pub severities: Vec<(Platform, Severity)>,
+    /// The inline comment that silences the finding; a suppressed finding is still reported by
+    /// the machine formats (marked) and with `--show-suppressed`, and never fails the run.
+    pub suppression: Option<Suppression>,
+}
+
+/// An inline `# composefix: ignore[…]` comment that silences a finding.
+#[derive(Debug, Clone)]
+pub struct Suppression {
+    /// Where the comment is.
+    pub location: Location,
+    /// The text after the brackets, the team's reason; None when the comment gives none.
+    pub reason: Option<String>,
 }
 
 impl Diagnostic {
@@ -116,6 +128,7 @@ impl Diagnostic {
             service: None,
             fix: None,
             severities: Vec::new(),
+            suppression: None,
         }
     }
 

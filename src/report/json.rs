@@ -109,7 +109,7 @@ fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
                 })
                 .collect(),
         }),
-        suppressed: false,
+        suppressed: d.suppression.is_some(),
     }
 }
 
