@@ -48,6 +48,7 @@ fn load_errors(diagnostics: &[Diagnostic], path: &std::path::Path) -> usize {
 fn select(diagnostics: &[Diagnostic], unsafe_fixes: bool) -> Vec<(&'static str, &Fix)> {
     let mut fixes: Vec<(&'static str, &Fix)> = diagnostics
         .iter()
+        .filter(|d| d.suppression.is_none())
         .filter_map(|d| Some((d.rule.code, d.fix.as_ref()?)))
         .filter(|(_, f)| unsafe_fixes || f.applicability == Applicability::Safe)
         .filter(|(_, f)| !f.edits.is_empty())

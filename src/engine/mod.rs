@@ -2,11 +2,12 @@
 //! filter, sort) and the fix loop over it ([`fix()`]), with atomic writes and diffs ([`write`](mod@write)).
 
 mod fixes;
+mod suppress;
 pub mod write;
 
 pub use fixes::{FixOutcome, fix};
 
-use crate::diagnostic::{Diagnostic, Platform};
+use crate::diagnostic::{Diagnostic, Platform, RuleInfo};
 use crate::project::discover::{self, ProjectFiles};
 use crate::project::{self, LoadOptions, Project};
 use crate::rules::{self, Selection};
@@ -157,18 +158,24 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         ..opts.load.clone()
     };
     let (mut projects, empty_dirs) = load_all(opts, &load)?;
-    let mut diagnostics = Vec::new();
-    for project in &mut projects {
-        rules::run(project, &opts.selection, &mut diagnostics);
-        project.validate_schema();
-        diagnostics.extend(project.diagnostics.iter().cloned());
-    }
     let targets = if opts.targets.is_empty() {
         Platform::ALL.to_vec()
     } else {
         opts.targets.clone()
     };
-    diagnostics.retain_mut(|d| opts.selection.enabled(d.rule) && d.target(&targets));
+    let runs = |rule: &RuleInfo| {
+        opts.selection.enabled(rule) && rule.platforms.iter().any(|p| targets.contains(p))
+    };
+    let mut diagnostics = Vec::new();
+    for project in &mut projects {
+        let mut found = Vec::new();
+        rules::run(project, &opts.selection, &mut found);
+        project.validate_schema();
+        found.extend(project.diagnostics.iter().cloned());
+        found.retain_mut(|d| opts.selection.enabled(d.rule) && d.target(&targets));
+        suppress::apply(&project.directives, &mut found, &runs);
+        diagnostics.append(&mut found);
+    }
     diagnostics.sort_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())

@@ -20,6 +20,7 @@ pub(crate) mod vars;
 mod yaml;
 
 use crate::diagnostic::Diagnostic;
+use crate::source::directive::Directive;
 use crate::source::{Limits, ParseErrorKind, SourceFile, Span};
 use discover::ProjectFiles;
 use std::collections::HashMap;
@@ -109,6 +110,8 @@ pub struct Project {
     /// Files whose schema validation was deferred ([`LoadOptions::defer_schema`]): each file's
     /// value as the schema sees it.
     unvalidated: Vec<(Value, Arc<SourceFile>)>,
+    /// The `# composefix:` suppression comments of its compose files.
+    pub directives: Vec<Directive>,
 }
 
 impl Project {
@@ -218,6 +221,7 @@ fn load_inputs(
         model,
         diagnostics: loader.diagnostics,
         unvalidated: loader.unvalidated,
+        directives: loader.directives,
     }
 }
 
@@ -265,6 +269,7 @@ struct Loader<'a> {
     including: Vec<PathBuf>,
     /// Values left for [`Project::validate_schema`].
     unvalidated: Vec<(Value, Arc<SourceFile>)>,
+    directives: Vec<Directive>,
 }
 
 impl<'a> Loader<'a> {
@@ -276,6 +281,7 @@ impl<'a> Loader<'a> {
             parsed: HashMap::new(),
             including: Vec::new(),
             unvalidated: Vec::new(),
+            directives: Vec::new(),
         }
     }
 
@@ -412,6 +418,8 @@ impl<'a> Loader<'a> {
                 return None;
             }
         };
+        self.directives
+            .extend(crate::source::directive::directives(&file, &doc));
         let budget = limits.max_expanded_nodes + 4 * doc.len();
         let mut root = match yaml::to_value(&doc, &file, id, budget) {
             Ok(Some(root)) => root,

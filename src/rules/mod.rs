@@ -1,9 +1,10 @@
 //! The rules engine: rule metadata, the registry, selection and the [`Rule`] trait.
 //!
 //! Every code a user can see is registered here, including the `SYN` and `SCH` findings that
-//! the loader and the schema validator produce.
+//! the loader and the schema validator produce and the engine's own (`SUP`).
 
 mod context;
+pub(crate) mod engine_codes;
 pub(crate) mod kafka;
 pub(crate) mod mac;
 pub(crate) mod network;
@@ -112,6 +113,7 @@ pub fn registry() -> impl Iterator<Item = &'static RuleInfo> {
         .chain(crate::project::schema::codes::ALL)
         .copied()
         .chain(CHECKS.iter().map(|r| r.info()))
+        .chain(engine_codes::ALL.iter().copied())
 }
 
 /// Finds a rule by code or name (case-insensitive).

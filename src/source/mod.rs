@@ -4,6 +4,7 @@
 //! a tree of nodes that keeps the byte span, scalar style, anchor, tag and comments of every node
 //! and leaves aliases unexpanded.
 
+pub mod directive;
 mod fast;
 mod line_index;
 mod parse;

@@ -70,10 +70,12 @@ pub fn check_dir(dir: &Path) -> Vec<Diagnostic> {
     engine::check(&opts).expect("check runs").diagnostics
 }
 
-/// Findings as `(line, severity, code)`, for files whose name ends with `file_suffix`.
+/// Unsuppressed findings as `(line, severity, code)`, for files whose name ends with
+/// `file_suffix`.
 pub fn found(diagnostics: &[Diagnostic], file_suffix: &str) -> BTreeSet<Finding> {
     diagnostics
         .iter()
+        .filter(|d| d.suppression.is_none())
         .filter_map(|d| {
             let l = d.location.as_ref()?;
             if !l.file.path().to_string_lossy().ends_with(file_suffix) {
