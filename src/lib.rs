@@ -5,7 +5,8 @@
 //! finding type and its fixes; [`project`] loads projects as Compose does (and validates them
 //! against the Compose Specification); [`fix`] builds text edits in the file's own style;
 //! `images` is the catalog of what images do; `facts` turns services into typed facts;
-//! [`rules`] turn facts into findings; [`engine`] runs a check and the fix loop; [`report`]
+//! [`rules`] turn facts into findings; [`config`] reads `composefix.toml` into the settings a
+//! project runs with; [`engine`] runs a check and the fix loop; [`report`]
 //! renders the findings.
 //!
 //! The public surface is what the binary, the integration tests and the benchmarks use: the
@@ -22,6 +23,7 @@ mod parallel;
 pub mod source;
 #[macro_use]
 pub mod diagnostic;
+pub mod config;
 pub mod engine;
 pub(crate) mod facts;
 pub mod fix;

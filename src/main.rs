@@ -1,11 +1,12 @@
 //! The `composefix` command line: parse arguments, run, map the outcome to an exit code.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use composefix::config::{ConfigChoice, Overrides};
 use composefix::diagnostic::{Platform, Severity};
 use composefix::engine::{self, CheckOptions};
 use composefix::project::{self, LoadOptions, emit};
 use composefix::report::{self, Format};
-use composefix::rules::{self, Selection};
+use composefix::rules::{self, Layer};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +68,13 @@ enum OutputFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum FailLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Target {
     Mac,
     Windows,
@@ -99,12 +107,31 @@ struct CheckArgs {
     /// Platforms to check for (default: all).
     #[arg(long, value_enum, value_delimiter = ',')]
     target: Vec<Target>,
-    /// Only these rules: codes, code prefixes or names (comma-separated).
+    /// Only these rules: codes, code prefixes or names (comma-separated); replaces the
+    /// configuration's `select`.
     #[arg(long, value_delimiter = ',')]
-    select: Vec<String>,
+    select: Option<Vec<String>>,
+    /// Also these rules, on top of those selected.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
     /// Skip these rules: codes, code prefixes or names (comma-separated).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// The lowest severity that makes the exit status 1 (default: warning).
+    #[arg(long, value_enum)]
+    fail_level: Option<FailLevel>,
+    /// Exit 0 even when there are findings (2 still means composefix could not run).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Use this configuration file for every project instead of the nearest composefix.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    isolated: bool,
+    /// Skip paths matching this glob in directory searches (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
@@ -141,7 +168,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn options(project: ProjectArgs, selection: Selection, targets: Vec<Platform>) -> CheckOptions {
+fn options(project: ProjectArgs, config: ConfigChoice, overrides: Overrides) -> CheckOptions {
     CheckOptions {
         paths: project.paths,
         files: project.files,
@@ -151,30 +178,76 @@ fn options(project: ProjectArgs, selection: Selection, targets: Vec<Platform>) -
             use_process_env: project.use_process_env,
             ..LoadOptions::default()
         },
-        selection,
-        targets,
+        config,
+        overrides,
+    }
+}
+
+/// The configuration the flags choose and what they set over it.
+fn settings(args: &CheckArgs) -> Result<(ConfigChoice, Overrides), String> {
+    let layer = Layer {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+    };
+    if let Some(bad) = [&layer.extend_select, &layer.ignore]
+        .into_iter()
+        .chain(layer.select.as_ref())
+        .flatten()
+        .find(|s| !rules::names_a_rule(s))
+    {
+        return Err(format!(
+            "`{bad}` is not a rule code, code prefix or rule name"
+        ));
+    }
+    let choice = match (&args.config, args.isolated) {
+        (Some(file), _) => ConfigChoice::File(file.clone()),
+        (None, true) => ConfigChoice::Isolated,
+        (None, false) => ConfigChoice::Discover,
+    };
+    let overrides = Overrides {
+        layer,
+        targets: args
+            .target
+            .iter()
+            .map(|t| match t {
+                Target::Mac => Platform::Mac,
+                Target::Windows => Platform::Windows,
+                Target::Linux => Platform::Linux,
+            })
+            .collect(),
+        fail_level: args.fail_level.map(|l| match l {
+            FailLevel::Error => Severity::Error,
+            FailLevel::Warning => Severity::Warning,
+            FailLevel::Info => Severity::Info,
+        }),
+        exclude: args.exclude.clone(),
+    };
+    Ok((choice, overrides))
+}
+
+/// Runs the engine; a configuration error is rendered with its snippet.
+fn run_error(e: engine::RunError) -> String {
+    match e {
+        engine::RunError::Config(e) => {
+            let color = std::io::stderr().is_terminal();
+            let rendered = report::config_error(&e, color);
+            format!("cannot use the configuration\n{}", rendered.trim_end())
+        }
+        e => e.to_string(),
     }
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
-    let selection = Selection::new(&args.select, &args.ignore).map_err(|e| e.to_string())?;
-    let targets = args
-        .target
-        .iter()
-        .map(|t| match t {
-            Target::Mac => Platform::Mac,
-            Target::Windows => Platform::Windows,
-            Target::Linux => Platform::Linux,
-        })
-        .collect();
-    let opts = options(args.project, selection, targets);
+    let (choice, overrides) = settings(&args)?;
+    let opts = options(args.project, choice, overrides);
     let mut fixing = None;
     let result = if args.diff || args.write {
-        let (outcome, result) = engine::fix(&opts, args.unsafe_fixes).map_err(|e| e.to_string())?;
+        let (outcome, result) = engine::fix(&opts, args.unsafe_fixes).map_err(run_error)?;
         fixing = Some(apply_outcome(&outcome, args.diff, args.write)?);
         result
     } else {
-        engine::check(&opts).map_err(|e| e.to_string())?
+        engine::check(&opts).map_err(run_error)?
     };
     warn_empty_dirs(&result.empty_dirs);
     let show_findings = !args.diff || args.write;
@@ -198,10 +271,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         _ => {}
     }
-    let failing = result
-        .diagnostics
-        .iter()
-        .any(|d| d.suppression.is_none() && d.severity >= Severity::Warning);
+    let failing = result.failing && !args.exit_zero;
     // The process ends here: freeing a large model would only delay the exit.
     std::mem::forget(result);
     match fixing {
@@ -210,7 +280,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             diff_printed: true,
             write: false,
             ..
-        }) => return Ok(ExitCode::from(1)),
+        }) if !args.exit_zero => return Ok(ExitCode::from(1)),
         Some(Fixing { write: false, .. }) => return Ok(ExitCode::SUCCESS),
         _ => {}
     }
@@ -335,9 +405,9 @@ fn show_rule(code: &str) -> Result<ExitCode, String> {
 }
 
 fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitCode, String> {
-    let mut opts = options(args, Selection::default(), Vec::new());
+    let mut opts = options(args, ConfigChoice::Discover, Overrides::default());
     if fix {
-        let (outcome, _) = engine::fix(&opts, unsafe_fixes).map_err(|e| e.to_string())?;
+        let (outcome, _) = engine::fix(&opts, unsafe_fixes).map_err(run_error)?;
         for failure in &outcome.failures {
             eprintln!("composefix: internal error: {failure}");
         }
@@ -347,7 +417,7 @@ fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitC
             .map(|(path, (_, new))| (path, new))
             .collect();
     }
-    let (projects, empty_dirs) = engine::load_projects(&opts).map_err(|e| e.to_string())?;
+    let (projects, empty_dirs) = engine::load_projects(&opts).map_err(run_error)?;
     warn_empty_dirs(&empty_dirs);
     let [project] = projects.as_slice() else {
         return Err(format!(

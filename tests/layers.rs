@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules of the library, bottom first. A module may use those before it.
 /// `parallel` is a utility every layer may use.
-const LAYERS: [&str; 10] = [
+const LAYERS: [&str; 11] = [
     "parallel",
     "source",
     "diagnostic",
@@ -17,6 +17,7 @@ const LAYERS: [&str; 10] = [
     "images",
     "facts",
     "rules",
+    "config",
     "engine",
     "report",
 ];

@@ -2,9 +2,10 @@
 //! unused ones (SUP001) and their fixes, and that a suppressed finding is neither fixed nor
 //! failing.
 
+use composefix::config::Overrides;
 use composefix::diagnostic::Diagnostic;
 use composefix::engine::{self, CheckOptions};
-use composefix::rules::Selection;
+use composefix::rules::Layer;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -34,11 +35,14 @@ fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
 fn check(dir: &Path, select: &[&str]) -> Vec<Diagnostic> {
     let opts = CheckOptions {
         paths: vec![dir.to_path_buf()],
-        selection: Selection::new(
-            &select.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-            &[],
-        )
-        .unwrap(),
+        overrides: Overrides {
+            layer: Layer {
+                select: (!select.is_empty())
+                    .then(|| select.iter().map(|s| s.to_string()).collect()),
+                ..Layer::default()
+            },
+            ..Overrides::default()
+        },
         ..CheckOptions::default()
     };
     engine::check(&opts).unwrap().diagnostics

@@ -1,17 +1,21 @@
 //! The engine: one run of `composefix check` (find the projects, load them, run the rules,
 //! filter, sort) and the fix loop over it ([`fix()`]), with atomic writes and diffs ([`write`](mod@write)).
 
+mod exclude;
 mod fixes;
 mod suppress;
 pub mod write;
 
 pub use fixes::{FixOutcome, fix};
 
-use crate::diagnostic::{Diagnostic, Platform, RuleInfo};
+use crate::config::discover::Configs;
+use crate::config::{ConfigChoice, ConfigError, Overrides, Settings};
+use crate::diagnostic::Diagnostic;
 use crate::project::discover::{self, ProjectFiles};
 use crate::project::{self, LoadOptions, Project};
-use crate::rules::{self, Selection};
-use std::path::PathBuf;
+use crate::rules;
+use exclude::Exclude;
+use std::path::{Path, PathBuf};
 
 /// What to check and how.
 #[derive(Debug, Clone, Default)]
@@ -24,10 +28,10 @@ pub struct CheckOptions {
     pub stdin_filename: Option<String>,
     /// Loading options.
     pub load: LoadOptions,
-    /// Which rules report.
-    pub selection: Selection,
-    /// The platforms checked for (empty means all).
-    pub targets: Vec<Platform>,
+    /// Which configuration file applies.
+    pub config: ConfigChoice,
+    /// What the command line sets over the configuration.
+    pub overrides: Overrides,
 }
 
 /// What was checked, for summaries.
@@ -54,6 +58,9 @@ pub enum RunError {
     /// Reading stdin failed.
     #[error("cannot read standard input: {0}")]
     Stdin(std::io::Error),
+    /// A configuration file is unreadable or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 /// The outcome of a run.
@@ -67,11 +74,14 @@ pub struct CheckResult {
     pub totals: Totals,
     /// Directories named on the command line that hold no compose file.
     pub empty_dirs: Vec<PathBuf>,
+    /// True when an unsuppressed finding is at or above its project's fail level.
+    pub failing: bool,
 }
 
 /// The projects the command line names, each once, and the named directories that hold none.
 pub fn resolve_projects(
     opts: &CheckOptions,
+    configs: &mut Configs,
 ) -> Result<(Vec<ProjectFiles>, Vec<PathBuf>), RunError> {
     if !opts.files.is_empty() {
         for f in &opts.files {
@@ -88,7 +98,9 @@ pub fn resolve_projects(
     let mut empty_dirs = Vec::new();
     for path in opts.paths.iter().filter(|p| p.as_os_str() != "-") {
         let found = if path.is_dir() {
-            let found = discover::projects_under(path);
+            let exclude = Exclude::new(configs.for_dir(path)?, &opts.overrides)?;
+            let mut found = discover::projects_under(path);
+            found.retain(|p| !p.files.first().is_some_and(|f| exclude.excludes(f)));
             if found.is_empty() {
                 empty_dirs.push(path.clone());
             }
@@ -113,13 +125,14 @@ pub fn resolve_projects(
 
 /// Loads every project the options name; also returns the named directories that hold none.
 pub fn load_projects(opts: &CheckOptions) -> Result<(Vec<Project>, Vec<PathBuf>), RunError> {
-    load_all(opts, &opts.load)
+    load_all(opts, &opts.load, &mut Configs::new(opts.config.clone()))
 }
 
 /// Loads every project the options name, with `load` options.
 fn load_all(
     opts: &CheckOptions,
     load: &LoadOptions,
+    configs: &mut Configs,
 ) -> Result<(Vec<Project>, Vec<PathBuf>), RunError> {
     let mut projects = Vec::new();
     if opts.paths.iter().any(|p| p.as_os_str() == "-") {
@@ -131,7 +144,7 @@ fn load_all(
             .unwrap_or_else(|| "stdin.yaml".to_string());
         projects.push(project::load_text(&PathBuf::from(name), text, load));
     }
-    let (named, empty_dirs) = resolve_projects(opts)?;
+    let (named, empty_dirs) = resolve_projects(opts, configs)?;
     // Projects load in parallel, on as many threads as there are cores; the calling thread is
     // one of them.
     // (Asking for the core count reads cgroup files: not worth it for one project.)
@@ -157,23 +170,28 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         defer_schema: true,
         ..opts.load.clone()
     };
-    let (mut projects, empty_dirs) = load_all(opts, &load)?;
-    let targets = if opts.targets.is_empty() {
-        Platform::ALL.to_vec()
-    } else {
-        opts.targets.clone()
-    };
-    let runs = |rule: &RuleInfo| {
-        opts.selection.enabled(rule) && rule.platforms.iter().any(|p| targets.contains(p))
-    };
+    let mut configs = Configs::new(opts.config.clone());
+    let (mut projects, empty_dirs) = load_all(opts, &load, &mut configs)?;
     let mut diagnostics = Vec::new();
+    let mut failing = false;
     for project in &mut projects {
+        let dir = if project.dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            project.dir.as_path()
+        };
+        let settings = Settings::new(configs.for_dir(dir)?, &opts.overrides)?;
         let mut found = Vec::new();
-        rules::run(project, &opts.selection, &mut found);
+        rules::run(project, &settings.selection, &mut found);
         project.validate_schema();
         found.extend(project.diagnostics.iter().cloned());
-        found.retain_mut(|d| opts.selection.enabled(d.rule) && d.target(&targets));
-        suppress::apply(&project.directives, &mut found, &runs);
+        found.retain_mut(|d| {
+            settings.selection.enabled(d.rule) && d.target(&settings.targets) && settings.adjust(d)
+        });
+        suppress::apply(&project.directives, &mut found, &|r| settings.runs(r));
+        failing |= found
+            .iter()
+            .any(|d| d.suppression.is_none() && d.severity >= settings.fail_level);
         diagnostics.append(&mut found);
     }
     diagnostics.sort_by(|a, b| {
@@ -191,5 +209,6 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         diagnostics,
         totals,
         empty_dirs,
+        failing,
     })
 }

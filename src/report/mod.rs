@@ -1,8 +1,11 @@
 //! Rendering findings: one module per output format over the one [`Diagnostic`] type.
 
 mod concise;
+mod config_error;
 mod human;
 mod json;
+
+pub use config_error::config_error;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Totals;

@@ -13,7 +13,7 @@ mod select;
 
 use crate::diagnostic::RuleInfo;
 
-pub use select::{Selection, SelectionError};
+pub use select::{Layer, Selection, SelectionError, names_a_rule};
 
 use crate::diagnostic::Diagnostic;
 use crate::facts::kafka::Broker;

@@ -1,13 +1,24 @@
-//! `--select` / `--ignore`: which rules run, by code, code prefix or name.
+//! `select` / `extend-select` / `ignore`: which rules run, by code, code prefix or name.
 
 use super::registry;
 use crate::diagnostic::RuleInfo;
 
-/// The rules a run reports.
+/// The rules a run reports: layers of `select` / `extend-select` / `ignore` (the configuration
+/// file's, then the command line's), each applied over the one before, as ruff does.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
-    select: Vec<String>,
-    ignore: Vec<String>,
+    layers: Vec<Layer>,
+}
+
+/// One source of selectors.
+#[derive(Debug, Clone, Default)]
+pub struct Layer {
+    /// When given, exactly these rules (then `extend_select`, less `ignore`).
+    pub select: Option<Vec<String>>,
+    /// Rules added to those already enabled.
+    pub extend_select: Vec<String>,
+    /// Rules removed.
+    pub ignore: Vec<String>,
 }
 
 /// A selector that names no rule.
@@ -15,32 +26,88 @@ pub struct Selection {
 #[error("`{0}` is not a rule code, code prefix or rule name")]
 pub struct SelectionError(pub String);
 
-fn matches(selector: &str, rule: &RuleInfo) -> bool {
-    selector.eq_ignore_ascii_case("ALL")
-        || rule.name.eq_ignore_ascii_case(selector)
-        || (rule.code.len() >= selector.len()
+/// How specifically `selector` names `rule`: None when it does not, 0 for `ALL`, the prefix
+/// length for a code prefix, more than any prefix for the full code or the name.
+fn specificity(selector: &str, rule: &RuleInfo) -> Option<usize> {
+    if selector.eq_ignore_ascii_case("ALL") {
+        Some(0)
+    } else if rule.name.eq_ignore_ascii_case(selector) || rule.code.eq_ignore_ascii_case(selector) {
+        Some(usize::MAX)
+    } else {
+        (rule.code.len() >= selector.len()
             && rule.code[..selector.len()].eq_ignore_ascii_case(selector))
+        .then_some(selector.len())
+    }
+}
+
+/// True when `selector` names at least one rule.
+pub fn names_a_rule(selector: &str) -> bool {
+    registry().any(|r| specificity(selector, r).is_some())
+}
+
+fn best<'a>(selectors: impl IntoIterator<Item = &'a String>, rule: &RuleInfo) -> Option<usize> {
+    selectors
+        .into_iter()
+        .filter_map(|s| specificity(s, rule))
+        .max()
+}
+
+impl Layer {
+    /// The layer's verdict on `rule` given the verdict below it: within a layer, the more
+    /// specific of a select and an ignore wins (`ignore = ["KAF"]`, `select = ["KAF001"]`
+    /// keeps KAF001), and an ignore wins a tie.
+    fn decide(&self, rule: &RuleInfo, below: bool) -> bool {
+        let selected = best(
+            self.select.iter().flatten().chain(&self.extend_select),
+            rule,
+        );
+        match (selected, best(&self.ignore, rule)) {
+            (Some(s), Some(i)) => s > i,
+            (None, Some(_)) => false,
+            (Some(_), None) => true,
+            (None, None) => below && self.select.is_none(),
+        }
+    }
+
+    /// Every selector of the layer, for validation.
+    fn selectors(&self) -> impl Iterator<Item = &String> {
+        self.select
+            .iter()
+            .flatten()
+            .chain(&self.extend_select)
+            .chain(&self.ignore)
+    }
 }
 
 impl Selection {
-    /// Builds a selection; every selector must name at least one rule. An empty `select` means
-    /// every rule.
+    /// One layer from the command line: an empty `select` means every rule.
     pub fn new(select: &[String], ignore: &[String]) -> Result<Self, SelectionError> {
-        for selector in select.iter().chain(ignore) {
-            if !registry().any(|r| matches(selector, r)) {
-                return Err(SelectionError(selector.clone()));
-            }
-        }
-        Ok(Selection {
-            select: select.to_vec(),
+        Selection::default().with(Layer {
+            select: (!select.is_empty()).then(|| select.to_vec()),
+            extend_select: Vec::new(),
             ignore: ignore.to_vec(),
         })
     }
 
+    /// Adds a layer over the existing ones; every selector must name at least one rule.
+    pub fn with(mut self, layer: Layer) -> Result<Self, SelectionError> {
+        if let Some(bad) = layer.selectors().find(|s| !names_a_rule(s)) {
+            return Err(SelectionError(bad.clone()));
+        }
+        self.layers.push(layer);
+        Ok(self)
+    }
+
+    /// The layers, bottom first.
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
     /// True when `rule` is reported.
     pub fn enabled(&self, rule: &RuleInfo) -> bool {
-        let selected = self.select.is_empty() || self.select.iter().any(|s| matches(s, rule));
-        selected && !self.ignore.iter().any(|s| matches(s, rule))
+        self.layers
+            .iter()
+            .fold(true, |below, layer| layer.decide(rule, below))
     }
 }
 
@@ -60,5 +127,40 @@ mod tests {
         assert!(s.enabled(&schema::UNKNOWN_KEY));
         assert!(!s.enabled(&schema::WRONG_TYPE));
         assert!(Selection::new(&["NOPE".into()], &[]).is_err());
+    }
+
+    fn layer(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> Layer {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Layer {
+            select: select.map(own),
+            extend_select: own(extend),
+            ignore: own(ignore),
+        }
+    }
+
+    #[test]
+    fn layers_apply_in_order_and_the_more_specific_selector_wins_in_a_layer() {
+        use crate::rules::kafka::advertised_address_unusable::INFO as KAF002;
+        use crate::rules::kafka::zookeeper_connect_loopback::INFO as KAF001;
+        // The file ignores KAF but selects KAF001: the code is more specific than the prefix.
+        let file = Selection::default()
+            .with(layer(Some(&["KAF001", "SYN"]), &[], &["KAF"]))
+            .unwrap();
+        assert!(file.enabled(&KAF001));
+        assert!(!file.enabled(&KAF002));
+        assert!(file.enabled(&load::INVALID_YAML));
+        // The command line's --select replaces the file's; --extend-select adds to it.
+        let cli = file
+            .clone()
+            .with(layer(Some(&["KAF002"]), &[], &[]))
+            .unwrap();
+        assert!(!cli.enabled(&KAF001));
+        assert!(cli.enabled(&KAF002));
+        let cli = file.clone().with(layer(None, &["KAF002"], &[])).unwrap();
+        assert!(cli.enabled(&KAF001) && cli.enabled(&KAF002));
+        let cli = file
+            .with(layer(None, &[], &["zookeeper-connect-loopback"]))
+            .unwrap();
+        assert!(!cli.enabled(&KAF001));
     }
 }
