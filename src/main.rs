@@ -1,6 +1,6 @@
 //! The `composefix` command line: parse arguments, run, map the outcome to an exit code.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use composefix::config::{ConfigChoice, Overrides};
 use composefix::diagnostic::{Platform, Severity};
 use composefix::engine::{self, CheckOptions};
@@ -41,6 +41,13 @@ enum Command {
         /// A rule code (`SYN002`) or name (`duplicate-key`).
         code: String,
     },
+    /// Print a shell completion script (`composefix completions bash > …`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `composefix man > composefix.1`.
+    Man,
     /// Print the resolved project (merged, interpolated) as YAML.
     Config {
         #[command(flatten)]
@@ -65,6 +72,26 @@ enum OutputFormat {
     Human,
     Concise,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a stream that is (or is not) a terminal.
+    fn enabled(self, terminal: bool) -> bool {
+        let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto => terminal || set("FORCE_COLOR"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -132,14 +159,21 @@ struct CheckArgs {
     /// Skip paths matching this glob in directory searches (repeatable).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
+    /// Print the findings and nothing else (no summary, no "All checks passed").
+    #[arg(short, long)]
+    quiet: bool,
+    /// Colour the human output: `auto` (on a terminal, unless NO_COLOR is set; FORCE_COLOR
+    /// forces it), `always` or `never`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
     /// Print the fixes as a unified diff; write nothing.
     #[arg(long)]
     diff: bool,
-    /// Apply the fixes to the files.
-    #[arg(long)]
+    /// Apply the fixes to the files (`--fix` is the same).
+    #[arg(long, visible_alias = "fix")]
     write: bool,
     /// Include the fixes marked `review`.
     #[arg(long)]
@@ -153,6 +187,18 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => run_check(args),
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { code }) => show_rule(&code),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "composefix", &mut out);
+            print_bytes(&out)
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => print_bytes(&out),
+                Err(e) => Err(e.to_string()),
+            }
+        }
         Some(Command::Config {
             project,
             fix,
@@ -234,8 +280,39 @@ fn run_error(e: engine::RunError) -> String {
             let rendered = report::config_error(&e, color);
             format!("cannot use the configuration\n{}", rendered.trim_end())
         }
+        engine::RunError::MissingPath(path) if is_bare_word(&path) => {
+            let commands: Vec<String> = Cli::command()
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            format!(
+                "`{}` is neither a command nor a file; the commands are {}",
+                path.display(),
+                commands.join(", ")
+            )
+        }
         e => e.to_string(),
     }
+}
+
+/// Writes generated text to stdout; a reader that went away is not an error.
+fn print_bytes(bytes: &[u8]) -> Result<ExitCode, String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// A path that reads like a mistyped command (`composefix rulez`): one word, no extension.
+fn is_bare_word(path: &std::path::Path) -> bool {
+    path.to_str().is_some_and(|s| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
@@ -257,7 +334,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         OutputFormat::Json => Format::Json,
     };
     let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = args.color.enabled(stdout.is_terminal());
     let mut out = std::io::BufWriter::new(stdout.lock());
     let written = if show_findings {
         report::write(&mut out, format, &result.diagnostics, result.totals, color)
@@ -271,11 +348,21 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         }
         _ => {}
     }
+    let no_project = !result.empty_dirs.is_empty();
+    let human = matches!(args.format, OutputFormat::Human | OutputFormat::Concise);
+    if human && !args.quiet && !no_project && show_findings && visible(&result.diagnostics) == 0 {
+        eprintln!(
+            "All checks passed: {}, {}.",
+            count(result.totals.files, "file"),
+            count(result.totals.projects, "project")
+        );
+    }
     let failing = result.failing && !args.exit_zero;
     // The process ends here: freeing a large model would only delay the exit.
     std::mem::forget(result);
     match fixing {
         Some(Fixing { failed: true, .. }) => return Ok(ExitCode::from(2)),
+        _ if no_project => return Ok(ExitCode::from(2)),
         Some(Fixing {
             diff_printed: true,
             write: false,
@@ -291,11 +378,29 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     })
 }
 
-/// Says which named directories held no compose file.
+/// The findings a person sees: those no comment suppresses.
+fn visible(diagnostics: &[composefix::diagnostic::Diagnostic]) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.suppression.is_none())
+        .count()
+}
+
+/// "1 file", "3 files".
+fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Says which named directories held no compose file (exit 2: a path that checks nothing
+/// must not pass CI).
 fn warn_empty_dirs(dirs: &[std::path::PathBuf]) {
     for dir in dirs {
         eprintln!(
-            "composefix: warning: no compose file found under `{}`",
+            "composefix: error: no compose file found under `{}`",
             dir.display()
         );
     }
@@ -355,18 +460,25 @@ fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Resul
 
 fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
     let mut out = String::new();
+    let mut all: Vec<_> = rules::registry().collect();
+    all.sort_by_key(|r| r.code);
     match format {
         ListFormat::Human => {
-            for r in rules::registry() {
-                let platforms: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
+            let platforms = |r: &composefix::diagnostic::RuleInfo| {
+                let names: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
+                names.join(",")
+            };
+            let name_width = all.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            let platform_width = all.iter().map(|r| platforms(r).len()).max().unwrap_or(0);
+            for r in &all {
                 out.push_str(&format!(
-                    "{:<7} {:<28} {:<8} {:<19} fix: {:<7} {}\n",
+                    "{:<7} {:<name_width$} {:<8} {:<platform_width$} fix: {:<7} {}\n",
                     r.code,
                     r.name,
                     r.severity.as_str(),
-                    platforms.join(","),
+                    platforms(r),
                     r.fix.as_str(),
-                    r.summary()
+                    r.one_line()
                 ));
             }
         }
@@ -381,7 +493,8 @@ fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
                 fix: &'a str,
                 summary: &'a str,
             }
-            let list: Vec<JsonRule> = rules::registry()
+            let list: Vec<JsonRule> = all
+                .iter()
                 .map(|r| JsonRule {
                     code: r.code,
                     name: r.name,

@@ -262,3 +262,118 @@ fn severity_follows_the_targeted_platforms() {
     assert_eq!(severity("linux"), ("info".to_string(), Some(0)));
     assert_eq!(severity("linux,windows"), ("error".to_string(), Some(1)));
 }
+
+/// What a new user tries in the first five minutes.
+#[test]
+fn first_five_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx\n",
+    );
+    // A clean run says so on stderr, with what was checked; -q says nothing.
+    let clean = composefix(&[], dir.path());
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&clean.stderr),
+        "All checks passed: 1 file, 1 project.\n"
+    );
+    let quiet = composefix(&["-q"], dir.path());
+    assert!(
+        quiet.stderr.is_empty() && quiet.stdout.is_empty(),
+        "{quiet:?}"
+    );
+    // Machine formats never print it.
+    let json = composefix(&["--format", "json"], dir.path());
+    assert!(json.stderr.is_empty(), "{json:?}");
+
+    // A directory without a compose file is exit 2, never a silent green.
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let empty = composefix(&["empty"], dir.path());
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("no compose file found under `empty`"));
+
+    // A mistyped command lists the commands.
+    let typo = composefix(&["rulez"], dir.path());
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("`rulez` is neither a command nor a file"),
+        "{err}"
+    );
+    assert!(err.contains("rules") && err.contains("config"), "{err}");
+
+    // --fix is --write, as ruff's users type it.
+    write(
+        dir.path(),
+        "legacy.yaml",
+        "services:\n  app:\n    image: myapp\n    environment:\n      API: http://docker.for.mac.localhost:8080\n",
+    );
+    let fixed = composefix(&["--fix", "legacy.yaml"], dir.path());
+    assert_eq!(fixed.status.code(), Some(0), "{fixed:?}");
+    let text = std::fs::read_to_string(dir.path().join("legacy.yaml")).unwrap();
+    assert!(text.contains("host.docker.internal"), "{text}");
+}
+
+#[test]
+fn color_follows_the_flag_force_color_and_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", DUPLICATE);
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_composefix"));
+        cmd.args(args)
+            .current_dir(dir.path())
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let escape = |s: &str| s.contains('\u{1b}');
+    assert!(!escape(&run(&[], &[])), "not a terminal: plain");
+    assert!(escape(&run(&["--color", "always"], &[])));
+    assert!(escape(&run(&[], &[("FORCE_COLOR", "1")])));
+    assert!(!escape(&run(
+        &[],
+        &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]
+    )));
+    assert!(!escape(&run(
+        &["--color", "never"],
+        &[("FORCE_COLOR", "1")]
+    )));
+}
+
+#[test]
+fn rules_are_listed_by_code_in_aligned_columns() {
+    let out = composefix(&["rules"], Path::new("."));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let codes: Vec<&str> = lines.iter().map(|l| &l[..6]).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted);
+    let column = |l: &str| l.find(" fix: ").unwrap();
+    assert!(
+        lines.iter().all(|l| column(l) == column(lines[0])),
+        "{text}"
+    );
+    assert!(
+        lines.iter().all(|l| l.chars().count() < 200),
+        "one line each"
+    );
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = composefix(&["completions", shell], Path::new("."));
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("unsafe-fixes"), "{shell}");
+    }
+    let man = composefix(&["man"], Path::new("."));
+    let text = String::from_utf8(man.stdout).unwrap();
+    assert!(text.contains(".TH composefix 1"), "{text}");
+}

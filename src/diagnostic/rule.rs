@@ -96,4 +96,27 @@ impl RuleInfo {
         let end = rest.find("\n\n").unwrap_or(rest.len());
         rest[..end].trim()
     }
+
+    /// The summary's first sentence on one line of at most 80 characters (cut at a word,
+    /// with `…`), for aligned listings (`composefix rules`).
+    pub fn one_line(&self) -> String {
+        const MAX: usize = 80;
+        let summary = self.summary();
+        let sentence = summary
+            .find(". ")
+            .or_else(|| summary.find(".\n"))
+            .map_or(summary, |i| &summary[..=i]);
+        let mut line = String::new();
+        for word in sentence.split_whitespace() {
+            if line.chars().count() + word.chars().count() + 1 > MAX - 1 {
+                line.push('…');
+                return line;
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        line
+    }
 }
