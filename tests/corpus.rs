@@ -35,7 +35,9 @@ const V1_ACCEPTED_DUPLICATE_KEYS: [&str; 5] = [
 
 #[test]
 fn corpus_never_panics_or_hangs_and_accepted_files_load() {
-    let dir = common::corpus_dir();
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
     let files = common::corpus_files(&dir);
     assert!(
         files.len() > 1500,

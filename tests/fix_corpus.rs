@@ -58,7 +58,9 @@ fn load_errors(p: &Project) -> usize {
 
 #[test]
 fn adding_and_removing_an_environment_variable_everywhere() {
-    let dir = common::corpus_dir();
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
     let mut blocks = 0;
     let mut skipped = Vec::new();
     for file in common::corpus_files(&dir) {
@@ -141,7 +143,9 @@ fn adding_and_removing_an_environment_variable_everywhere() {
 #[test]
 fn fixing_the_corpus_changes_only_what_fixes_target_and_converges() {
     use composefix::engine::{self, CheckOptions};
-    let dir = common::corpus_dir();
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
     let mut fixed_files = Vec::new();
     for file in common::corpus_files(&dir) {
         let opts = CheckOptions {

@@ -9,7 +9,9 @@ use composefix::project::{self, LoadOptions};
 
 #[test]
 fn verdicts_agree_with_the_official_schema() {
-    let dir = common::corpus_dir();
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
     let official: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("compose-spec.schema.json")).unwrap(),
     )
@@ -66,7 +68,9 @@ fn verdicts_agree_with_the_official_schema() {
 /// nothing.
 #[test]
 fn screen_agrees_with_the_full_validator() {
-    let dir = common::corpus_dir();
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
     let mut paths: Vec<(std::path::PathBuf, Vec<std::path::PathBuf>)> = common::corpus_files(&dir)
         .into_iter()
         .map(|f| (f.path, f.env.into_iter().collect()))
@@ -193,7 +197,9 @@ fn screen_agrees_on_mutated_files() {
         }
     }
 
-    let dir = common::corpus_dir();
+    let Some(dir) = common::corpus_dir() else {
+        return;
+    };
     let (mut judged, mut decided, mut invalid) = (0usize, 0usize, 0usize);
     let mut wrong = Vec::new();
     let mut seed = 7u64;

@@ -91,15 +91,24 @@ pub fn found(diagnostics: &[Diagnostic], file_suffix: &str) -> BTreeSet<Finding>
         .collect()
 }
 
-/// The path of the shared corpus, failing loudly when it is missing.
-pub fn corpus_dir() -> PathBuf {
+/// The path of the shared corpus; None (after saying why on stderr) when it is absent, so
+/// that a clone of this repository alone runs the rest of the tests.
+pub fn corpus_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.join("MANIFEST.tsv").is_file() {
+        return Some(dir);
+    }
+    // CI has the corpus: there a missing corpus is a broken set-up, not a reason to skip.
     assert!(
-        dir.join("MANIFEST.tsv").is_file(),
-        "the shared corpus is missing: expected {} (tests read it from ../shared/corpus)",
+        std::env::var_os("CI").is_none_or(|v| v != "true"),
+        "the shared corpus is missing under CI=true: expected {}",
         dir.display()
     );
-    dir
+    eprintln!(
+        "skipped: the shared corpus is not at {} (this test reads ../shared/corpus)",
+        dir.display()
+    );
+    None
 }
 
 /// A compose file of the corpus with its sibling `.env`, if the corpus has one.
