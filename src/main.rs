@@ -125,6 +125,10 @@ struct ProjectArgs {
     /// The file name stdin stands for.
     #[arg(long)]
     stdin_filename: Option<String>,
+    /// In directory searches, take compose file names only, not other YAML files whose
+    /// top-level keys are all Compose keys.
+    #[arg(long)]
+    no_sniff: bool,
 }
 
 #[derive(Args, Clone)]
@@ -226,6 +230,7 @@ fn options(project: ProjectArgs, config: ConfigChoice, overrides: Overrides) -> 
         },
         config,
         overrides,
+        no_sniff: project.no_sniff,
     }
 }
 

@@ -377,3 +377,42 @@ fn completions_and_man_page_come_from_the_command_definition() {
     let text = String::from_utf8(man.stdout).unwrap();
     assert!(text.contains(".TH composefix 1"), "{text}");
 }
+
+/// A file another found file `include`s or `extends` is checked in that project, not alone;
+/// named on the command line, it is checked as named.
+#[test]
+fn fragments_are_checked_in_the_project_that_uses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "include:\n  - docker-compose.kafka.yml\nservices:\n  web:\n    image: nginx\n    extends:\n      file: common.compose.yaml\n      service: base\n",
+    );
+    write(
+        dir.path(),
+        "docker-compose.kafka.yml",
+        "services:\n  cache:\n    image: redis\n    depends_on: [web]\n",
+    );
+    write(
+        dir.path(),
+        "common.compose.yaml",
+        "services:\n  base:\n    restart: always\n",
+    );
+    write(
+        dir.path(),
+        "docker-compose.other.yml",
+        "services:\n  other:\n    image: nginx\n",
+    );
+    let projects = |args: &[&str]| {
+        let out = composefix(&[&["--format", "json"], args].concat(), dir.path());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["summary"]["projects"].as_u64().unwrap()
+    };
+    assert_eq!(
+        projects(&["."]),
+        2,
+        "compose.yaml and docker-compose.other.yml"
+    );
+    assert_eq!(projects(&["docker-compose.kafka.yml"]), 1);
+    assert_eq!(projects(&[".", "common.compose.yaml"]), 3);
+}

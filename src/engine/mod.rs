@@ -32,6 +32,9 @@ pub struct CheckOptions {
     pub config: ConfigChoice,
     /// What the command line sets over the configuration.
     pub overrides: Overrides,
+    /// A directory search takes compose file names only, not other YAML files whose
+    /// top-level keys are Compose's (`--no-sniff`).
+    pub no_sniff: bool,
 }
 
 /// What was checked, for summaries.
@@ -95,11 +98,20 @@ pub fn resolve_projects(
         return Ok((vec![files], Vec::new()));
     }
     let mut projects: Vec<ProjectFiles> = Vec::new();
+    // The same project named twice (`./compose.yaml` found under `.` and named as
+    // `compose.yaml`) is loaded once.
+    let mut seen: std::collections::HashSet<Vec<PathBuf>> = std::collections::HashSet::new();
+    let canonical = |p: &ProjectFiles| -> Vec<PathBuf> {
+        p.files
+            .iter()
+            .map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.clone()))
+            .collect()
+    };
     let mut empty_dirs = Vec::new();
     for path in opts.paths.iter().filter(|p| p.as_os_str() != "-") {
         let found = if path.is_dir() {
             let exclude = Exclude::new(configs.for_dir(path)?, &opts.overrides)?;
-            let mut found = discover::projects_under(path);
+            let mut found = discover::projects_under(path, !opts.no_sniff);
             found.retain(|p| !p.files.first().is_some_and(|f| exclude.excludes(f)));
             if found.is_empty() {
                 empty_dirs.push(path.clone());
@@ -111,7 +123,7 @@ pub fn resolve_projects(
             return Err(RunError::MissingPath(path.clone()));
         };
         for p in found {
-            if !projects.contains(&p) {
+            if seen.insert(canonical(&p)) {
                 projects.push(p);
             }
         }
@@ -159,7 +171,36 @@ fn load_all(
     for p in loaded {
         projects.push(p?);
     }
+    drop_fragments(&mut projects, &opts.paths);
     Ok((projects, empty_dirs))
+}
+
+/// Leaves out the projects a directory search found that are only fragments of another: every
+/// file of theirs is `include`d or `extends`-ed by another project, which checks it in
+/// context. A file named on the command line is always checked as named.
+fn drop_fragments(projects: &mut Vec<Project>, named: &[PathBuf]) {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let used: std::collections::HashSet<PathBuf> = projects
+        .iter()
+        .flat_map(|p| p.files[p.named_files.min(p.files.len())..].iter())
+        .map(|f| canonical(f.path()))
+        .collect();
+    if used.is_empty() {
+        return;
+    }
+    let named: Vec<PathBuf> = named
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| canonical(p))
+        .collect();
+    projects.retain(|p| {
+        let own = &p.files[..p.named_files.min(p.files.len())];
+        own.is_empty()
+            || own.iter().any(|f| {
+                let path = canonical(f.path());
+                named.contains(&path) || !used.contains(&path)
+            })
+    });
 }
 
 /// Runs a check.

@@ -82,17 +82,46 @@ fn yaml_stem(name: &str) -> Option<&str> {
         .or_else(|| name.strip_suffix(".yml"))
 }
 
-/// Whether a file's text has a top-level `services:` or `include:` key (read up to 1 MiB).
-fn looks_like_compose(path: &Path) -> bool {
+/// The top-level keys Compose reads (and `x-` extensions): a YAML file whose top-level keys
+/// are all among them and include `services` is a compose file whatever its name.
+const TOP_LEVEL_KEYS: [&str; 9] = [
+    "version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models",
+];
+
+/// The top-level keys of a block-style YAML file, read from its text (up to 1 MiB): the lines
+/// that start in column 0 with a key. None when the file cannot be read.
+fn top_level_keys(path: &Path) -> Option<Vec<String>> {
     use std::io::Read;
     let mut text = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(1 << 20).read_to_end(&mut text));
-    read.is_ok()
-        && text.split(|&b| b == b'\n').any(|line| {
-            ["services:", "include:"]
-                .iter()
-                .any(|key| line.starts_with(key.as_bytes()))
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1 << 20).read_to_end(&mut text))
+        .ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let keys = text
+        .lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-', '.', '%']) && !l.is_empty())
+        .filter_map(|l| {
+            let key = l.split(':').next()?.trim();
+            Some(key.trim_matches(['"', '\'']).to_string())
         })
+        .collect();
+    Some(keys)
+}
+
+/// A loose name (`compose` as a word) is taken with a top-level `services` or `include`.
+fn looks_like_compose(path: &Path) -> bool {
+    top_level_keys(path).is_some_and(|keys| keys.iter().any(|k| k == "services" || k == "include"))
+}
+
+/// Any other YAML name is taken when its top-level keys are all Compose keys and include
+/// `services` (`--no-sniff` turns this off).
+fn sniffs_as_compose(path: &Path) -> bool {
+    top_level_keys(path).is_some_and(|keys| {
+        keys.iter().any(|k| k == "services")
+            && keys
+                .iter()
+                .all(|k| TOP_LEVEL_KEYS.contains(&k.as_str()) || k.starts_with("x-"))
+    })
 }
 
 fn base_of_override(path: &Path) -> Option<PathBuf> {
@@ -137,8 +166,9 @@ pub fn project_in_dir(dir: &Path) -> Option<ProjectFiles> {
     })
 }
 
-/// Every project under `dir`, searched recursively, skipping what `.gitignore` ignores.
-pub fn projects_under(dir: &Path) -> Vec<ProjectFiles> {
+/// Every project under `dir`, searched recursively, skipping what `.gitignore` ignores; with
+/// `sniff`, also YAML files of other names whose top-level keys are Compose's.
+pub fn projects_under(dir: &Path, sniff: bool) -> Vec<ProjectFiles> {
     let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .filter_entry(|e| e.file_name() != ".git")
@@ -149,6 +179,7 @@ pub fn projects_under(dir: &Path) -> Vec<ProjectFiles> {
             e.file_name().to_str().is_some_and(|name| {
                 is_compose_file_name(name)
                     || (is_loose_compose_name(name) && looks_like_compose(e.path()))
+                    || (sniff && yaml_stem(name).is_some() && sniffs_as_compose(e.path()))
             })
         })
         .map(ignore::DirEntry::into_path)
@@ -190,25 +221,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn other_names_with_compose_as_a_word() {
-        let dir = tempfile::tempdir().unwrap();
-        let compose = "services:\n  a: {image: redis}\n";
-        let found = [
-            "docker-compose-cluster.yml",
-            "docker-compose_default.yaml",
-            "compose-v3.yaml",
-            "app-compose.yml",
-            "app.docker-compose.yaml",
-            "path__docker-compose.yml",
-        ];
-        for name in found {
-            std::fs::write(dir.path().join(name), compose).unwrap();
-        }
-        // A CI workflow named like a compose file, and a word that only contains `compose`.
-        std::fs::write(dir.path().join("compose-test.yml"), "on: push\njobs: {}\n").unwrap();
-        std::fs::write(dir.path().join("composer.yaml"), compose).unwrap();
-        let mut names: Vec<String> = projects_under(dir.path())
+    fn first_names(projects: &[ProjectFiles]) -> Vec<String> {
+        let mut names: Vec<String> = projects
             .iter()
             .map(|p| {
                 p.files[0]
@@ -219,9 +233,54 @@ mod tests {
             })
             .collect();
         names.sort();
-        let mut expected = found.map(String::from).to_vec();
+        names
+    }
+
+    /// Which names a directory search takes, and which it leaves.
+    #[test]
+    fn other_names_with_compose_as_a_word_and_sniffed_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let compose = "services:\n  a: {image: redis}\n";
+        let named = [
+            "docker-compose-cluster.yml",
+            "docker-compose_default.yaml",
+            "compose-v3.yaml",
+            "app-compose.yml",
+            "app.docker-compose.yaml",
+            "path__docker-compose.yml",
+        ];
+        for name in named {
+            std::fs::write(dir.path().join(name), compose).unwrap();
+        }
+        // Other names, taken for their top-level keys: all Compose keys, `services` among them.
+        let sniffed = ["composer.yaml", "stack.yml"];
+        std::fs::write(dir.path().join("composer.yaml"), compose).unwrap();
+        std::fs::write(
+            dir.path().join("stack.yml"),
+            "# a stack\nx-common: &c {restart: always}\nname: shop\nservices:\n  a: {image: redis}\nvolumes: {}\n",
+        )
+        .unwrap();
+        // Left: a CI workflow named like a compose file, a Helm values file with a `services:`
+        // key among others, a YAML file without services.
+        std::fs::write(dir.path().join("compose-test.yml"), "on: push\njobs: {}\n").unwrap();
+        std::fs::write(
+            dir.path().join("values.yaml"),
+            "replicaCount: 1\nservices:\n  a: {}\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("networks.yml"), "networks: {}\n").unwrap();
+
+        let mut expected: Vec<String> = named
+            .iter()
+            .chain(&sniffed)
+            .map(|s| s.to_string())
+            .collect();
         expected.sort();
-        assert_eq!(names, expected);
+        assert_eq!(first_names(&projects_under(dir.path(), true)), expected);
+        // --no-sniff: the names only.
+        let mut expected: Vec<String> = named.map(String::from).to_vec();
+        expected.sort();
+        assert_eq!(first_names(&projects_under(dir.path(), false)), expected);
     }
 
     #[test]
@@ -233,7 +292,7 @@ mod tests {
         for f in [&base, &over, &other] {
             std::fs::write(f, "services: {}\n").unwrap();
         }
-        let projects = projects_under(dir.path());
+        let projects = projects_under(dir.path(), true);
         assert_eq!(projects.len(), 2);
         assert_eq!(projects[0].files, vec![base.clone(), over.clone()]);
         assert_eq!(projects[1].files, vec![other]);
