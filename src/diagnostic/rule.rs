@@ -96,4 +96,13 @@ impl RuleInfo {
         let end = rest.find("\n\n").unwrap_or(rest.len());
         rest[..end].trim()
     }
+
+    /// Where the rule document is published (`rules/<CODE>-<name>.md` in the repository), for
+    /// the formats that link to it: the one place this address is spelled.
+    pub fn doc_url(&self) -> String {
+        format!(
+            "https://github.com/composefix/composefix/blob/main/rules/{}-{}.md",
+            self.code, self.name
+        )
+    }
 }
