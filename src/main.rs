@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use composefix::diagnostic::{Platform, Severity};
 use composefix::engine::{self, CheckOptions};
 use composefix::project::{self, LoadOptions, emit};
-use composefix::report::{self, Format};
+use composefix::report::{self, Format, ReportOptions};
 use composefix::rules::{self, Selection};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -59,7 +59,7 @@ enum ListFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     Human,
     Concise,
@@ -106,8 +106,20 @@ struct CheckArgs {
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    output_file: Option<PathBuf>,
+    /// Also show the findings that inline comments suppress (marked).
+    #[arg(long)]
+    show_suppressed: bool,
+    /// Human and concise: print a count per rule instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Human and concise: list the fixes available after the findings.
+    #[arg(long)]
+    show_fixes: bool,
     /// Print the fixes as a unified diff; write nothing.
     #[arg(long)]
     diff: bool,
@@ -157,6 +169,12 @@ fn options(project: ProjectArgs, selection: Selection, targets: Vec<Platform>) -
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    let plain = matches!(args.format, OutputFormat::Human | OutputFormat::Concise);
+    if (args.statistics || args.show_fixes) && !plain {
+        return Err(
+            "`--statistics` and `--show-fixes` go with `--format human` or `concise`".into(),
+        );
+    }
     let selection = Selection::new(&args.select, &args.ignore).map_err(|e| e.to_string())?;
     let targets = args
         .target
@@ -167,7 +185,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             Target::Linux => Platform::Linux,
         })
         .collect();
-    let opts = options(args.project, selection, targets);
+    let opts = options(args.project.clone(), selection, targets);
     let mut fixing = None;
     let result = if args.diff || args.write {
         let (outcome, result) = engine::fix(&opts, args.unsafe_fixes).map_err(|e| e.to_string())?;
@@ -178,30 +196,13 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     warn_empty_dirs(&result.empty_dirs);
     let show_findings = !args.diff || args.write;
-    let format = match args.format {
-        OutputFormat::Human => Format::Human,
-        OutputFormat::Concise => Format::Concise,
-        OutputFormat::Json => Format::Json,
-    };
-    let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = if show_findings {
-        report::write(&mut out, format, &result.diagnostics, result.totals, color)
-            .and_then(|()| out.flush())
-    } else {
-        Ok(())
-    };
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write the report: {e}"));
-        }
-        _ => {}
+    if show_findings {
+        write_report(&args, &result)?;
     }
     let failing = result
         .diagnostics
         .iter()
-        .any(|d| d.severity >= Severity::Warning);
+        .any(|d| d.severity >= Severity::Warning && d.suppression.is_none());
     // The process ends here: freeing a large model would only delay the exit.
     std::mem::forget(result);
     match fixing {
@@ -219,6 +220,47 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Writes the findings of `result` in the format `args` asks for, to stdout or `--output-file`.
+fn write_report(args: &CheckArgs, result: &engine::CheckResult) -> Result<(), String> {
+    let format = match args.format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+    };
+    let mut options = ReportOptions {
+        color: false,
+        show_suppressed: args.show_suppressed,
+        statistics: args.statistics,
+        show_fixes: args.show_fixes,
+    };
+    let stdout = std::io::stdout();
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot create `{}`: {e}", path.display()))?,
+        )),
+        None => {
+            options.color =
+                stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            Box::new(std::io::BufWriter::new(stdout.lock()))
+        }
+    };
+    let written = report::write(
+        &mut out,
+        format,
+        &result.diagnostics,
+        &result.totals,
+        options,
+    )
+    .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the report: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Says which named directories held no compose file.
@@ -363,7 +405,13 @@ fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitC
     if !errors.is_empty() {
         let mut err = std::io::stderr().lock();
         let owned: Vec<_> = errors.into_iter().cloned().collect();
-        let _ = report::write(&mut err, Format::Human, &owned, Default::default(), false);
+        let _ = report::write(
+            &mut err,
+            Format::Human,
+            &owned,
+            &Default::default(),
+            ReportOptions::default(),
+        );
         return Ok(ExitCode::from(1));
     }
     match &project.model {
