@@ -64,6 +64,10 @@ enum OutputFormat {
     Human,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -228,6 +232,10 @@ fn write_report(args: &CheckArgs, result: &engine::CheckResult) -> Result<(), St
         OutputFormat::Human => Format::Human,
         OutputFormat::Concise => Format::Concise,
         OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Gitlab => Format::Gitlab,
     };
     let mut options = ReportOptions {
         color: false,

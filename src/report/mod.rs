@@ -1,12 +1,17 @@
 //! Rendering findings: one module per output format over the one [`Diagnostic`] type.
 //!
-//! Suppressed findings (`Diagnostic::suppression`) are always in the JSON report,
+//! Suppressed findings (`Diagnostic::suppression`) are always in the JSON and SARIF reports,
 //! marked; the other formats leave them out unless [`ReportOptions::show_suppressed`] is set.
 //! Counts and summaries count only the findings that are not suppressed.
 
 mod concise;
+mod fingerprint;
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Totals;
@@ -22,6 +27,14 @@ pub enum Format {
     Concise,
     /// The versioned JSON document other tools parse.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request's files.
+    Github,
+    /// JUnit XML, for CI test dashboards.
+    Junit,
+    /// GitLab Code Quality JSON, for the merge request widget.
+    Gitlab,
 }
 
 /// How a report is written, beyond its format.
@@ -97,6 +110,10 @@ pub fn write(
             Ok(())
         }
         Format::Json => json::write(out, diagnostics, totals),
+        Format::Sarif => sarif::write(out, diagnostics),
+        Format::Github => github::write(out, &shown),
+        Format::Junit => junit::write(out, &shown, totals),
+        Format::Gitlab => gitlab::write(out, diagnostics, options.show_suppressed),
     }
 }
 
