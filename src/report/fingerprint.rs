@@ -81,4 +81,24 @@ mod tests {
         assert_eq!(update(FNV_OFFSET, b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_ne!(fnv1a(&[b"ab", b"c"]), fnv1a(&[b"a", b"bc"]));
     }
+
+    #[test]
+    fn the_same_text_flagged_twice_gets_two_fingerprints_and_no_line_counts() {
+        use crate::source::{SourceFile, Span};
+        use std::sync::Arc;
+        let rule = crate::rules::find("NET001").unwrap();
+        let finding = |text: &str, at: usize| {
+            let file = Arc::new(SourceFile::new("c.yaml".into(), "c.yaml".into(), text));
+            Diagnostic::new(rule, "m")
+                .service("web")
+                .at(&file, Span::new(at, at + 9))
+        };
+        let text = "a: localhost\nb: localhost\n";
+        let prints = fingerprints(&[finding(text, 3), finding(text, 16)]);
+        assert_ne!(prints[0], prints[1]);
+        // Moved down a line, the first keeps its fingerprint.
+        let moved = fingerprints(&[finding(&format!("\n{text}"), 4)]);
+        assert_eq!(moved[0], prints[0]);
+        assert_eq!(prints[0].len(), 16);
+    }
 }
