@@ -5,7 +5,7 @@ use composefix::config::{ConfigChoice, Overrides};
 use composefix::diagnostic::{Platform, Severity};
 use composefix::engine::{self, CheckOptions};
 use composefix::project::{self, LoadOptions, emit};
-use composefix::report::{self, Format};
+use composefix::report::{self, Format, ReportOptions};
 use composefix::rules::{self, Layer};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -72,6 +72,10 @@ enum OutputFormat {
     Human,
     Concise,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -171,8 +175,20 @@ struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = OutputFormat::Human)]
     format: OutputFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    output_file: Option<PathBuf>,
+    /// Also show the findings that inline comments suppress (marked).
+    #[arg(long)]
+    show_suppressed: bool,
+    /// Human and concise: print a count per rule instead of the findings.
+    #[arg(long)]
+    statistics: bool,
+    /// Human and concise: list the fixes available after the findings.
+    #[arg(long)]
+    show_fixes: bool,
     /// Print the fixes as a unified diff; write nothing.
     #[arg(long)]
     diff: bool,
@@ -321,8 +337,14 @@ fn is_bare_word(path: &std::path::Path) -> bool {
 }
 
 fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
+    let plain = matches!(args.format, OutputFormat::Human | OutputFormat::Concise);
+    if (args.statistics || args.show_fixes) && !plain {
+        return Err(
+            "`--statistics` and `--show-fixes` go with `--format human` or `concise`".into(),
+        );
+    }
     let (choice, overrides) = settings(&args)?;
-    let opts = options(args.project, choice, overrides);
+    let opts = options(args.project.clone(), choice, overrides);
     let mut fixing = None;
     let result = if args.diff || args.write {
         let (outcome, result) = engine::fix(&opts, args.unsafe_fixes).map_err(run_error)?;
@@ -333,29 +355,11 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     };
     warn_empty_dirs(&result.empty_dirs);
     let show_findings = !args.diff || args.write;
-    let format = match args.format {
-        OutputFormat::Human => Format::Human,
-        OutputFormat::Concise => Format::Concise,
-        OutputFormat::Json => Format::Json,
-    };
-    let stdout = std::io::stdout();
-    let color = args.color.enabled(stdout.is_terminal());
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = if show_findings {
-        report::write(&mut out, format, &result.diagnostics, result.totals, color)
-            .and_then(|()| out.flush())
-    } else {
-        Ok(())
-    };
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write the report: {e}"));
-        }
-        _ => {}
+    if show_findings {
+        write_report(&args, &result)?;
     }
     let no_project = !result.empty_dirs.is_empty();
-    let human = matches!(args.format, OutputFormat::Human | OutputFormat::Concise);
-    if human && !args.quiet && !no_project && show_findings && visible(&result.diagnostics) == 0 {
+    if plain && !args.quiet && !no_project && show_findings && visible(&result.diagnostics) == 0 {
         eprintln!(
             "All checks passed: {}, {}.",
             count(result.totals.files, "file"),
@@ -397,6 +401,50 @@ fn count(n: usize, word: &str) -> String {
         format!("{n} {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+/// Writes the findings of `result` in the format `args` asks for, to stdout or `--output-file`.
+fn write_report(args: &CheckArgs, result: &engine::CheckResult) -> Result<(), String> {
+    let format = match args.format {
+        OutputFormat::Human => Format::Human,
+        OutputFormat::Concise => Format::Concise,
+        OutputFormat::Json => Format::Json,
+        OutputFormat::Sarif => Format::Sarif,
+        OutputFormat::Github => Format::Github,
+        OutputFormat::Junit => Format::Junit,
+        OutputFormat::Gitlab => Format::Gitlab,
+    };
+    let mut options = ReportOptions {
+        color: false,
+        show_suppressed: args.show_suppressed,
+        statistics: args.statistics,
+        show_fixes: args.show_fixes,
+    };
+    let stdout = std::io::stdout();
+    let mut out: Box<dyn Write> = match &args.output_file {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot create `{}`: {e}", path.display()))?,
+        )),
+        None => {
+            options.color = args.color.enabled(stdout.is_terminal());
+            Box::new(std::io::BufWriter::new(stdout.lock()))
+        }
+    };
+    let written = report::write(
+        &mut out,
+        format,
+        &result.diagnostics,
+        &result.totals,
+        options,
+    )
+    .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the report: {e}"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -551,7 +599,13 @@ fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitC
     if !errors.is_empty() {
         let mut err = std::io::stderr().lock();
         let owned: Vec<_> = errors.into_iter().cloned().collect();
-        let _ = report::write(&mut err, Format::Human, &owned, Default::default(), false);
+        let _ = report::write(
+            &mut err,
+            Format::Human,
+            &owned,
+            &Default::default(),
+            ReportOptions::default(),
+        );
         return Ok(ExitCode::from(1));
     }
     match &project.model {

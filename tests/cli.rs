@@ -416,3 +416,109 @@ fn fragments_are_checked_in_the_project_that_uses_them() {
     assert_eq!(projects(&["docker-compose.kafka.yml"]), 1);
     assert_eq!(projects(&[".", "common.compose.yaml"]), 3);
 }
+
+const LEGACY_NAME: &str = "services:\n  app:\n    image: ghcr.io/acme/app:3\n    environment:\n      \
+    - REDIS_HOST=docker.for.mac.host.internal\n    extra_hosts:\n      - \"host.docker.internal:host-gateway\"\n";
+
+#[test]
+fn output_file_takes_the_report_instead_of_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", DUPLICATE);
+    let to_stdout = composefix(&["--format", "sarif"], dir.path());
+    let to_file = composefix(
+        &["--format", "sarif", "--output-file", "report.sarif"],
+        dir.path(),
+    );
+    assert_eq!(to_file.status.code(), Some(1), "the exit code is the same");
+    assert!(to_file.stdout.is_empty(), "nothing on stdout");
+    assert_eq!(
+        std::fs::read(dir.path().join("report.sarif")).unwrap(),
+        to_stdout.stdout
+    );
+
+    let missing = composefix(&["--output-file", "no/such/dir/report.txt"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("cannot create `no/such/dir/report.txt`"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("no").exists(), "no directory is created");
+}
+
+#[test]
+fn output_format_is_an_alias_of_format() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", DUPLICATE);
+    for format in ["concise", "github", "gitlab", "junit"] {
+        let alias = composefix(&["--output-format", format], dir.path());
+        let format_out = composefix(&["--format", format], dir.path());
+        assert_eq!(alias.status.code(), Some(1));
+        assert_eq!(alias.stdout, format_out.stdout, "{format}");
+    }
+    assert_eq!(
+        composefix(&["--output-format", "nope"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", DUPLICATE);
+    write(
+        dir.path(),
+        "other.yaml",
+        "services:\n  a:\n    image: x\n    image: y\n  b:\n    image: x\n    image: y\n",
+    );
+    write(dir.path(), "legacy.yaml", LEGACY_NAME);
+    let out = composefix(
+        &["compose.yaml", "other.yaml", "legacy.yaml", "--statistics"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "3  SYN002      duplicate-key\n\
+         1  MAC002  [*] desktop-legacy-dns-name\n\
+         Found 3 errors, 1 warning (1 fixable).\n"
+    );
+    let json = composefix(&["--statistics", "--format", "json"], dir.path());
+    assert_eq!(json.status.code(), Some(2), "human and concise only");
+    let clean = tempfile::tempdir().unwrap();
+    write(
+        clean.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx\n",
+    );
+    let quiet = composefix(&["--statistics"], clean.path());
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(quiet.stdout.is_empty(), "quiet when clean");
+}
+
+#[test]
+fn show_fixes_lists_the_fixes_after_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", LEGACY_NAME);
+    let out = composefix(&["--format", "concise", "--show-fixes"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "compose.yaml:5:20: MAC002 [warning] `REDIS_HOST` uses `docker.for.mac.host.internal`, a \
+         deprecated Docker Desktop name for the host that other engines do not resolve\n\
+         Fixes available:\n  \
+         compose.yaml:5:20: MAC002 Replace `docker.for.mac.host.internal` with \
+         `host.docker.internal` (safe)\n\
+         Found 1 warning (1 fixable).\n"
+    );
+    write(dir.path(), "compose.yaml", DUPLICATE);
+    let none = composefix(&["--format", "concise", "--show-fixes"], dir.path());
+    assert_eq!(
+        String::from_utf8(none.stdout).unwrap(),
+        "compose.yaml:4:5: SYN002 [error] duplicate key `image`\nNo fixes available.\nFound 1 error.\n"
+    );
+    let sarif = composefix(&["--format", "sarif", "--show-fixes"], dir.path());
+    assert_eq!(sarif.status.code(), Some(2), "human and concise only");
+}

@@ -119,4 +119,13 @@ impl RuleInfo {
         }
         line
     }
+
+    /// Where the rule document is published (`rules/<CODE>-<name>.md` in the repository), for
+    /// the formats that link to it: the one place this address is spelled.
+    pub fn doc_url(&self) -> String {
+        format!(
+            "https://github.com/composefix/composefix/blob/main/rules/{}-{}.md",
+            self.code, self.name
+        )
+    }
 }

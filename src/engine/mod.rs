@@ -38,12 +38,15 @@ pub struct CheckOptions {
 }
 
 /// What was checked, for summaries.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Totals {
     /// Files read.
     pub files: usize,
     /// Projects loaded.
     pub projects: usize,
+    /// The names (as reports show them) of the files read, each once, in the order read: the
+    /// JUnit report has a test suite for each, passing when the file has no finding.
+    pub file_names: Vec<String>,
 }
 
 /// Why a run could not do its job (exit 2).
@@ -241,9 +244,17 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
             .then_with(|| a.message.cmp(&b.message))
     });
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    let mut seen = std::collections::HashSet::new();
+    let file_names: Vec<String> = projects
+        .iter()
+        .flat_map(|p| &p.files)
+        .filter(|f| seen.insert(f.name()))
+        .map(|f| f.name().to_string())
+        .collect();
     let totals = Totals {
         files: projects.iter().map(|p| p.files.len()).sum(),
         projects: projects.len(),
+        file_names,
     };
     Ok(CheckResult {
         projects,

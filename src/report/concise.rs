@@ -1,27 +1,23 @@
-//! `--format concise`: `file:line:col: CODE [severity] message`, one line per finding.
+//! `--format concise`: `file:line:col: CODE [severity] message`, one line per finding; a
+//! suppressed finding (shown with `--show-suppressed`) ends with `(suppressed[: reason])`.
 
 use crate::diagnostic::Diagnostic;
 use std::io::{self, Write};
 
-pub(super) fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Result<()> {
+pub(super) fn write(out: &mut dyn Write, diagnostics: &[&Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
-        let place = match &d.location {
-            Some(l) => {
-                let lc = l.file.line_col(l.span.start);
-                format!("{}:{}:{}", l.file.name(), lc.line, lc.column)
-            }
-            None => "composefix".to_string(),
-        };
-        writeln!(
+        write!(
             out,
-            "{place}: {} [{}] {}",
+            "{}: {} [{}] {}",
+            super::place(d),
             d.rule.code,
             d.severity.as_str(),
             d.message
         )?;
-    }
-    if !diagnostics.is_empty() {
-        writeln!(out, "{}", super::summary_line(diagnostics))?;
+        match super::suppressed_mark(d) {
+            Some(mark) => writeln!(out, " ({mark})")?,
+            None => writeln!(out)?,
+        }
     }
     Ok(())
 }

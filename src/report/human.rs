@@ -1,4 +1,5 @@
-//! `--format human`: miette's graphical report, one per finding, then a summary line.
+//! `--format human`: miette's graphical report, one per finding; a suppressed finding (shown
+//! with `--show-suppressed`) has `(suppressed[: reason])` after its rule.
 
 use crate::diagnostic::Applicability;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -133,7 +134,7 @@ fn help_with_fix(d: &Diagnostic) -> Option<String> {
 
 pub(super) fn write(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: &[&Diagnostic],
     color: bool,
 ) -> io::Result<()> {
     let theme = if color {
@@ -148,7 +149,10 @@ pub(super) fn write(
         let report = Report {
             d,
             source: d.location.as_ref().map(|l| Source(Arc::clone(&l.file))),
-            code: format!("{} {}", d.rule.code, d.rule.name),
+            code: match super::suppressed_mark(d) {
+                Some(mark) => format!("{} {} ({mark})", d.rule.code, d.rule.name),
+                None => format!("{} {}", d.rule.code, d.rule.name),
+            },
             help: help_with_fix(d),
         };
         let mut text = String::new();
@@ -156,9 +160,6 @@ pub(super) fn write(
             .render_report(&mut text, &report)
             .map_err(|e| io::Error::other(e.to_string()))?;
         writeln!(out, "{text}")?;
-    }
-    if !diagnostics.is_empty() {
-        writeln!(out, "{}", super::summary_line(diagnostics))?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `--format json`: version 1 of the JSON contract (DESIGN §1). The structs below are the
-//! contract: fields serialize in the order they are declared.
+//! contract: fields serialize in the order they are declared. Suppressed findings are listed
+//! (`suppressed: true`) but not counted in the summary.
 
 use super::Counts;
 use crate::diagnostic::{Diagnostic, Location};
@@ -116,7 +117,7 @@ fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
 pub(super) fn write(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
-    totals: Totals,
+    totals: &Totals,
 ) -> io::Result<()> {
     let c = Counts::of(diagnostics);
     let report = Report {
@@ -128,7 +129,7 @@ pub(super) fn write(
             errors: c.errors,
             warnings: c.warnings,
             infos: c.infos,
-            fixable: diagnostics.iter().filter(|d| d.fix.is_some()).count(),
+            fixable: c.fixable,
         },
     };
     // Into memory first: the pretty printer makes many small writes, each a dynamic call.
