@@ -249,7 +249,7 @@ fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Resul
     let mut diff_printed = false;
     for (path, (old, new)) in &outcome.changed {
         if diff {
-            let text = engine::write::unified_diff(&project::display_name(path), old, new);
+            let text = engine::diff::unified_diff(&project::display_name(path), old, new);
             diff_printed |= !text.is_empty();
             let _ = stdout.write_all(text.as_bytes());
         }

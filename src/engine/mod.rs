@@ -1,6 +1,7 @@
 //! The engine: one run of `composefix check` (find the projects, load them, run the rules,
-//! filter, sort) and the fix loop over it ([`fix()`]), with atomic writes and diffs ([`write`](mod@write)).
+//! filter, sort) and the fix loop over it ([`fix()`]), with atomic writes ([`write`](mod@write)) and diffs ([`diff`]).
 
+pub mod diff;
 mod fixes;
 pub mod write;
 

@@ -6,6 +6,7 @@
 
 mod fast;
 mod line_index;
+pub mod lines;
 mod parse;
 mod scalar;
 mod tree;
