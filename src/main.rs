@@ -135,7 +135,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("composefix: {message}");
+            note(&message);
             ExitCode::from(2)
         }
     }
@@ -146,6 +146,7 @@ fn options(project: ProjectArgs, selection: Selection, targets: Vec<Platform>) -
         paths: project.paths,
         files: project.files,
         stdin_filename: project.stdin_filename,
+        stdin_text: None,
         load: LoadOptions {
             env_files: project.env_files,
             use_process_env: project.use_process_env,
@@ -167,11 +168,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             Target::Linux => Platform::Linux,
         })
         .collect();
-    let opts = options(args.project, selection, targets);
+    let mut opts = options(args.project, selection, targets);
     let mut fixing = None;
     let result = if args.diff || args.write {
+        engine::read_stdin(&mut opts).map_err(|e| e.to_string())?;
         let (outcome, result) = engine::fix(&opts, args.unsafe_fixes).map_err(|e| e.to_string())?;
-        fixing = Some(apply_outcome(&outcome, args.diff, args.write)?);
+        fixing = Some(apply_outcome(&outcome, &opts, args.diff, args.write)?);
         result
     } else {
         engine::check(&opts).map_err(|e| e.to_string())?
@@ -183,14 +185,20 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         OutputFormat::Concise => Format::Concise,
         OutputFormat::Json => Format::Json,
     };
-    let stdout = std::io::stdout();
-    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let written = if show_findings {
+    // `--write -` puts the fixed text on stdout, and the findings on stderr.
+    let to_stderr = args.write && opts.stdin_path().is_some();
+    let written = if !show_findings {
+        Ok(())
+    } else if to_stderr {
+        let mut err = std::io::stderr().lock();
+        report::write(&mut err, format, &result.diagnostics, result.totals, false)
+    } else {
+        let stdout = std::io::stdout();
+        let color =
+            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let mut out = std::io::BufWriter::new(stdout.lock());
         report::write(&mut out, format, &result.diagnostics, result.totals, color)
             .and_then(|()| out.flush())
-    } else {
-        Ok(())
     };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -210,7 +218,8 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             diff_printed: true,
             write: false,
             ..
-        }) => return Ok(ExitCode::from(1)),
+        })
+        | Some(Fixing { withheld: true, .. }) => return Ok(ExitCode::from(1)),
         Some(Fixing { write: false, .. }) => return Ok(ExitCode::SUCCESS),
         _ => {}
     }
@@ -224,10 +233,10 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
 /// Says which named directories held no compose file.
 fn warn_empty_dirs(dirs: &[std::path::PathBuf]) {
     for dir in dirs {
-        eprintln!(
-            "composefix: warning: no compose file found under `{}`",
+        note(&format!(
+            "warning: no compose file found under `{}`",
             dir.display()
-        );
+        ));
     }
 }
 
@@ -235,43 +244,69 @@ fn warn_empty_dirs(dirs: &[std::path::PathBuf]) {
 struct Fixing {
     diff_printed: bool,
     write: bool,
+    /// A fix was withheld: its finding stays (exit 1, as for findings).
+    withheld: bool,
+    /// A file could not be written, or the fixes did not converge (exit 2).
     failed: bool,
 }
 
-/// Prints the diff and/or writes the files of a fix run; reports what failed on stderr.
-fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Result<Fixing, String> {
-    let mut failed = false;
+/// Prints the diff and/or writes the files of a fix run (stdin's fixed text goes to stdout);
+/// reports on stderr the fixes withheld and what failed.
+fn apply_outcome(
+    outcome: &engine::FixOutcome,
+    opts: &CheckOptions,
+    diff: bool,
+    write: bool,
+) -> Result<Fixing, String> {
+    for withheld in &outcome.withheld {
+        note(&withheld.to_string());
+    }
     for failure in &outcome.failures {
-        eprintln!("composefix: internal error: {failure}");
-        failed = true;
+        note(&format!("internal error: {failure}"));
     }
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = !outcome.failures.is_empty();
+    let stdin = opts.stdin_path();
     let mut diff_printed = false;
-    for (path, (old, new)) in &outcome.changed {
-        if diff {
-            let text = engine::diff::unified_diff(&project::display_name(path), old, new);
-            diff_printed |= !text.is_empty();
-            let _ = stdout.write_all(text.as_bytes());
+    if diff {
+        let mut text = String::new();
+        for (path, (old, new)) in &outcome.changed {
+            text.push_str(&engine::diff::unified_diff(
+                &project::display_name(path),
+                old,
+                new,
+            ));
         }
+        diff_printed = !text.is_empty();
+        print_out(text.as_bytes())?;
     }
-    let _ = stdout.flush();
-    drop(stdout);
     if write {
         let mut written = 0;
         for (path, (old, new)) in &outcome.changed {
+            if Some(path) == stdin.as_ref() {
+                continue;
+            }
             match engine::write::write_atomic(path, old, new) {
                 Ok(()) => written += 1,
                 Err(e) => {
-                    eprintln!("composefix: {e}");
+                    note(&e.to_string());
                     failed = true;
                 }
             }
         }
-        if !outcome.applied.is_empty() {
-            eprintln!(
-                "Fixed {} finding{} in {written} file{}.",
-                outcome.applied.len(),
-                if outcome.applied.len() == 1 { "" } else { "s" },
+        if let Some(path) = &stdin {
+            let fixed = match outcome.changed.get(path) {
+                Some((_, new)) => new.as_bytes(),
+                None => opts.stdin_text.as_deref().unwrap_or_default(),
+            };
+            print_out(fixed)?;
+            written += usize::from(outcome.changed.contains_key(path));
+        }
+        if written > 0 {
+            let n = outcome.applied.len();
+            let _ = writeln!(
+                std::io::stderr(),
+                "Fixed {n} finding{} in {written} file{}.",
+                if n == 1 { "" } else { "s" },
                 if written == 1 { "" } else { "s" }
             );
         }
@@ -279,8 +314,30 @@ fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Resul
     Ok(Fixing {
         diff_printed,
         write,
+        withheld: !outcome.withheld.is_empty(),
         failed,
     })
+}
+
+/// Writes `bytes` to stdout. A reader that has gone (a closed pipe: `composefix rules | head
+/// -1`) is not an error: the rest of the output is not wanted, and the run ends as it would
+/// have, silently (Rust ignores SIGPIPE, so the write fails with EPIPE instead of killing the
+/// process; exiting 0 rather than 141 keeps `set -o pipefail` scripts working). Any other
+/// failure (a full disk) is an error (exit 2).
+fn print_out(bytes: &[u8]) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `composefix: <message>` to stderr; a stderr that cannot be written is ignored (there
+/// is nowhere left to say so).
+fn note(message: &str) {
+    let _ = writeln!(std::io::stderr(), "composefix: {message}");
 }
 
 fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
@@ -324,22 +381,26 @@ fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
             out = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
         }
     }
-    print!("{out}");
+    print_out(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn show_rule(code: &str) -> Result<ExitCode, String> {
     let rule = rules::find(code).ok_or_else(|| format!("no rule has the code or name `{code}`"))?;
-    print!("{}", rule.doc);
+    print_out(rule.doc.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitCode, String> {
     let mut opts = options(args, Selection::default(), Vec::new());
+    engine::read_stdin(&mut opts).map_err(|e| e.to_string())?;
     if fix {
         let (outcome, _) = engine::fix(&opts, unsafe_fixes).map_err(|e| e.to_string())?;
+        for withheld in &outcome.withheld {
+            note(&withheld.to_string());
+        }
         for failure in &outcome.failures {
-            eprintln!("composefix: internal error: {failure}");
+            note(&format!("internal error: {failure}"));
         }
         opts.load.overlay = outcome
             .changed
@@ -367,7 +428,7 @@ fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitC
         return Ok(ExitCode::from(1));
     }
     match &project.model {
-        Some(model) => print!("{}", emit::to_yaml(model)),
+        Some(model) => print_out(emit::to_yaml(model).as_bytes())?,
         None => return Err("the project has no content".into()),
     }
     Ok(ExitCode::SUCCESS)

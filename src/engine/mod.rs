@@ -3,9 +3,10 @@
 
 pub mod diff;
 mod fixes;
+mod verify;
 pub mod write;
 
-pub use fixes::{FixOutcome, fix};
+pub use fixes::{FixOutcome, Withheld, fix};
 
 use crate::diagnostic::{Diagnostic, Platform};
 use crate::project::discover::{self, ProjectFiles};
@@ -22,6 +23,9 @@ pub struct CheckOptions {
     pub files: Vec<PathBuf>,
     /// The name stdin stands for.
     pub stdin_filename: Option<String>,
+    /// The bytes of stdin once read ([`read_stdin`]): the fix loop loads the project many
+    /// times, and stdin can be read only once.
+    pub stdin_text: Option<Vec<u8>>,
     /// Loading options.
     pub load: LoadOptions,
     /// Which rules report.
@@ -67,6 +71,30 @@ pub struct CheckResult {
     pub totals: Totals,
     /// Directories named on the command line that hold no compose file.
     pub empty_dirs: Vec<PathBuf>,
+}
+
+impl CheckOptions {
+    /// The path stdin stands for (`--stdin-filename`, else `stdin.yaml`), when a PATH is `-`.
+    pub fn stdin_path(&self) -> Option<PathBuf> {
+        self.paths
+            .iter()
+            .any(|p| p.as_os_str() == "-")
+            .then(|| PathBuf::from(self.stdin_filename.as_deref().unwrap_or("stdin.yaml")))
+    }
+}
+
+/// Reads stdin into `opts.stdin_text` when a PATH is `-` and it has not been read yet.
+pub fn read_stdin(opts: &mut CheckOptions) -> Result<(), RunError> {
+    if opts.stdin_text.is_none() && opts.stdin_path().is_some() {
+        opts.stdin_text = Some(stdin_bytes()?);
+    }
+    Ok(())
+}
+
+fn stdin_bytes() -> Result<Vec<u8>, RunError> {
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut text).map_err(RunError::Stdin)?;
+    Ok(text)
 }
 
 /// The projects the command line names, each once, and the named directories that hold none.
@@ -122,14 +150,14 @@ fn load_all(
     load: &LoadOptions,
 ) -> Result<(Vec<Project>, Vec<PathBuf>), RunError> {
     let mut projects = Vec::new();
-    if opts.paths.iter().any(|p| p.as_os_str() == "-") {
-        let mut text = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut text).map_err(RunError::Stdin)?;
-        let name = opts
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| "stdin.yaml".to_string());
-        projects.push(project::load_text(&PathBuf::from(name), text, load));
+    if let Some(path) = opts.stdin_path() {
+        // The fixer's text of stdin, else what was read of it, else stdin itself.
+        let text = match (load.overlay.get(&path), &opts.stdin_text) {
+            (Some(text), _) => text.clone().into_bytes(),
+            (None, Some(text)) => text.clone(),
+            (None, None) => stdin_bytes()?,
+        };
+        projects.push(project::load_text(&path, text, load));
     }
     let (named, empty_dirs) = resolve_projects(opts)?;
     // Projects load in parallel, on as many threads as there are cores; the calling thread is
