@@ -228,7 +228,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("composefix: {message}");
+            note(&message);
             ExitCode::from(2)
         }
     }
@@ -239,6 +239,7 @@ fn options(project: ProjectArgs, config: ConfigChoice, overrides: Overrides) -> 
         paths: project.paths,
         files: project.files,
         stdin_filename: project.stdin_filename,
+        stdin_text: None,
         load: LoadOptions {
             env_files: project.env_files,
             use_process_env: project.use_process_env,
@@ -344,11 +345,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
         );
     }
     let (choice, overrides) = settings(&args)?;
-    let opts = options(args.project.clone(), choice, overrides);
+    let mut opts = options(args.project.clone(), choice, overrides);
     let mut fixing = None;
     let result = if args.diff || args.write {
+        engine::read_stdin(&mut opts).map_err(|e| e.to_string())?;
         let (outcome, result) = engine::fix(&opts, args.unsafe_fixes).map_err(run_error)?;
-        fixing = Some(apply_outcome(&outcome, args.diff, args.write)?);
+        fixing = Some(apply_outcome(&outcome, &opts, args.diff, args.write)?);
         result
     } else {
         engine::check(&opts).map_err(run_error)?
@@ -356,7 +358,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     warn_empty_dirs(&result.empty_dirs);
     let show_findings = !args.diff || args.write;
     if show_findings {
-        write_report(&args, &result)?;
+        // `--write -` puts the fixed text on stdout, and the findings on stderr.
+        let to_stderr = args.write && opts.stdin_path().is_some();
+        write_report(&args, &result, to_stderr)?;
     }
     let no_project = !result.empty_dirs.is_empty();
     if plain && !args.quiet && !no_project && show_findings && visible(&result.diagnostics) == 0 {
@@ -377,6 +381,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
             write: false,
             ..
         }) if !args.exit_zero => return Ok(ExitCode::from(1)),
+        Some(Fixing { withheld: true, .. }) if !args.exit_zero => return Ok(ExitCode::from(1)),
         Some(Fixing { write: false, .. }) => return Ok(ExitCode::SUCCESS),
         _ => {}
     }
@@ -405,7 +410,12 @@ fn count(n: usize, word: &str) -> String {
 }
 
 /// Writes the findings of `result` in the format `args` asks for, to stdout or `--output-file`.
-fn write_report(args: &CheckArgs, result: &engine::CheckResult) -> Result<(), String> {
+/// With `to_stderr` (`--write -`, whose fixed text takes stdout), the findings go to stderr.
+fn write_report(
+    args: &CheckArgs,
+    result: &engine::CheckResult,
+    to_stderr: bool,
+) -> Result<(), String> {
     let format = match args.format {
         OutputFormat::Human => Format::Human,
         OutputFormat::Concise => Format::Concise,
@@ -427,6 +437,7 @@ fn write_report(args: &CheckArgs, result: &engine::CheckResult) -> Result<(), St
             std::fs::File::create(path)
                 .map_err(|e| format!("cannot create `{}`: {e}", path.display()))?,
         )),
+        None if to_stderr => Box::new(std::io::stderr().lock()),
         None => {
             options.color = args.color.enabled(stdout.is_terminal());
             Box::new(std::io::BufWriter::new(stdout.lock()))
@@ -452,10 +463,10 @@ fn write_report(args: &CheckArgs, result: &engine::CheckResult) -> Result<(), St
 /// must not pass CI).
 fn warn_empty_dirs(dirs: &[std::path::PathBuf]) {
     for dir in dirs {
-        eprintln!(
-            "composefix: error: no compose file found under `{}`",
+        note(&format!(
+            "error: no compose file found under `{}`",
             dir.display()
-        );
+        ));
     }
 }
 
@@ -463,43 +474,69 @@ fn warn_empty_dirs(dirs: &[std::path::PathBuf]) {
 struct Fixing {
     diff_printed: bool,
     write: bool,
+    /// A fix was withheld: its finding stays (exit 1, as for findings).
+    withheld: bool,
+    /// A file could not be written, or the fixes did not converge (exit 2).
     failed: bool,
 }
 
-/// Prints the diff and/or writes the files of a fix run; reports what failed on stderr.
-fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Result<Fixing, String> {
-    let mut failed = false;
+/// Prints the diff and/or writes the files of a fix run (stdin's fixed text goes to stdout);
+/// reports on stderr the fixes withheld and what failed.
+fn apply_outcome(
+    outcome: &engine::FixOutcome,
+    opts: &CheckOptions,
+    diff: bool,
+    write: bool,
+) -> Result<Fixing, String> {
+    for withheld in &outcome.withheld {
+        note(&withheld.to_string());
+    }
     for failure in &outcome.failures {
-        eprintln!("composefix: internal error: {failure}");
-        failed = true;
+        note(&format!("internal error: {failure}"));
     }
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = !outcome.failures.is_empty();
+    let stdin = opts.stdin_path();
     let mut diff_printed = false;
-    for (path, (old, new)) in &outcome.changed {
-        if diff {
-            let text = engine::write::unified_diff(&project::display_name(path), old, new);
-            diff_printed |= !text.is_empty();
-            let _ = stdout.write_all(text.as_bytes());
+    if diff {
+        let mut text = String::new();
+        for (path, (old, new)) in &outcome.changed {
+            text.push_str(&engine::diff::unified_diff(
+                &project::display_name(path),
+                old,
+                new,
+            ));
         }
+        diff_printed = !text.is_empty();
+        print_out(text.as_bytes())?;
     }
-    let _ = stdout.flush();
-    drop(stdout);
     if write {
         let mut written = 0;
         for (path, (old, new)) in &outcome.changed {
+            if Some(path) == stdin.as_ref() {
+                continue;
+            }
             match engine::write::write_atomic(path, old, new) {
                 Ok(()) => written += 1,
                 Err(e) => {
-                    eprintln!("composefix: {e}");
+                    note(&e.to_string());
                     failed = true;
                 }
             }
         }
-        if !outcome.applied.is_empty() {
-            eprintln!(
-                "Fixed {} finding{} in {written} file{}.",
-                outcome.applied.len(),
-                if outcome.applied.len() == 1 { "" } else { "s" },
+        if let Some(path) = &stdin {
+            let fixed = match outcome.changed.get(path) {
+                Some((_, new)) => new.as_bytes(),
+                None => opts.stdin_text.as_deref().unwrap_or_default(),
+            };
+            print_out(fixed)?;
+            written += usize::from(outcome.changed.contains_key(path));
+        }
+        if written > 0 {
+            let n = outcome.applied.len();
+            let _ = writeln!(
+                std::io::stderr(),
+                "Fixed {n} finding{} in {written} file{}.",
+                if n == 1 { "" } else { "s" },
                 if written == 1 { "" } else { "s" }
             );
         }
@@ -507,8 +544,30 @@ fn apply_outcome(outcome: &engine::FixOutcome, diff: bool, write: bool) -> Resul
     Ok(Fixing {
         diff_printed,
         write,
+        withheld: !outcome.withheld.is_empty(),
         failed,
     })
+}
+
+/// Writes `bytes` to stdout. A reader that has gone (a closed pipe: `composefix rules | head
+/// -1`) is not an error: the rest of the output is not wanted, and the run ends as it would
+/// have, silently (Rust ignores SIGPIPE, so the write fails with EPIPE instead of killing the
+/// process; exiting 0 rather than 141 keeps `set -o pipefail` scripts working). Any other
+/// failure (a full disk) is an error (exit 2).
+fn print_out(bytes: &[u8]) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to standard output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `composefix: <message>` to stderr; a stderr that cannot be written is ignored (there
+/// is nowhere left to say so).
+fn note(message: &str) {
+    let _ = writeln!(std::io::stderr(), "composefix: {message}");
 }
 
 fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
@@ -560,22 +619,26 @@ fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
             out = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())? + "\n";
         }
     }
-    print!("{out}");
+    print_out(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn show_rule(code: &str) -> Result<ExitCode, String> {
     let rule = rules::find(code).ok_or_else(|| format!("no rule has the code or name `{code}`"))?;
-    print!("{}", rule.doc);
+    print_out(rule.doc.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitCode, String> {
     let mut opts = options(args, ConfigChoice::Discover, Overrides::default());
+    engine::read_stdin(&mut opts).map_err(|e| e.to_string())?;
     if fix {
         let (outcome, _) = engine::fix(&opts, unsafe_fixes).map_err(run_error)?;
+        for withheld in &outcome.withheld {
+            note(&withheld.to_string());
+        }
         for failure in &outcome.failures {
-            eprintln!("composefix: internal error: {failure}");
+            note(&format!("internal error: {failure}"));
         }
         opts.load.overlay = outcome
             .changed
@@ -609,7 +672,7 @@ fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitC
         return Ok(ExitCode::from(1));
     }
     match &project.model {
-        Some(model) => print!("{}", emit::to_yaml(model)),
+        Some(model) => print_out(emit::to_yaml(model).as_bytes())?,
         None => return Err("the project has no content".into()),
     }
     Ok(ExitCode::SUCCESS)

@@ -196,3 +196,101 @@ fn fixing_the_corpus_changes_only_what_fixes_target_and_converges() {
     }
     println!("files fixed: {fixed_files:#?}");
 }
+
+/// SYN/SCH codes per file and error codes per service: what a fix may never add.
+fn guarded(ds: &[composefix::diagnostic::Diagnostic]) -> Vec<String> {
+    use composefix::diagnostic::Severity;
+    let mut out: Vec<String> = ds
+        .iter()
+        .filter_map(|d| {
+            let code = d.rule.code;
+            let file = d.location.as_ref().map(|l| l.file.name().to_string());
+            if code.starts_with("SYN") || code.starts_with("SCH") {
+                Some(format!("{code} {file:?}"))
+            } else if d.severity == Severity::Error {
+                Some(format!("{code} {file:?} {:?}", d.service))
+            } else {
+                None
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// What `after` has more of than `before`.
+fn added(before: &[String], after: &[String]) -> Vec<String> {
+    let mut left = before.to_vec();
+    after
+        .iter()
+        .filter(|k| match left.iter().position(|b| b == *k) {
+            Some(i) => {
+                left.remove(i);
+                false
+            }
+            None => true,
+        })
+        .cloned()
+        .collect()
+}
+
+/// `--write --unsafe-fixes` on every corpus file, in memory: the fixed texts gain no SYN or
+/// SCH finding and no error, the fix loop reports no internal error, and fixing again changes
+/// nothing. Bounded in time: files not reached in 10 minutes are counted, not checked.
+#[test]
+fn unsafe_fixes_on_the_corpus_add_no_syntax_schema_or_error_and_converge() {
+    use composefix::engine::{self, CheckOptions};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !dir.join("MANIFEST.tsv").is_file() {
+        println!("skipped: the shared corpus is absent ({})", dir.display());
+        return;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    let files = common::corpus_files(&dir);
+    let (mut checked, mut fixed, mut withheld) = (0, 0, 0);
+    let mut problems = Vec::new();
+    for file in &files {
+        if std::time::Instant::now() > deadline {
+            break;
+        }
+        checked += 1;
+        let opts = CheckOptions {
+            files: vec![file.path.clone()],
+            load: LoadOptions {
+                env_files: file.env.iter().cloned().collect(),
+                ..Default::default()
+            },
+            ..CheckOptions::default()
+        };
+        let before = engine::check(&opts).expect("check runs");
+        let (outcome, after) = engine::fix(&opts, true).expect("fix runs");
+        withheld += outcome.withheld.len();
+        if !outcome.failures.is_empty() {
+            problems.push(format!("{}: {:?}", file.local, outcome.failures));
+            continue;
+        }
+        if outcome.changed.is_empty() {
+            continue;
+        }
+        fixed += 1;
+        let new = added(&guarded(&before.diagnostics), &guarded(&after.diagnostics));
+        if !new.is_empty() {
+            problems.push(format!("{}: fixes add {new:?}", file.local));
+        }
+        let mut again = opts.clone();
+        again.load.overlay = outcome
+            .changed
+            .iter()
+            .map(|(p, (_, new))| (p.clone(), new.clone()))
+            .collect();
+        let (second, _) = engine::fix(&again, true).expect("fix runs");
+        if !second.changed.is_empty() {
+            problems.push(format!("{}: a second pass changes it", file.local));
+        }
+    }
+    println!(
+        "{checked} of {} files checked, {fixed} fixed, {withheld} fixes withheld",
+        files.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

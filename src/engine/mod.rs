@@ -1,12 +1,14 @@
 //! The engine: one run of `composefix check` (find the projects, load them, run the rules,
-//! filter, sort) and the fix loop over it ([`fix()`]), with atomic writes and diffs ([`write`](mod@write)).
+//! filter, sort) and the fix loop over it ([`fix()`]), with atomic writes ([`write`](mod@write)) and diffs ([`diff`]).
 
+pub mod diff;
 mod exclude;
 mod fixes;
 mod suppress;
+mod verify;
 pub mod write;
 
-pub use fixes::{FixOutcome, fix};
+pub use fixes::{FixOutcome, Withheld, fix};
 
 use crate::config::discover::Configs;
 use crate::config::{ConfigChoice, ConfigError, Overrides, Settings};
@@ -26,6 +28,9 @@ pub struct CheckOptions {
     pub files: Vec<PathBuf>,
     /// The name stdin stands for.
     pub stdin_filename: Option<String>,
+    /// The bytes of stdin once read ([`read_stdin`]): the fix loop loads the project many
+    /// times, and stdin can be read only once.
+    pub stdin_text: Option<Vec<u8>>,
     /// Loading options.
     pub load: LoadOptions,
     /// Which configuration file applies.
@@ -82,6 +87,30 @@ pub struct CheckResult {
     pub empty_dirs: Vec<PathBuf>,
     /// True when an unsuppressed finding is at or above its project's fail level.
     pub failing: bool,
+}
+
+impl CheckOptions {
+    /// The path stdin stands for (`--stdin-filename`, else `stdin.yaml`), when a PATH is `-`.
+    pub fn stdin_path(&self) -> Option<PathBuf> {
+        self.paths
+            .iter()
+            .any(|p| p.as_os_str() == "-")
+            .then(|| PathBuf::from(self.stdin_filename.as_deref().unwrap_or("stdin.yaml")))
+    }
+}
+
+/// Reads stdin into `opts.stdin_text` when a PATH is `-` and it has not been read yet.
+pub fn read_stdin(opts: &mut CheckOptions) -> Result<(), RunError> {
+    if opts.stdin_text.is_none() && opts.stdin_path().is_some() {
+        opts.stdin_text = Some(stdin_bytes()?);
+    }
+    Ok(())
+}
+
+fn stdin_bytes() -> Result<Vec<u8>, RunError> {
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin(), &mut text).map_err(RunError::Stdin)?;
+    Ok(text)
 }
 
 /// The projects the command line names, each once, and the named directories that hold none.
@@ -150,14 +179,14 @@ fn load_all(
     configs: &mut Configs,
 ) -> Result<(Vec<Project>, Vec<PathBuf>), RunError> {
     let mut projects = Vec::new();
-    if opts.paths.iter().any(|p| p.as_os_str() == "-") {
-        let mut text = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut text).map_err(RunError::Stdin)?;
-        let name = opts
-            .stdin_filename
-            .clone()
-            .unwrap_or_else(|| "stdin.yaml".to_string());
-        projects.push(project::load_text(&PathBuf::from(name), text, load));
+    if let Some(path) = opts.stdin_path() {
+        // The fixer's text of stdin, else what was read of it, else stdin itself.
+        let text = match (load.overlay.get(&path), &opts.stdin_text) {
+            (Some(text), _) => text.clone().into_bytes(),
+            (None, Some(text)) => text.clone(),
+            (None, None) => stdin_bytes()?,
+        };
+        projects.push(project::load_text(&path, text, load));
     }
     let (named, empty_dirs) = resolve_projects(opts, configs)?;
     // Projects load in parallel, on as many threads as there are cores; the calling thread is

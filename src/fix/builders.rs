@@ -4,7 +4,9 @@
 //! Every builder works on model values and the spans they remember; it returns None when the
 //! text is not written in a way it can edit safely (a block scalar, a value from `.env`).
 
-use super::text::{column, eol, is_comment_line, last_byte, line_start, next_line};
+use super::text::{
+    column, ends_with_break, eol, is_comment_line, last_byte, line_start, next_line,
+};
 use crate::diagnostic::Edit;
 use crate::project::Project;
 use crate::project::interpolate::{Interpolated, NoVariables, SegmentKind, interpolate};
@@ -104,7 +106,7 @@ pub fn replace_part(
         ScalarStyle::SingleQuoted => new.replace('\'', "''"),
         ScalarStyle::DoubleQuoted => escape_double(new),
         ScalarStyle::Literal | ScalarStyle::Folded => {
-            if new.contains('\n') {
+            if new.contains(['\r', '\n']) {
                 return None;
             }
             new.to_string()
@@ -294,7 +296,7 @@ fn after_last(file: &SourceFile, end: Span) -> usize {
 fn line_insert(file: &Arc<SourceFile>, at: usize, line: &str) -> Edit {
     let text = file.text();
     let nl = eol(text);
-    if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+    if at == text.len() && !text.is_empty() && !ends_with_break(text) {
         edit(file, Span::at(at), format!("{nl}{line}"))
     } else {
         edit(file, Span::at(at), format!("{line}{nl}"))
@@ -526,12 +528,11 @@ pub fn remove_item(project: &Project, seq_value: &Value, index: usize) -> Option
 /// The lines `from..to` to delete; when they end the file without a final newline, the line
 /// break before them goes too, so the file keeps ending without one.
 fn whole_lines(text: &str, from: usize, to: usize) -> Span {
-    if to == text.len() && !text.ends_with('\n') && from > 0 {
-        let from = from - 1;
-        let from = if from > 0 && text.as_bytes()[from - 1] == b'\r' {
-            from - 1
+    if to == text.len() && !ends_with_break(text) && from > 0 {
+        let from = if text[..from].ends_with("\r\n") {
+            from - 2
         } else {
-            from
+            from - 1
         };
         return Span::new(from, to);
     }

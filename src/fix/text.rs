@@ -1,27 +1,7 @@
 //! Line arithmetic on a file's text: where lines start and end, indentation, line endings.
+//! A line break is CR, LF or CRLF, as everywhere in the crate ([`crate::source::lines`]).
 
-/// The file's line ending: `\r\n` when its first line ends so, else `\n`.
-pub(super) fn eol(text: &str) -> &'static str {
-    match text.find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
-        _ => "\n",
-    }
-}
-
-/// Offset of the start of the line holding `offset`.
-pub(super) fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1)
-}
-
-/// Offset just past the line break ending the line holding `offset`, or the end of the text
-/// when that line has no break.
-pub(super) fn next_line(text: &str, offset: usize) -> usize {
-    text[offset.min(text.len())..]
-        .find('\n')
-        .map_or(text.len(), |i| offset + i + 1)
-}
+pub(super) use crate::source::lines::{ends_with_break, eol, line_start, next_line};
 
 /// The column (in bytes) of `offset` on its line, ignoring a BOM at the start of the file.
 pub(super) fn column(text: &str, offset: usize) -> usize {

@@ -9,8 +9,8 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// The byte offset at which every line starts. `\n` ends a line; a `\r` before it belongs to the
-/// line it ends, so CRLF files get the same line numbers as LF files.
+/// The byte offset at which every line starts. A line ends at CR, LF or CRLF, as the parser
+/// breaks lines ([`super::lines`]): CRLF and lone-CR files get the same line numbers as LF files.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
@@ -22,7 +22,7 @@ impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(super::lines::break_ends(text));
         LineIndex { starts }
     }
 
@@ -73,6 +73,16 @@ mod tests {
             idx.line_col(text, text.len()),
             LineCol { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn lone_cr_ends_a_line() {
+        let text = "a: 1\rb: 2\r\nc: 3\r";
+        let idx = LineIndex::new(text);
+        let c = text.find('c').unwrap();
+        assert_eq!(idx.line_col(text, c), LineCol { line: 3, column: 1 });
+        let two = text.find('2').unwrap();
+        assert_eq!(idx.line_col(text, two), LineCol { line: 2, column: 4 });
     }
 
     #[test]

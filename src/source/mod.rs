@@ -7,6 +7,7 @@
 pub mod directive;
 mod fast;
 mod line_index;
+pub mod lines;
 mod parse;
 mod scalar;
 mod tree;

@@ -255,7 +255,7 @@ pub(super) fn granit(text: &str, limits: &Limits) -> Result<Document, ParseError
 
 fn block_scalar_end(text: &str, span: Span) -> Span {
     let slice = &text[span.start..span.end.min(text.len())];
-    match slice.rfind('\n') {
+    match slice.rfind(['\r', '\n']) {
         Some(i) if slice[i + 1..].bytes().all(|b| b == b' ' || b == b'\t') => {
             Span::new(span.start, span.start + i + 1)
         }

@@ -312,7 +312,9 @@ fn nearest_protocol(upper: &str) -> Option<&'static str> {
     }
 }
 
-/// Appends the missing names to the map, or creates the map with every name in use.
+/// Appends the missing names to the map, or creates the map with every name in use. None when
+/// a name cannot be a map entry (`PLAINTEXT://host:9092` written where a name belongs): the
+/// `:` would split it, and the finding would stay.
 fn fix(
     project: &Project,
     service: &Service,
@@ -322,6 +324,14 @@ fn fix(
     missing: &[&Use],
     key: &str,
 ) -> Option<Fix> {
+    let listener_name = |n: &str| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    if !uses.iter().all(|u| listener_name(&u.name)) {
+        return None;
+    }
     // A name that says SSL or SASL was probably not meant to be PLAINTEXT.
     let guessed = missing
         .iter()

@@ -180,7 +180,9 @@ fn span(m: &Published) -> crate::source::Span {
         .unwrap_or(m.value.origin.span)
 }
 
-/// Moves each conflicting single host port to the next port nobody publishes.
+/// Moves each conflicting single host port to the next port nobody publishes. None when a
+/// mapping is written where several services take it (inherited through `extends`, an
+/// anchor): moving it there moves it for all of them, and the conflict stays.
 fn fix(
     project: &Project,
     conflicts: &[(&Published, String, bool)],
@@ -190,7 +192,9 @@ fn fix(
     let mut edits = Vec::new();
     let mut moves = Vec::new();
     for (m, _, _) in conflicts {
-        if m.host_ports.start() != m.host_ports.end() {
+        if m.host_ports.start() != m.host_ports.end()
+            || builders::services_sharing(project, m.value).len() > 1
+        {
             return None;
         }
         let old = *m.host_ports.start();

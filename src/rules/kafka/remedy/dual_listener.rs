@@ -479,8 +479,19 @@ fn redpanda_edits(
     let (internal, pi) = (layout.internal.0.to_ascii_lowercase(), layout.internal.1);
     let (external, pe) = (layout.external.0.to_ascii_lowercase(), layout.external.1);
     let host = internal_host(book, broker, layout);
-    let listeners = format!("{internal}://0.0.0.0:{pi},{external}://0.0.0.0:{pe}");
-    let advertised = format!("{internal}://{host}:{pi},{external}://localhost:{pe}");
+    let controllers = broker.controller_names();
+    let listeners = format!(
+        "{internal}://0.0.0.0:{pi},{external}://0.0.0.0:{pe}{}",
+        redpanda_kept(&broker.listeners()?, layout, &controllers)?
+    );
+    let advertised = format!(
+        "{internal}://{host}:{pi},{external}://localhost:{pe}{}",
+        redpanda_kept(
+            &broker.advertised().unwrap_or_default(),
+            layout,
+            &controllers
+        )?
+    );
     let mut edits = vec![replace_list(project, &broker.listeners()?, &listeners)?];
     match broker.advertised() {
         Some(endpoints) => edits.push(replace_list(project, &endpoints, &advertised)?),
@@ -508,6 +519,38 @@ fn redpanda_edits(
         }
     }
     Some(edits)
+}
+
+/// The other Redpanda endpoints of a list (`,name://host:port` each, as written), which the
+/// rewrite keeps: a client or a port mapping may use them. None when a variable writes one
+/// (its value is not to be baked into the file).
+fn redpanda_kept(
+    endpoints: &[Endpoint],
+    layout: &Layout,
+    controllers: &[String],
+) -> Option<String> {
+    let mut out = String::new();
+    for e in endpoints {
+        let renamed = [&layout.internal.0, &layout.external.0]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(&e.name));
+        if renamed || controllers.contains(&e.name) {
+            continue;
+        }
+        let source = e.source.as_ref()?;
+        let s = source.value.as_str()?;
+        let name_end = source.entry.start.checked_sub("://".len())?;
+        let name_start = s.text[..name_end]
+            .rfind([',', ' ', '='])
+            .map_or(0, |i| i + 1)
+            .max(source.offset);
+        if has_variables_in(s, name_start..source.entry.end) {
+            return None;
+        }
+        out.push(',');
+        out.push_str(s.text.get(name_start..source.entry.end)?);
+    }
+    Some(out)
 }
 
 /// Replaces a written endpoint list (from its first entry's name to its last entry's end)
