@@ -4,6 +4,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use composefix::config::{ConfigChoice, Overrides};
 use composefix::diagnostic::{Platform, Severity};
 use composefix::engine::{self, CheckOptions};
+use composefix::graph;
 use composefix::project::{self, LoadOptions, emit};
 use composefix::report::{self, Format, ReportOptions};
 use composefix::rules::{self, Layer};
@@ -59,6 +60,21 @@ enum Command {
         #[arg(long)]
         unsafe_fixes: bool,
     },
+    /// Draw one project: services by network, published ports, who connects to whom, and
+    /// the broken connections with their rule codes.
+    Graph {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Diagram format.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+        format: GraphFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -224,6 +240,7 @@ fn main() -> ExitCode {
             fix,
             unsafe_fixes,
         }) => show_config(project, fix, unsafe_fixes),
+        Some(Command::Graph { project, format }) => show_graph(project, format),
     };
     match result {
         Ok(code) => code,
@@ -676,4 +693,34 @@ fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitC
         None => return Err("the project has no content".into()),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `composefix graph`: checks the one project the paths name and prints its diagram.
+fn show_graph(args: ProjectArgs, format: GraphFormat) -> Result<ExitCode, String> {
+    let opts = options(args, ConfigChoice::Discover, Overrides::default());
+    let result = engine::check(&opts).map_err(run_error)?;
+    warn_empty_dirs(&result.empty_dirs);
+    let [project] = result.projects.as_slice() else {
+        return Err(format!(
+            "`graph` draws one project, and the paths name {}; pass one file, or `-f` files",
+            result.projects.len()
+        ));
+    };
+    if project.model.is_none() {
+        // Not YAML, or not a mapping: the findings say why.
+        let mut err = std::io::stderr().lock();
+        let _ = report::write(
+            &mut err,
+            Format::Human,
+            &result.diagnostics,
+            result.totals,
+            false,
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let format = match format {
+        GraphFormat::Mermaid => graph::Format::Mermaid,
+        GraphFormat::Dot => graph::Format::Dot,
+    };
+    print_bytes(graph::render(project, &result.diagnostics, format).as_bytes())
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules of the library, bottom first. A module may use those before it.
 /// `parallel` is a utility every layer may use.
-const LAYERS: [&str; 11] = [
+const LAYERS: [&str; 12] = [
     "parallel",
     "source",
     "diagnostic",
@@ -19,6 +19,7 @@ const LAYERS: [&str; 11] = [
     "rules",
     "config",
     "engine",
+    "graph",
     "report",
 ];
 

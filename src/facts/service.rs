@@ -148,6 +148,15 @@ impl<'p> Service<'p> {
         self.entry("hostname").map(|(_, v)| v)
     }
 
+    /// The services it depends on, `depends_on` in either form (the loader makes a list a
+    /// mapping), with the origin of each name, for locations.
+    pub fn depends_on(&self) -> impl Iterator<Item = (&'p str, &'p Origin, &'p Value)> + use<'p> {
+        self.entry("depends_on")
+            .and_then(|(_, v)| v.as_map())
+            .into_iter()
+            .flat_map(Map::iter)
+    }
+
     /// The `networks` key and value, when written.
     pub fn networks_entry(&self) -> Option<(&'p Origin, &'p Value)> {
         self.entry("networks")
@@ -247,11 +256,25 @@ mod tests {
                 Some("1")
             );
             assert!(s.sets_env("B") && !s.sets_env("C"));
+            assert_eq!(s.depends_on().count(), 0);
             assert_eq!(s.ports().len(), 1);
             assert_eq!(s.published().len(), 1);
             let argv: Vec<String> = s.command().into_iter().map(|a| a.text).collect();
             assert_eq!(argv, ["a", "b c"]);
         });
+    }
+
+    #[test]
+    fn depends_on_in_both_forms() {
+        for spec in [
+            "[db, cache]",
+            "{db: {condition: service_started}, cache: {}}",
+        ] {
+            view(&format!("services:\n  a: {{depends_on: {spec}}}\n"), |s| {
+                let names: Vec<&str> = s.depends_on().map(|(n, _, _)| n).collect();
+                assert_eq!(names, ["db", "cache"], "{spec}");
+            });
+        }
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //!
 //! One job a sub-module: `broker` finds the brokers and their settings, `listeners` is the
 //! listener model, `cluster` groups brokers into clusters, `kraft` reads voters and cluster
-//! ids, `start_script` says what the image's start script reads, and `requirements` what it
-//! requires.
+//! ids, `start_script` says what the image's start script reads, `requirements` what it
+//! requires, and `zookeeper` where brokers and companions connect to ZooKeeper.
 
 mod broker;
 mod cluster;
@@ -12,6 +12,7 @@ mod kraft;
 mod listeners;
 mod requirements;
 mod start_script;
+mod zookeeper;
 
 pub(crate) use crate::images::env::property_of;
 pub(crate) use crate::images::{Family, TagVersion};
@@ -25,3 +26,4 @@ pub(crate) use requirements::{
     Requirement, exits_at_startup, required_missing, wurstmeister_listeners_missing,
 };
 pub(crate) use start_script::{runs_start_script, unset_means_default};
+pub(crate) use zookeeper::{ZookeeperConnect, zookeeper_connects};

@@ -3,14 +3,12 @@
 use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
-use crate::facts::hostlist::{self, HostPort};
+use crate::facts::hostlist;
 use crate::facts::images;
+use crate::facts::kafka::{ZookeeperConnect, zookeeper_connects};
 use crate::facts::service::Service;
 use crate::fix::builders;
-use crate::images::env::companion_zookeeper_key;
-use crate::images::repository;
 use crate::project::Project;
-use crate::project::value::Value;
 use crate::rules::{Context, Rule};
 
 rule_info!(
@@ -23,15 +21,6 @@ rule_info!(
     FixAvailability::Safe
 );
 
-const BROKER_KEYS: [&str; 2] = ["KAFKA_ZOOKEEPER_CONNECT", "KAFKA_CFG_ZOOKEEPER_CONNECT"];
-
-/// One offending key: its value and the loopback entries in it.
-struct Hit<'p> {
-    key: &'static str,
-    value: &'p Value,
-    entries: Vec<HostPort>,
-}
-
 impl Rule for ZookeeperConnectLoopback {
     fn info(&self) -> &'static RuleInfo {
         &INFO
@@ -42,13 +31,7 @@ impl Rule for ZookeeperConnectLoopback {
             return;
         }
         let broker = images::is_kafka_broker(service.spec);
-        let keys: Vec<&'static str> = if broker {
-            BROKER_KEYS.to_vec()
-        } else {
-            let repo = service.image.map(repository).unwrap_or_default();
-            companion_zookeeper_key(repo).into_iter().collect()
-        };
-        let hits = hits(service, &keys);
+        let hits = hits(service);
         if hits.is_empty() {
             return;
         }
@@ -68,31 +51,21 @@ impl Rule for ZookeeperConnectLoopback {
     }
 }
 
-fn hits<'p>(service: &Service<'p>, keys: &[&'static str]) -> Vec<Hit<'p>> {
-    let Some(env) = service.env() else {
-        return Vec::new();
-    };
-    keys.iter()
-        .filter_map(|&key| {
-            let value = env.get(key)?;
-            let text = value.as_str().filter(|s| s.is_known())?;
-            let entries: Vec<HostPort> = hostlist::parse(&text.text)
-                .into_iter()
-                .filter(|e| hostlist::is_loopback_or_any(&e.host))
-                .collect();
-            (!entries.is_empty()).then_some(Hit {
-                key,
-                value,
-                entries,
-            })
-        })
-        .collect()
+/// The ZooKeeper connections with loopback entries, only those entries kept.
+fn hits<'p>(service: &Service<'p>) -> Vec<ZookeeperConnect<'p>> {
+    let mut hits = zookeeper_connects(service);
+    for hit in &mut hits {
+        hit.entries
+            .retain(|e| hostlist::is_loopback_or_any(&e.host));
+    }
+    hits.retain(|h| !h.entries.is_empty());
+    hits
 }
 
 fn diagnose(
     cx: &Context,
     service: &str,
-    hits: &[Hit],
+    hits: &[ZookeeperConnect],
     zookeepers: &[(&str, u16)],
 ) -> Option<Diagnostic> {
     let project = cx.project;
@@ -138,7 +111,13 @@ fn diagnose(
     Some(d)
 }
 
-fn fix(project: &Project, service: &str, hits: &[Hit], target: &str, several: bool) -> Option<Fix> {
+fn fix(
+    project: &Project,
+    service: &str,
+    hits: &[ZookeeperConnect],
+    target: &str,
+    several: bool,
+) -> Option<Fix> {
     let mut edits = Vec::new();
     let mut shared_with: Vec<String> = Vec::new();
     for hit in hits {
@@ -175,7 +154,7 @@ fn fix(project: &Project, service: &str, hits: &[Hit], target: &str, several: bo
 /// Without a ZooKeeper service: points each loopback entry at ZooKeeper on the host, keeping
 /// its port and `/chroot`, and maps `host.docker.internal` for every service that holds the
 /// value (NET002's edit). Review: ZooKeeper may instead be a service the project lacks.
-fn host_fix(cx: &Context, service: &str, hits: &[Hit]) -> Option<Fix> {
+fn host_fix(cx: &Context, service: &str, hits: &[ZookeeperConnect]) -> Option<Fix> {
     let project = cx.project;
     let mut edits = Vec::new();
     let mut holders: Vec<String> = vec![service.to_string()];

@@ -187,7 +187,7 @@ fn reached_inside(
     });
     let related = cx.services().iter().any(|s| {
         s.name != name
-            && (depends_on(s.spec, name)
+            && (s.depends_on().any(|(d, _, _)| d == name)
                 || links_to(s.spec, name)
                 || s.network_mode == NetworkMode::Service(name)
                 || (book.share_network(s.name, name) && hidden_client(s)))
@@ -212,14 +212,6 @@ fn hidden_client(service: &Service) -> bool {
         return true;
     };
     service.is_built() || !catalog::is_datastore(repo)
-}
-
-/// `depends_on` (list or mapping: the model holds both as a mapping) names `target`.
-fn depends_on(service: &Value, target: &str) -> bool {
-    service
-        .get("depends_on")
-        .and_then(Value::as_map)
-        .is_some_and(|m| m.contains_key(target))
 }
 
 fn links_to(service: &Value, target: &str) -> bool {
