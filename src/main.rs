@@ -334,15 +334,9 @@ fn run_error(e: engine::RunError) -> String {
     }
 }
 
-/// Writes generated text to stdout; a reader that went away is not an error.
+/// Prints generated text: [`print_out`], then success.
 fn print_bytes(bytes: &[u8]) -> Result<ExitCode, String> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write to standard output: {e}"))
-        }
-        _ => Ok(ExitCode::SUCCESS),
-    }
+    print_out(bytes).map(|()| ExitCode::SUCCESS)
 }
 
 /// A path that reads like a mistyped command (`composefix rulez`): one word, no extension.
@@ -713,8 +707,8 @@ fn show_graph(args: ProjectArgs, format: GraphFormat) -> Result<ExitCode, String
             &mut err,
             Format::Human,
             &result.diagnostics,
-            result.totals,
-            false,
+            &result.totals,
+            ReportOptions::default(),
         );
         return Ok(ExitCode::from(1));
     }
