@@ -483,7 +483,7 @@ fn statistics_count_findings_per_rule() {
         String::from_utf8(out.stdout).unwrap(),
         "3  SYN002      duplicate-key\n\
          1  MAC002  [*] desktop-legacy-dns-name\n\
-         Found 3 errors, 1 warning (1 fixable).\n"
+         Found 3 errors, 1 warning (1 fixable with --write).\n"
     );
     let json = composefix(&["--statistics", "--format", "json"], dir.path());
     assert_eq!(json.status.code(), Some(2), "human and concise only");
@@ -511,7 +511,7 @@ fn show_fixes_lists_the_fixes_after_the_findings() {
          Fixes available:\n  \
          compose.yaml:5:20: MAC002 Replace `docker.for.mac.host.internal` with \
          `host.docker.internal` (safe)\n\
-         Found 1 warning (1 fixable).\n"
+         Found 1 warning (1 fixable with --write).\n"
     );
     write(dir.path(), "compose.yaml", DUPLICATE);
     let none = composefix(&["--format", "concise", "--show-fixes"], dir.path());

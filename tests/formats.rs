@@ -338,7 +338,7 @@ fn suppressed_findings_are_marked_in_json_and_sarif_and_left_out_elsewhere() {
     );
     assert_eq!(
         concise.lines().last().unwrap(),
-        "Found 5 errors (2 fixable, 1 suppressed).",
+        "Found 5 errors (2 fixable with --write, 1 suppressed).",
         "the suppressed warning (with a fix) is shown, not counted"
     );
     let human = render_list(Format::Human, &suppressed, &result, shown);

@@ -16,7 +16,7 @@ mod sarif;
 
 pub use config_error::config_error;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::engine::Totals;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -217,11 +217,31 @@ fn summary_line(diagnostics: &[&Diagnostic]) -> String {
         .iter()
         .filter(|d| d.suppression.is_some())
         .count();
-    let notes: Vec<String> = [(c.fixable, "fixable"), (suppressed, "suppressed")]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, w)| format!("{n} {w}"))
-        .collect();
+    // How many fixes `--write` applies, and how many more need `--unsafe-fixes`.
+    let fix_of = |applicability| {
+        diagnostics
+            .iter()
+            .filter(|d| d.suppression.is_none())
+            .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == applicability))
+            .count()
+    };
+    let (safe, review) = (fix_of(Applicability::Safe), fix_of(Applicability::Review));
+    let notes: Vec<String> = [
+        (safe, format!("{safe} fixable with --write")),
+        (
+            review,
+            if safe > 0 {
+                format!("{review} more with --unsafe-fixes")
+            } else {
+                format!("{review} fixable with --unsafe-fixes")
+            },
+        ),
+        (suppressed, format!("{suppressed} suppressed")),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(_, note)| note)
+    .collect();
     if notes.is_empty() {
         format!("Found {found}.")
     } else {
