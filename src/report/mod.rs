@@ -222,7 +222,11 @@ fn summary_line(diagnostics: &[&Diagnostic]) -> String {
         diagnostics
             .iter()
             .filter(|d| d.suppression.is_none())
-            .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == applicability))
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == applicability)
+            })
             .count()
     };
     let (safe, review) = (fix_of(Applicability::Safe), fix_of(Applicability::Review));
