@@ -152,6 +152,26 @@ impl Interpolated {
         })
     }
 
+    /// The text with each part that came from a variable replaced by the variable's name
+    /// (`${PW}!`): what messages may quote, since a variable's value (from `.env` or the
+    /// environment) may be a secret, and the file's own text is not.
+    pub fn naming_variables(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        for segment in &self.segments {
+            match &segment.kind {
+                SegmentKind::Literal { .. } => {
+                    out.push_str(self.text.get(segment.text.clone()).unwrap_or_default());
+                }
+                SegmentKind::Variable { name, .. } | SegmentKind::Unknown { name, .. } => {
+                    out.push_str("${");
+                    out.push_str(name);
+                    out.push('}');
+                }
+            }
+        }
+        out
+    }
+
     /// The part `range` of `text` with the segments that produced it, so a piece of a string
     /// (the value of a `KEY=value` item) keeps its provenance. Zero-length segments at either
     /// end of `range` are kept; a range out of bounds or off a char boundary gives an empty result.
@@ -640,6 +660,14 @@ mod tests {
     /// Interpolation with a budget no test reaches.
     fn interpolate(input: &str, vars: &dyn Variables) -> Result<Interpolated, InterpolationError> {
         super::interpolate(input, vars, &Budget::new(1 << 30))
+    }
+
+    #[test]
+    fn naming_variables_hides_their_values() {
+        let vars: HashMap<String, String> = [("PW".to_owned(), "s3cret".to_owned())].into();
+        let result = interpolate("x${PW}!$$ ${NOPE:-dflt} $NOPE", &vars).expect("interpolates");
+        assert_eq!(result.text, "xs3cret!$ dflt ");
+        assert_eq!(result.naming_variables(), "x${PW}!$ dflt ${NOPE}");
     }
 
     #[test]
