@@ -59,6 +59,11 @@ enum Command {
         /// With `--fix`, include the fixes marked `review`.
         #[arg(long)]
         unsafe_fixes: bool,
+        /// Hide secrets, to paste the output into an issue: interpolated variables stay
+        /// `${VAR}`, values of keys like `*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*KEY*` are
+        /// `<redacted>`.
+        #[arg(long)]
+        redact: bool,
     },
     /// Draw one project: services by network, published ports, who connects to whom, and
     /// the broken connections with their rule codes.
@@ -149,6 +154,27 @@ struct ProjectArgs {
     /// top-level keys are all Compose keys.
     #[arg(long)]
     no_sniff: bool,
+    /// The largest compose or env file read, in bytes (`K`, `M`, `G` suffixes: KiB, MiB, GiB;
+    /// default 16M).
+    #[arg(long, value_parser = parse_size)]
+    max_file_size: Option<usize>,
+}
+
+/// `4096`, `512K`, `16M`, `1G`: a size in bytes, with binary suffixes.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{text}` is not a size: write bytes, or a number with K, M or G"))
 }
 
 #[derive(Args, Clone)]
@@ -239,7 +265,8 @@ fn main() -> ExitCode {
             project,
             fix,
             unsafe_fixes,
-        }) => show_config(project, fix, unsafe_fixes),
+            redact,
+        }) => show_config(project, fix, unsafe_fixes, redact),
         Some(Command::Graph { project, format }) => show_graph(project, format),
     };
     match result {
@@ -260,6 +287,12 @@ fn options(project: ProjectArgs, config: ConfigChoice, overrides: Overrides) -> 
         load: LoadOptions {
             env_files: project.env_files,
             use_process_env: project.use_process_env,
+            limits: composefix::source::Limits {
+                max_bytes: project
+                    .max_file_size
+                    .unwrap_or(composefix::source::Limits::default().max_bytes),
+                ..Default::default()
+            },
             ..LoadOptions::default()
         },
         config,
@@ -640,7 +673,12 @@ fn show_rule(code: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitCode, String> {
+fn show_config(
+    args: ProjectArgs,
+    fix: bool,
+    unsafe_fixes: bool,
+    redact: bool,
+) -> Result<ExitCode, String> {
     let mut opts = options(args, ConfigChoice::Discover, Overrides::default());
     engine::read_stdin(&mut opts).map_err(|e| e.to_string())?;
     if fix {
@@ -683,7 +721,14 @@ fn show_config(args: ProjectArgs, fix: bool, unsafe_fixes: bool) -> Result<ExitC
         return Ok(ExitCode::from(1));
     }
     match &project.model {
-        Some(model) => print_out(emit::to_yaml(model).as_bytes())?,
+        Some(model) => {
+            let redact = if redact {
+                emit::Redact::Secrets
+            } else {
+                emit::Redact::Nothing
+            };
+            print_out(emit::to_yaml(model, redact).as_bytes())?;
+        }
         None => return Err("the project has no content".into()),
     }
     Ok(ExitCode::SUCCESS)

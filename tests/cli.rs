@@ -522,3 +522,66 @@ fn show_fixes_lists_the_fixes_after_the_findings() {
     let sarif = composefix(&["--format", "sarif", "--show-fixes"], dir.path());
     assert_eq!(sarif.status.code(), Some(2), "human and concise only");
 }
+
+#[test]
+fn messages_and_redacted_config_name_variables_instead_of_their_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".env",
+        "PW=EnvPwSecret_1313\nRESTART_POLICY=EnvSecretRestart_3333\n",
+    );
+    write(
+        d,
+        "compose.yaml",
+        "services:\n  app:\n    image: myorg/app:1\n    container_name: ${PW}!\n    restart: ${RESTART_POLICY}\n    environment:\n      DB_PASSWORD: ${PW}\n      MODE: plain\n",
+    );
+    let out = composefix(&["--format", "concise"], d);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("invalid value `${PW}!` for `container_name`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("invalid value `${RESTART_POLICY}` for `restart`"),
+        "{text}"
+    );
+    assert!(!text.contains("Secret"), "{text}");
+
+    write(
+        d,
+        "compose.yaml",
+        "services:\n  app:\n    image: \"myorg/app:${PW}\"\n    environment:\n      DB_PASSWORD: hunter2\n      MODE: plain\n",
+    );
+    let out = composefix(&["config", "--redact"], d);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text,
+        "services:\n  app:\n    image: myorg/app:${PW}\n    environment:\n      DB_PASSWORD: <redacted>\n      MODE: plain\n"
+    );
+}
+
+#[test]
+fn max_file_size_overrides_the_file_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  app: {image: busybox}\n",
+    );
+    let out = composefix(
+        &["--max-file-size", "16", "--format", "concise"],
+        dir.path(),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("SYN004") && text.contains("larger than the limit of 16 bytes"),
+        "{text}"
+    );
+    let out = composefix(&["--max-file-size", "1K"], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let out = composefix(&["--max-file-size", "lots"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -412,38 +412,264 @@ fn a_missing_env_file_of_an_include_points_at_its_entry() {
     assert_eq!((at.line, at.column), (3, 15));
 }
 
-#[test]
-fn env_files_that_are_devices_or_too_big_are_findings_not_reads() {
+/// The codes and messages of the loader's findings.
+fn findings(p: &Project) -> Vec<(&'static str, String)> {
+    p.diagnostics
+        .iter()
+        .map(|d| (d.rule.code, d.message.clone()))
+        .collect()
+}
+
+/// A repository `repo/` (with `.git`) holding `repo/app/`, and a folder beside it, `outside/`,
+/// with a compose file and an env file that must never be read.
+fn repository_with_outside() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.env");
-    let mut text = "A=1\n".repeat(5 * 1024 * 1024);
-    text.push_str("B=2\n");
-    std::fs::write(&big, text).unwrap();
-    let mut compose = String::from("services:\n  a:\n    image: busybox\n    env_file: [big.env");
-    if Path::new("/dev/zero").exists() {
-        compose.push_str(", /dev/zero");
+    let root = dir.path();
+    for d in ["repo/.git", "repo/app", "repo/shared", "outside"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::write(
+        root.join("outside/compose.yaml"),
+        "services:\n  leak: {image: OUTSIDE_SECRET}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("outside/secret.env"), "TOKEN=OUTSIDE_SECRET\n").unwrap();
+    std::fs::write(
+        root.join("repo/shared/compose.yaml"),
+        "services:\n  shared: {image: busybox}\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn files_outside_the_repository_are_findings_and_never_read() {
+    let dir = repository_with_outside();
+    let app = dir.path().join("repo/app");
+    let mut compose = String::from(
+        "include:\n  - ../shared/compose.yaml\n  - ../../outside/compose.yaml\n  - /etc/passwd\n\
+         services:\n  a:\n    image: busybox\n    env_file: ../../outside/secret.env\n\
+         \x20 b:\n    extends: {file: ../../outside/compose.yaml, service: leak}\n",
+    );
+    if Path::new("/proc/self/environ").exists() {
+        compose.push_str("  c:\n    extends: {file: /proc/self/environ, service: x}\n");
+    }
+    std::fs::write(app.join("compose.yaml"), &compose).unwrap();
+    let p = load_dir(&app);
+    // The include inside the repository is read.
+    service(&p, "shared");
+    let outside: Vec<_> = findings(&p)
+        .into_iter()
+        .filter(|(_, m)| m.contains("is outside the repository root"))
+        .collect();
+    let expected = 4 + usize::from(compose.contains("environ"));
+    assert_eq!(outside.len(), expected, "{:?}", findings(&p));
+    assert!(outside.iter().all(|(code, _)| *code == "SYN006"));
+    // Nothing outside was read: no file of the project is there, no text of it is quoted.
+    let root = std::fs::canonicalize(dir.path().join("repo")).unwrap();
+    for file in &p.files {
+        let path = std::fs::canonicalize(file.path()).unwrap();
+        assert!(path.starts_with(&root), "{}", path.display());
+        assert!(!file.text().contains("OUTSIDE_SECRET"));
+    }
+    assert!(
+        !format!("{:?}", p.diagnostics).contains("OUTSIDE_SECRET"),
+        "{:?}",
+        p.diagnostics
+    );
+}
+
+#[test]
+fn a_symlink_out_of_the_repository_is_outside() {
+    let dir = repository_with_outside();
+    let app = dir.path().join("repo/app");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.path().join("outside/secret.env"), app.join("link.env"))
+        .unwrap();
+    #[cfg(not(unix))]
+    return;
+    std::fs::write(
+        app.join("compose.yaml"),
+        "services:\n  a:\n    image: busybox\n    env_file: link.env\n",
+    )
+    .unwrap();
+    let p = load_dir(&app);
+    let f = findings(&p);
+    assert!(
+        f.iter()
+            .any(|(c, m)| *c == "SYN006" && m.contains("outside the repository root")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn devices_fifos_and_big_files_are_findings_not_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("big.env"), "A=1\n".repeat(300)).unwrap();
+    std::fs::write(
+        d.join("big.yaml"),
+        format!("services:\n{}", "  # pad\n".repeat(200)),
+    )
+    .unwrap();
+    let fifo = d.join("fifo.yaml");
+    let have_fifo = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut compose = String::from("include: [big.yaml");
+    if have_fifo {
+        compose.push_str(", fifo.yaml");
+    }
+    compose.push_str("]\nservices:\n  a:\n    image: busybox\n    env_file: [big.env");
+    if have_fifo {
+        compose.push_str(", fifo.yaml");
     }
     compose.push_str("]\n");
-    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
-    let p = load_dir(dir.path());
-    let messages: Vec<&str> = p
-        .diagnostics
-        .iter()
-        .filter(|d| d.rule.code == "SYN006")
-        .map(|d| d.message.as_str())
-        .collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("big.env") && m.contains("16 MiB")),
-        "{messages:?}"
-    );
-    if Path::new("/dev/zero").exists() {
+    std::fs::write(d.join("compose.yaml"), compose).unwrap();
+    let mut opts = LoadOptions::default();
+    opts.limits.max_bytes = 1024;
+    let files = discover::project_in_dir(d).expect("a compose file");
+    let p = project::load(&files, &opts).expect("loads");
+    let f = findings(&p);
+    for name in ["big.env", "big.yaml"] {
         assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("/dev/zero") && m.contains("not a regular file")),
-            "{messages:?}"
+            f.iter().any(|(c, m)| *c == "SYN004"
+                && m.contains(name)
+                && m.contains("larger than the limit of 1 KiB")),
+            "{name}: {f:?}"
         );
     }
+    if have_fifo {
+        let fifos = f
+            .iter()
+            .filter(|(c, m)| *c == "SYN006" && m.contains("fifo.yaml`: not a regular file"))
+            .count();
+        assert_eq!(fifos, 2, "{f:?}");
+        // Named on the command line, a FIFO cannot be read: the tool cannot do its job.
+        let named = ProjectFiles { files: vec![fifo] };
+        assert!(project::load(&named, &opts).is_err());
+    }
+    // A named file over the limit is a finding too.
+    let named = ProjectFiles {
+        files: vec![d.join("big.yaml")],
+    };
+    let p = project::load(&named, &opts).expect("a finding, not an error");
+    assert_eq!(findings(&p)[0].0, "SYN004");
+}
+
+/// The file name of the file a finding points into.
+fn file_name(d: &composefix::diagnostic::Diagnostic) -> (String, usize) {
+    let l = d.location.as_ref().expect("a location");
+    let name = l.file.path().file_name().unwrap().to_string_lossy();
+    (name.into_owned(), l.file.line_col(l.span.start).line)
+}
+
+/// Writes `files` (name, text) into a new folder and loads the project there.
+fn load_written(files: &[(&str, &str)]) -> Project {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    load_dir(dir.path())
+}
+
+#[test]
+fn an_extends_cycle_across_files_is_syn009() {
+    let p = load_written(&[
+        (
+            "compose.yaml",
+            "services:\n  a:\n    image: busybox\n    extends: {file: b.yaml, service: b}\n",
+        ),
+        (
+            "b.yaml",
+            "services:\n  b:\n    image: busybox\n    extends: {file: compose.yaml, service: a}\n",
+        ),
+    ]);
+    let f = findings(&p);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "SYN009");
+    assert!(f[0].1.starts_with("service `b` extends `a` of `"), "{f:?}");
+    assert!(
+        f[0].1.ends_with("compose.yaml`, which extends it back"),
+        "{f:?}"
+    );
+    // A file that extends another service of itself through `file:` is no cycle.
+    let p = load_written(&[
+        (
+            "compose.yaml",
+            "services:\n  a:\n    extends: {file: b.yaml, service: b}\n  c:\n    image: base\n",
+        ),
+        (
+            "b.yaml",
+            "services:\n  b:\n    extends: {file: compose.yaml, service: c}\n",
+        ),
+    ]);
+    assert!(p.diagnostics.is_empty(), "{:?}", findings(&p));
+    assert_eq!(text(service(&p, "a").get("image").unwrap()), "base");
+}
+
+#[test]
+fn a_bad_line_of_dotenv_is_a_finding_there_and_the_rest_is_read() {
+    let p = load_written(&[
+        (".env", "A=1\nB=${X:-${}\nlol$wut\nC=3\n"),
+        (
+            "compose.yaml",
+            "services:\n  a:\n    image: \"x${A}${C}\"\n    environment:\n      D: \"${X:-${}\"\n",
+        ),
+    ]);
+    let at: Vec<(&str, String, usize)> = p
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (name, line) = file_name(d);
+            (d.rule.code, name, line)
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("SYN008", ".env".to_string(), 2),
+            ("SYN001", ".env".to_string(), 3),
+            ("SYN008", "compose.yaml".to_string(), 5),
+        ]
+    );
+    assert_eq!(text(service(&p, "a").get("image").unwrap()), "x13");
+}
+
+#[test]
+fn an_expansion_bomb_is_a_resource_limit_finding() {
+    let mut dotenv = String::from("A0=xx\n");
+    for k in 1..64 {
+        dotenv.push_str(&format!("A{k}=${{A{}}}${{A{}}}\n", k - 1, k - 1));
+    }
+    // Within the budget in `.env`, past it in the compose file: one value used many times.
+    let mut compose = String::from("services:\n  a:\n    image: busybox\n    environment:\n");
+    for i in 0..100 {
+        compose.push_str(&format!("      K{i}: ${{A18}}\n"));
+    }
+    let p = load_written(&[(".env", &dotenv), ("compose.yaml", &compose)]);
+    let limits: Vec<(String, usize)> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.code == "SYN004")
+        .map(file_name)
+        .collect();
+    // `A23` (line 24) is the first value past 16 MiB; the compose file's values then find nothing left.
+    assert_eq!(
+        limits,
+        [(".env".to_string(), 24), ("compose.yaml".to_string(), 5)],
+        "{:?}",
+        findings(&p)
+    );
+    let env = service(&p, "a")
+        .get("environment")
+        .unwrap()
+        .as_map()
+        .unwrap();
+    let known: usize = env
+        .iter()
+        .map(|(_, _, v)| v.scalar_text().map_or(0, |s| s.len()))
+        .sum();
+    assert!(known <= 16 << 20);
 }

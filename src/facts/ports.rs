@@ -201,6 +201,136 @@ fn port_range(text: &str) -> Option<RangeInclusive<u16>> {
     }
 }
 
+/// Which publishers (numbered in file order) publish each host port, for rules that compare
+/// every service's mappings with the others'. Ports are kept as stretches between the ends of
+/// the published ranges, so `"1-65535:1-65535"` is one stretch, not 65,535 ports, and a lookup
+/// is a binary search: comparing ranges as intervals keeps large projects linear.
+#[derive(Debug)]
+pub(crate) struct HostPortIndex {
+    /// The first port of each stretch, ascending (as u32: a range may end at 65535).
+    starts: Vec<u32>,
+    /// The publishers of each stretch, in file order, each once.
+    publishers: Vec<Vec<usize>>,
+}
+
+impl HostPortIndex {
+    /// The index of the host port ranges of each publisher, in order.
+    pub(crate) fn new(publishers: impl Iterator<Item = Vec<RangeInclusive<u16>>>) -> Self {
+        let ranges: Vec<Vec<RangeInclusive<u16>>> = publishers.collect();
+        let mut starts: Vec<u32> = ranges
+            .iter()
+            .flatten()
+            .flat_map(|r| [u32::from(*r.start()), u32::from(*r.end()) + 1])
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut index = HostPortIndex {
+            publishers: vec![Vec::new(); starts.len()],
+            starts,
+        };
+        for (k, own) in ranges.iter().enumerate() {
+            for range in own {
+                for stretch in index.stretches(range) {
+                    let list = &mut index.publishers[stretch];
+                    if list.last() != Some(&k) {
+                        list.push(k);
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// The stretches that overlap `ports`.
+    fn stretches(&self, ports: &RangeInclusive<u16>) -> Range<usize> {
+        let first = self
+            .starts
+            .partition_point(|&s| s <= u32::from(*ports.start()))
+            .saturating_sub(1);
+        let end = self
+            .starts
+            .partition_point(|&s| s <= u32::from(*ports.end()));
+        first..end
+    }
+
+    /// The publishers before `before` of any port of `ports`, in file order, each once.
+    pub(crate) fn publishers(&self, ports: &RangeInclusive<u16>, before: usize) -> Vec<usize> {
+        let mut found: Vec<usize> = self.publishers[self.stretches(ports)]
+            .iter()
+            .flat_map(|list| list.iter().copied().take_while(|&k| k < before))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The publishers of `port`, in file order.
+    pub(crate) fn of_port(&self, port: u16) -> &[usize] {
+        self.stretches(&(port..=port))
+            .next()
+            .map_or(&[], |stretch| &self.publishers[stretch])
+    }
+}
+
+/// A set of ports kept as sorted, disjoint ranges: `"1-65535:1-65535"` is one entry, not 65,535.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PortSet {
+    ranges: Vec<RangeInclusive<u16>>,
+}
+
+impl PortSet {
+    /// Adds `range`, merging it with the ranges it touches.
+    pub(crate) fn insert(&mut self, range: RangeInclusive<u16>) {
+        let (mut start, mut end) = (*range.start(), *range.end());
+        // The first range that ends at or after `start - 1` (touching ranges merge).
+        let first = self
+            .ranges
+            .partition_point(|r| u32::from(*r.end()) + 1 < u32::from(start));
+        let mut last = first;
+        while last < self.ranges.len()
+            && u32::from(*self.ranges[last].start()) <= u32::from(end) + 1
+        {
+            start = start.min(*self.ranges[last].start());
+            end = end.max(*self.ranges[last].end());
+            last += 1;
+        }
+        self.ranges.splice(first..last, [start..=end]);
+    }
+
+    /// True when `port` is in the set.
+    pub(crate) fn contains(&self, port: u16) -> bool {
+        let i = self.ranges.partition_point(|r| *r.end() < port);
+        self.ranges.get(i).is_some_and(|r| r.contains(&port))
+    }
+
+    /// The first port after `port` that is not in the set.
+    pub(crate) fn next_free_after(&self, port: u16) -> Option<u16> {
+        let mut next = port.checked_add(1)?;
+        let i = self.ranges.partition_point(|r| *r.end() < next);
+        if let Some(r) = self.ranges.get(i).filter(|r| r.contains(&next)) {
+            next = r.end().checked_add(1)?;
+        }
+        Some(next)
+    }
+}
+
+impl FromIterator<RangeInclusive<u16>> for PortSet {
+    fn from_iter<I: IntoIterator<Item = RangeInclusive<u16>>>(ranges: I) -> Self {
+        let mut ranges: Vec<_> = ranges.into_iter().filter(|r| !r.is_empty()).collect();
+        ranges.sort_unstable_by_key(|r| *r.start());
+        let mut set = PortSet::default();
+        for range in ranges {
+            match set.ranges.last_mut() {
+                Some(last) if u32::from(*range.start()) <= u32::from(*last.end()) + 1 => {
+                    *last = *last.start()..=*last.end().max(range.end());
+                }
+                _ => set.ranges.push(range),
+            }
+        }
+        set
+    }
+}
+
 /// True when two host IPs can bind the same socket: an unset IP binds everything, `0.0.0.0`
 /// every IPv4 address, `::` every IPv6 address; two specific addresses only themselves.
 pub(crate) fn ips_overlap(a: Option<&str>, b: Option<&str>) -> bool {
@@ -254,6 +384,42 @@ services:
                 (7000..=7000, "tcp".into(), 0..4, Some(7001)),
             ]
         );
+    }
+
+    #[test]
+    fn host_port_index_compares_ranges() {
+        let index = HostPortIndex::new(
+            [
+                vec![8000..=8010],
+                vec![7000..=8000, 9000..=9000],
+                vec![1..=65535],
+                vec![],
+            ]
+            .into_iter(),
+        );
+        assert_eq!(index.of_port(8000), [0, 1, 2]);
+        assert_eq!(index.of_port(8005), [0, 2]);
+        assert_eq!(index.of_port(65535), [2]);
+        assert_eq!(index.publishers(&(8010..=9000), 3), [0, 1, 2]);
+        assert_eq!(index.publishers(&(8011..=8999), 2), Vec::<usize>::new());
+        assert_eq!(index.publishers(&(1..=1), 3), [2]);
+    }
+
+    #[test]
+    fn port_sets_merge_ranges() {
+        let mut set: PortSet = [10..=20, 1..=5, 6..=8, 30..=30].into_iter().collect();
+        assert_eq!(set.ranges, [1..=8, 10..=20, 30..=30]);
+        assert!(set.contains(15) && !set.contains(9) && !set.contains(65535));
+        assert_eq!(set.next_free_after(3), Some(9));
+        assert_eq!(set.next_free_after(9), Some(21));
+        set.insert(9..=9);
+        assert_eq!(set.ranges, [1..=20, 30..=30]);
+        set.insert(25..=40);
+        assert_eq!(set.ranges, [1..=20, 25..=40]);
+        assert_eq!(set.next_free_after(1), Some(21));
+        set.insert(0..=65535);
+        assert_eq!(set.next_free_after(1), None);
+        assert_eq!(PortSet::default().next_free_after(65535), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::text::{
 };
 use crate::diagnostic::Edit;
 use crate::project::Project;
-use crate::project::interpolate::{Interpolated, NoVariables, SegmentKind, interpolate};
+use crate::project::interpolate::{Budget, Interpolated, NoVariables, SegmentKind, interpolate};
 use crate::project::value::{Kind, Origin, Str, Value};
 use crate::source::{ScalarStyle, SourceFile, Span, plain_or_quoted};
 use std::ops::Range;
@@ -216,7 +216,8 @@ fn replace_raw(
             .any(|k| k.start <= raw.start && raw.end <= k.end),
         _ => true,
     });
-    let means = interpolate(&raw, &NoVariables).is_ok_and(|i| i.text == text);
+    // Without variables nothing is taken from the budget.
+    let means = interpolate(&raw, &NoVariables, &Budget::new(0)).is_ok_and(|i| i.text == text);
     if !every_default_kept || !means {
         return None;
     }

@@ -15,6 +15,10 @@
 //! * after a closing quote the rest of the line is parsed as further statements (so `# comments`
 //!   are ignored there).
 //!
+//! Unlike compose-go, which refuses the whole file, a statement that cannot be read is an error
+//! for its line, and reading goes on at the next line: a linter reports every bad line and still
+//! knows the variables of the good ones.
+//!
 //! Interpolation uses [`interpolate`](crate::project::interpolate): a variable is looked up among
 //! the keys defined earlier in the file first, then in the caller's lookup (so a file's own lines
 //! win over earlier env files, as compose-go#793 made it). compose-go additionally lets the process
@@ -24,7 +28,9 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use crate::project::interpolate::{InterpolationError, Variables, interpolate};
+use crate::diagnostic::RuleInfo;
+use crate::project::codes;
+use crate::project::interpolate::{Budget, InterpolationError, Variables, interpolate};
 
 /// One assignment read from an env file, in file order (a later duplicate overrides an earlier one).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,10 +57,40 @@ pub(crate) struct DotenvError {
     pub column: usize,
     /// What went wrong.
     pub message: String,
+    /// What kind of problem, for its code.
+    kind: Problem,
 }
 
-/// Parses an env file as Compose reads it, resolving `${...}` against earlier keys, then `lookup`.
-pub(crate) fn parse(text: &str, lookup: &dyn Variables) -> Result<Vec<DotenvEntry>, DotenvError> {
+/// The kinds of [`DotenvError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    Syntax,
+    Required,
+    Invalid,
+    TooLarge,
+}
+
+impl DotenvError {
+    /// The finding's code: `SYN007` for a required variable, `SYN008` for a malformed
+    /// expression, `SYN004` past the interpolation budget, `SYN001` for other syntax.
+    pub(crate) fn code(&self) -> &'static RuleInfo {
+        match self.kind {
+            Problem::Syntax => &codes::INVALID_YAML,
+            Problem::Required => &codes::REQUIRED_VARIABLE,
+            Problem::Invalid => &codes::INVALID_INTERPOLATION,
+            Problem::TooLarge => &codes::RESOURCE_LIMIT,
+        }
+    }
+}
+
+/// Parses an env file as Compose reads it, resolving `${...}` against earlier keys, then `lookup`;
+/// variable values are paid from `budget`. Returns the entries of the statements that could be
+/// read and an error for each line that could not.
+pub(crate) fn parse(
+    text: &str,
+    lookup: &dyn Variables,
+    budget: &Budget,
+) -> (Vec<DotenvEntry>, Vec<DotenvError>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parser = Parser {
         text,
@@ -62,16 +98,26 @@ pub(crate) fn parse(text: &str, lookup: &dyn Variables) -> Result<Vec<DotenvEntr
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect(),
         lookup,
+        budget,
         defined: HashMap::new(),
         entries: Vec::new(),
     };
+    let mut errors = Vec::new();
     let mut pos = 0;
     loop {
         pos = parser.statement_start(pos);
         if pos >= text.len() {
-            return Ok(parser.entries);
+            return (parser.entries, errors);
         }
-        pos = parser.statement(pos)?;
+        pos = match parser.statement(pos) {
+            Ok(next) => next,
+            Err(error) => {
+                // Go on at the line after the error.
+                let next = parser.line_starts.get(error.line).copied();
+                errors.push(error);
+                next.unwrap_or(text.len())
+            }
+        };
     }
 }
 
@@ -107,6 +153,7 @@ struct Parser<'a> {
     /// Byte offset of the start of each line.
     line_starts: Vec<usize>,
     lookup: &'a dyn Variables,
+    budget: &'a Budget,
     defined: HashMap<String, Defined>,
     entries: Vec<DotenvEntry>,
 }
@@ -258,12 +305,21 @@ impl<'a> Parser<'a> {
             defined: &self.defined,
             tainted: Cell::new(false),
         };
-        match interpolate(raw, &scope) {
+        match interpolate(raw, &scope, self.budget) {
             Ok(result) => {
                 let known = result.is_known() && !scope.tainted.get();
                 Ok((result.text, known))
             }
-            Err(err) => Err(self.error(position(&err), err.to_string())),
+            Err(err) => {
+                let kind = match err {
+                    InterpolationError::Required { .. } => Problem::Required,
+                    InterpolationError::Invalid { .. } => Problem::Invalid,
+                    InterpolationError::TooLarge { .. } => Problem::TooLarge,
+                };
+                let mut error = self.error(position(&err), err.to_string());
+                error.kind = kind;
+                Err(error)
+            }
         }
     }
 
@@ -291,6 +347,7 @@ impl<'a> Parser<'a> {
             line,
             column,
             message,
+            kind: Problem::Syntax,
         }
     }
 
@@ -391,6 +448,41 @@ fn expand_escapes(body: &str) -> String {
 mod tests {
     use super::*;
     use crate::project::interpolate::NoVariables;
+
+    /// The entries, or the first error.
+    fn parse(text: &str, lookup: &dyn Variables) -> Result<Vec<DotenvEntry>, DotenvError> {
+        let (entries, mut errors) = super::parse(text, lookup, &Budget::new(1 << 30));
+        if errors.is_empty() {
+            Ok(entries)
+        } else {
+            Err(errors.remove(0))
+        }
+    }
+
+    #[test]
+    fn a_bad_line_is_an_error_and_the_others_are_read() {
+        let text = "A=1\nB=${\nlol$wut\nC='open\nD=${A}2\n";
+        let (entries, errors) = super::parse(text, &NoVariables, &Budget::new(1 << 30));
+        let got: Vec<_> = entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.value.as_str()))
+            .collect();
+        assert_eq!(got, [("A", "1"), ("D", "12")]);
+        let lines: Vec<_> = errors.iter().map(|e| (e.line, e.code().code)).collect();
+        assert_eq!(lines, [(2, "SYN008"), (3, "SYN001"), (4, "SYN001")]);
+    }
+
+    #[test]
+    fn an_expansion_bomb_stops_at_the_budget() {
+        let mut text = String::from("A0=xx\n");
+        for k in 1..40 {
+            text.push_str(&format!("A{k}=${{A{}}}${{A{}}}\n", k - 1, k - 1));
+        }
+        let (entries, errors) = super::parse(&text, &NoVariables, &Budget::new(1 << 20));
+        assert!(entries.iter().all(|e| e.value.len() <= 1 << 20));
+        assert_eq!(errors[0].code().code, "SYN004");
+        assert_eq!(errors[0].line, 20);
+    }
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
@@ -638,6 +730,7 @@ mod tests {
                 line: 3,
                 column: 4,
                 message: "required variable NEED is missing a value: set NEED".to_owned(),
+                kind: Problem::Required,
             }
         );
         assert_eq!(

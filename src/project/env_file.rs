@@ -4,8 +4,6 @@ use super::Loader;
 use super::interpolate::{Interpolated, Segment, SegmentKind};
 use super::value::{FileId, Kind, Map, Origin, Str, Value};
 use super::vars::Environment;
-use crate::diagnostic::Diagnostic;
-use crate::project::codes;
 use crate::source::{ScalarStyle, SourceFile, Span};
 use std::path::Path;
 use std::sync::Arc;
@@ -55,58 +53,34 @@ pub(super) fn apply(
                 _ => continue,
             };
             let path = dir.join(path);
+            if !required && !path.exists() {
+                continue;
+            }
             let file = Arc::clone(&loader.files[id.0 as usize]);
-            let text = match super::read_env_file(&path) {
+            let text = match loader.read_env_text(&path, true) {
                 Ok(text) => text,
-                Err(e) => {
-                    if required {
-                        loader.diagnostics.push(
-                            Diagnostic::new(
-                                &codes::MISSING_FILE,
-                                format!(
-                                    "env file `{}` cannot be read: {e}",
-                                    super::display_name(&path)
-                                ),
-                            )
-                            .at(&file, span)
+                Err(refused) => {
+                    loader.diagnostics.push(
+                        refused
+                            .diagnostic(Some(&file), span)
                             .help("create the file, or mark it optional with `required: false`"),
-                        );
-                    }
+                    );
                     continue;
                 }
             };
-            read_into(loader, &path, text, service, env, (&file, span));
+            read_into(loader, &path, text, service, env);
         }
     }
 }
 
-fn read_into(
-    loader: &mut Loader,
-    path: &Path,
-    text: String,
-    service: &mut Map,
-    env: &Environment,
-    from: (&Arc<SourceFile>, Span),
-) {
-    let parsed = super::dotenv::parse(&text, env);
+fn read_into(loader: &mut Loader, path: &Path, text: String, service: &mut Map, env: &Environment) {
+    let (entries, problems) = super::dotenv::parse(&text, env, &loader.budget);
     let (file_id, file) = loader.add_file(SourceFile::new(
         path.to_path_buf(),
         super::display_name(path),
         text,
     ));
-    let entries = match parsed {
-        Ok(entries) => entries,
-        Err(e) => {
-            loader.diagnostics.push(
-                Diagnostic::new(
-                    &codes::INVALID_YAML,
-                    format!("env file `{}`: {e}", file.name()),
-                )
-                .at(from.0, from.1),
-            );
-            return;
-        }
-    };
+    loader.report_dotenv(&file, problems);
     let environment = match service.get_mut("environment") {
         Some(Value {
             kind: Kind::Map(m), ..

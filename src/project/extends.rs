@@ -7,7 +7,7 @@ use super::vars::Environment;
 use crate::diagnostic::Diagnostic;
 use crate::project::codes;
 use crate::source::Span;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Resolves every `extends` in the services of `root` (written in file `id`, in `dir`).
@@ -18,6 +18,7 @@ pub(super) fn apply(
     dir: &Path,
     env: &Environment,
 ) {
+    let key = file_key(loader.files[id.0 as usize].path());
     let Some(Value {
         kind: Kind::Map(services),
         ..
@@ -26,9 +27,22 @@ pub(super) fn apply(
         return;
     };
     let names: Vec<String> = services.iter().map(|(k, _, _)| k.to_string()).collect();
+    let file = File { id, key: &key, dir };
     for name in names {
-        resolve(loader, id, services, &name, dir, env, &mut Vec::new());
+        resolve(loader, &file, services, &name, env);
     }
+}
+
+/// How files are told apart: by their resolved path.
+fn file_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The file whose services are being resolved.
+struct File<'a> {
+    id: FileId,
+    key: &'a Path,
+    dir: &'a Path,
 }
 
 fn root_services(root: &mut Value) -> Option<&mut Value> {
@@ -38,83 +52,100 @@ fn root_services(root: &mut Value) -> Option<&mut Value> {
     }
 }
 
-/// The service `name` of `services` with its `extends` resolved in place.
-fn resolve(
-    loader: &mut Loader,
-    id: FileId,
-    services: &mut Map,
-    name: &str,
-    dir: &Path,
-    env: &Environment,
-    chain: &mut Vec<String>,
-) {
+/// The service `name` of `services` with its `extends` resolved in place. The services being
+/// resolved, across files, are on `loader.extending`: meeting one again is a cycle.
+fn resolve(loader: &mut Loader, file: &File, services: &mut Map, name: &str, env: &Environment) {
     let Some(service) = services.get(name) else {
         return;
     };
     let Some(extends) = service.get("extends") else {
         return;
     };
-    let (base_name, name_span, file) = match &extends.kind {
+    let (base_name, name_span, other) = match &extends.kind {
         Kind::Str(s) => (s.text.clone(), extends.origin.span, None),
         Kind::Map(m) => {
             let Some(svc) = m.get("service") else { return }; // the schema reports it
             let Some(base) = svc.scalar_text() else {
                 return;
             };
-            let file = m
+            let other = m
                 .get("file")
-                .and_then(|f| Some((f.scalar_text()?.into_owned(), f.origin.span)));
-            (base.into_owned(), svc.origin.span, file)
+                .and_then(|f| Some((file.dir.join(&*f.scalar_text()?), f.origin.span)));
+            (base.into_owned(), svc.origin.span, other)
         }
         _ => return,
     };
-    let file_arc = Arc::clone(&loader.files[id.0 as usize]);
-    let base = match file {
-        None => {
-            if chain.iter().any(|c| c == &base_name) || base_name == name {
-                loader.diagnostics.push(
-                    Diagnostic::new(
-                        &codes::INVALID_EXTENDS,
-                        format!("service `{name}` extends `{base_name}`, which extends it back"),
-                    )
-                    .at(&file_arc, name_span)
-                    .service(name),
-                );
-                strip_extends(services, name);
-                return;
-            }
-            chain.push(name.to_string());
-            resolve(loader, id, services, &base_name, dir, env, chain);
-            chain.pop();
-            match services.get(&base_name) {
-                Some(base) => base.clone(),
-                None => {
+    let file_arc = Arc::clone(&loader.files[file.id.0 as usize]);
+    let base_key = other
+        .as_ref()
+        .map_or_else(|| file.key.to_path_buf(), |(path, _)| file_key(path));
+    loader
+        .extending
+        .push((file.key.to_path_buf(), name.to_string()));
+    let cycle = loader
+        .extending
+        .iter()
+        .any(|(k, n)| *k == base_key && *n == base_name);
+    let base = if cycle {
+        let place = match &other {
+            Some((path, _)) => format!(" of `{}`", super::display_name(path)),
+            None => String::new(),
+        };
+        loader.diagnostics.push(
+            Diagnostic::new(
+                &codes::INVALID_EXTENDS,
+                format!("service `{name}` extends `{base_name}`{place}, which extends it back"),
+            )
+            .at(&file_arc, name_span)
+            .service(name),
+        );
+        None
+    } else {
+        match &other {
+            None => {
+                resolve(loader, file, services, &base_name, env);
+                let base = services.get(&base_name).cloned();
+                if base.is_none() {
                     report_unknown(loader, &file_arc, name_span, name, &base_name, None);
-                    strip_extends(services, name);
-                    return;
                 }
+                base
             }
-        }
-        Some((path, path_span)) => {
-            let path = dir.join(path);
-            match other_file_service(loader, &path, &base_name, env, (id, path_span)) {
-                Ok(base) => base,
-                Err(found_file) => {
-                    if found_file {
-                        report_unknown(loader, &file_arc, name_span, name, &base_name, Some(&path));
+            Some((path, path_span)) => {
+                match other_file_service(
+                    loader,
+                    path,
+                    &base_key,
+                    &base_name,
+                    env,
+                    (file.id, *path_span),
+                ) {
+                    Ok(base) => Some(base),
+                    Err(found_file) => {
+                        if found_file {
+                            report_unknown(
+                                loader,
+                                &file_arc,
+                                name_span,
+                                name,
+                                &base_name,
+                                Some(path),
+                            );
+                        }
+                        None
                     }
-                    strip_extends(services, name);
-                    return;
                 }
             }
         }
     };
-    let Some(child) = services.get(name).cloned() else {
+    loader.extending.pop();
+    let Some(mut base) = base else {
+        strip_extends(services, name);
         return;
     };
-    let mut base = base;
+    let Some(mut child) = services.get(name).cloned() else {
+        return;
+    };
     remove_key(&mut base, "extends");
-    let mut child = child;
     remove_key(&mut child, "extends");
     let key_origin = services
         .entry(name)
@@ -126,40 +157,38 @@ fn resolve(
     }
 }
 
-/// The resolved service `name` of another file; Err(true) when the file was read but lacks
-/// the service, Err(false) when the file could not be read (already reported).
+/// The resolved service `name` of another file (`key` resolved from `path`); Err(true) when
+/// the file was read but lacks the service, Err(false) when it could not be read (already
+/// reported). The file is read once; its services are resolved as they are asked for.
 fn other_file_service(
     loader: &mut Loader,
     path: &Path,
+    key: &Path,
     name: &str,
     env: &Environment,
     from: (FileId, Span),
 ) -> Result<Value, bool> {
-    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    if !loader.parsed.contains_key(&key) {
-        // Mark first, so a file that extends itself does not recurse forever.
-        loader.parsed.insert(key.clone(), None);
-        let parsed = loader
-            .parse_path(path, env, Some(from))
-            .map(|(id, mut root)| {
-                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                apply(loader, id, &mut root, &dir, env);
-                (id, root)
-            });
-        let read = parsed.is_some();
-        loader.parsed.insert(key.clone(), parsed);
-        if !read {
-            return Err(false);
-        }
+    if !loader.parsed.contains_key(key) {
+        let parsed = loader.parse_path(path, env, Some(from));
+        loader.parsed.insert(key.to_path_buf(), parsed);
     }
-    match loader.parsed.get(&key) {
-        Some(Some((_, root))) => root
-            .get("services")
-            .and_then(|s| s.get(name))
-            .cloned()
-            .ok_or(true),
-        _ => Err(false),
+    // Taken out while its services resolve (they may extend further files).
+    let Some(Some((id, mut root))) = loader.parsed.remove(key) else {
+        loader.parsed.insert(key.to_path_buf(), None);
+        return Err(false);
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    if let Some(Value {
+        kind: Kind::Map(services),
+        ..
+    }) = root_services(&mut root)
+    {
+        let file = File { id, key, dir: &dir };
+        resolve(loader, &file, services, name, env);
     }
+    let service = root.get("services").and_then(|s| s.get(name)).cloned();
+    loader.parsed.insert(key.to_path_buf(), Some((id, root)));
+    service.ok_or(true)
 }
 
 fn report_unknown(

@@ -18,6 +18,44 @@
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// The bytes that variable values may still add to interpolated text, shared by every file of
+/// a project: an expansion bomb (`A1=${A0}${A0}`, `A2=${A1}${A1}`, … in `.env`, or a large
+/// value used thousands of times) stops here instead of exhausting memory. Literal text is not
+/// counted: it is bounded by the size of the file it is written in.
+#[derive(Debug)]
+pub(crate) struct Budget {
+    limit: usize,
+    left: AtomicUsize,
+    reported: AtomicBool,
+}
+
+impl Budget {
+    /// A budget of `limit` bytes.
+    pub(crate) fn new(limit: usize) -> Self {
+        Budget {
+            limit,
+            left: AtomicUsize::new(limit),
+            reported: AtomicBool::new(false),
+        }
+    }
+
+    /// Takes `bytes` from the budget; false (and nothing taken) when not that many are left.
+    fn take(&self, bytes: usize) -> bool {
+        self.left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            })
+            .is_ok()
+    }
+
+    /// True the first time it is called: the budget running out is reported once per project,
+    /// not at every value interpolated after it.
+    pub(crate) fn first_report(&self) -> bool {
+        !self.reported.swap(true, Ordering::Relaxed)
+    }
+}
 
 /// Looks a variable up by name; `None` means unset, which Compose distinguishes from set-but-empty.
 pub(crate) trait Variables {
@@ -114,6 +152,26 @@ impl Interpolated {
         })
     }
 
+    /// The text with each part that came from a variable replaced by the variable's name
+    /// (`${PW}!`): what messages may quote, since a variable's value (from `.env` or the
+    /// environment) may be a secret, and the file's own text is not.
+    pub fn naming_variables(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        for segment in &self.segments {
+            match &segment.kind {
+                SegmentKind::Literal { .. } => {
+                    out.push_str(self.text.get(segment.text.clone()).unwrap_or_default());
+                }
+                SegmentKind::Variable { name, .. } | SegmentKind::Unknown { name, .. } => {
+                    out.push_str("${");
+                    out.push_str(name);
+                    out.push('}');
+                }
+            }
+        }
+        out
+    }
+
     /// The part `range` of `text` with the segments that produced it, so a piece of a string
     /// (the value of a `KEY=value` item) keeps its provenance. Zero-length segments at either
     /// end of `range` are kept; a range out of bounds or off a char boundary gives an empty result.
@@ -195,13 +253,28 @@ pub(crate) enum InterpolationError {
         /// What is wrong with the expression.
         reason: String,
     },
+    /// The value of `name` would take the project's text from variables past the [`Budget`].
+    #[error(
+        "interpolating `${{{name}}}` goes past the limit of {} of text from variables for the project",
+        crate::project::read::size_words(*.limit)
+    )]
+    TooLarge {
+        /// The variable whose value did not fit.
+        name: String,
+        /// The budget's limit, in bytes.
+        limit: usize,
+        /// The whole `$VAR` / `${...}` expression in the input.
+        raw: Range<usize>,
+    },
 }
 
 impl InterpolationError {
     /// The byte range of the offending expression in the input, to point a diagnostic at it.
     pub(crate) fn raw(&self) -> &Range<usize> {
         match self {
-            Self::Required { raw, .. } | Self::Invalid { raw, .. } => raw,
+            Self::Required { raw, .. } | Self::Invalid { raw, .. } | Self::TooLarge { raw, .. } => {
+                raw
+            }
         }
     }
 }
@@ -216,14 +289,17 @@ fn message_suffix(message: &str) -> String {
 }
 
 /// Interpolates `input` as Compose does, looking variables up in `vars`, and records the origin
-/// of every byte of the result (see the module documentation for the exact grammar).
+/// of every byte of the result (see the module documentation for the exact grammar). The
+/// bytes that variable values add are taken from `budget`.
 pub(crate) fn interpolate(
     input: &str,
     vars: &dyn Variables,
+    budget: &Budget,
 ) -> Result<Interpolated, InterpolationError> {
     let mut builder = Builder {
         input,
         vars,
+        budget,
         out: Interpolated::default(),
     };
     builder.template(0..input.len(), None)?;
@@ -245,6 +321,7 @@ enum Operator {
 struct Builder<'a> {
     input: &'a str,
     vars: &'a dyn Variables,
+    budget: &'a Budget,
     out: Interpolated,
 }
 
@@ -282,7 +359,7 @@ impl<'a> Builder<'a> {
                 Some(byte) if is_name_start(byte) => {
                     self.verbatim(literal_start..i, default_of);
                     let name_end = scan_name(bytes, i + 1, end);
-                    self.lookup(i + 1..name_end, i..name_end);
+                    self.lookup(i + 1..name_end, i..name_end)?;
                     name_end
                 }
                 _ => {
@@ -315,7 +392,7 @@ impl<'a> Builder<'a> {
         let second = at(name_end + 1).and_then(operator_of);
         let (operator, colon, operator_len) = match (first, first.and_then(operator_of), second) {
             (Some(b'}'), _, _) => {
-                self.lookup(name_start..name_end, dollar..name_end + 1);
+                self.lookup(name_start..name_end, dollar..name_end + 1)?;
                 return Ok(name_end + 1);
             }
             (Some(b':'), _, Some(operator)) => (operator, true, 2),
@@ -362,20 +439,21 @@ impl<'a> Builder<'a> {
         let missing = value.is_none_or(|v| colon && v.is_empty());
         match (operator, value) {
             (Operator::Default, Some(value)) if !missing => {
-                self.variable(name, expression.clone(), value);
+                self.variable(name, expression.clone(), value)?;
             }
             (Operator::Default, _) => self.operand(operand, name)?,
             (Operator::Alternative, _) if !missing => self.operand(operand, name)?,
             (Operator::Alternative, value) => {
-                self.variable(name, expression.clone(), value.unwrap_or_default());
+                self.variable(name, expression.clone(), value.unwrap_or_default())?;
             }
             (Operator::Required, Some(value)) if !missing => {
-                self.variable(name, expression.clone(), value);
+                self.variable(name, expression.clone(), value)?;
             }
             (Operator::Required, _) => {
                 let mut message = Builder {
                     input: self.input,
                     vars,
+                    budget: self.budget,
                     out: Interpolated::default(),
                 };
                 message.template(operand, Some(name))?;
@@ -404,7 +482,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Emits `$NAME` / `${NAME}`: the value when set, an unknown otherwise.
-    fn lookup(&mut self, name: Range<usize>, raw: Range<usize>) {
+    fn lookup(&mut self, name: Range<usize>, raw: Range<usize>) -> Result<(), InterpolationError> {
         let name = self.slice(name);
         let vars = self.vars;
         match vars.get(name) {
@@ -415,17 +493,31 @@ impl<'a> Builder<'a> {
                     raw,
                 };
                 self.push(kind, "");
+                Ok(())
             }
         }
     }
 
-    /// Emits the value of variable `name` for the expression at `raw`.
-    fn variable(&mut self, name: &str, raw: Range<usize>, value: &str) {
+    /// Emits the value of variable `name` for the expression at `raw`, paid from the budget.
+    fn variable(
+        &mut self,
+        name: &str,
+        raw: Range<usize>,
+        value: &str,
+    ) -> Result<(), InterpolationError> {
+        if !self.budget.take(value.len()) {
+            return Err(InterpolationError::TooLarge {
+                name: name.to_owned(),
+                limit: self.budget.limit,
+                raw,
+            });
+        }
         let kind = SegmentKind::Variable {
             name: name.to_owned(),
             raw,
         };
         self.push(kind, value);
+        Ok(())
     }
 
     /// Emits a `$$` escape as its own one-byte literal.
@@ -564,6 +656,33 @@ fn balanced_close(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Interpolation with a budget no test reaches.
+    fn interpolate(input: &str, vars: &dyn Variables) -> Result<Interpolated, InterpolationError> {
+        super::interpolate(input, vars, &Budget::new(1 << 30))
+    }
+
+    #[test]
+    fn naming_variables_hides_their_values() {
+        let vars: HashMap<String, String> = [("PW".to_owned(), "s3cret".to_owned())].into();
+        let result = interpolate("x${PW}!$$ ${NOPE:-dflt} $NOPE", &vars).expect("interpolates");
+        assert_eq!(result.text, "xs3cret!$ dflt ");
+        assert_eq!(result.naming_variables(), "x${PW}!$ dflt ${NOPE}");
+    }
+
+    #[test]
+    fn variable_values_are_paid_from_the_budget() {
+        let vars: HashMap<String, String> = [("A".to_owned(), "x".repeat(10))].into();
+        let budget = Budget::new(25);
+        assert!(super::interpolate("${A}${A}", &vars, &budget).is_ok());
+        let err = super::interpolate("lit ${A}", &vars, &budget).expect_err("over budget");
+        assert_eq!(err.raw(), &(4..8));
+        assert!(
+            matches!(err, InterpolationError::TooLarge { ref name, limit: 25, .. } if name == "A")
+        );
+        // Literal text costs nothing.
+        assert!(super::interpolate("literal text $$", &vars, &budget).is_ok());
+    }
 
     fn env() -> HashMap<String, String> {
         [("SET", "value"), ("EMPTY", ""), ("ZK", "zk1:2181")]

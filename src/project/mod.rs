@@ -14,6 +14,7 @@ mod include;
 pub(crate) mod interpolate;
 mod merge;
 mod normalize;
+mod read;
 pub mod schema;
 pub mod value;
 pub(crate) mod vars;
@@ -47,49 +48,45 @@ pub struct LoadOptions {
 }
 
 impl LoadOptions {
-    /// The bytes of `path`: from the overlay when it holds the file, else from disk.
+    /// The bytes of `path`: from the overlay when it holds the file, else from disk (a regular
+    /// file of at most the size limit).
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         match self.overlay.get(path) {
             Some(text) => Ok(text.clone().into_bytes()),
-            None => {
-                regular_file(path)?;
-                std::fs::read(path)
-            }
+            None => read::regular_file(path, self.limits.max_bytes),
         }
     }
 }
 
-/// An error unless `path` is a regular file: a device (`/dev/zero`), a FIFO or a directory
-/// named as a compose or env file would be read forever, block, or fail obscurely.
-fn regular_file(path: &Path) -> std::io::Result<()> {
-    if std::fs::metadata(path)?.is_file() {
-        Ok(())
-    } else {
-        Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ))
+/// Why a file the project refers to was not read: the finding's code and message.
+struct Refused {
+    code: &'static crate::diagnostic::RuleInfo,
+    message: String,
+}
+
+impl Refused {
+    /// The finding, at the place that names the file when there is one.
+    fn diagnostic(self, at: Option<&Arc<SourceFile>>, span: Span) -> Diagnostic {
+        let d = Diagnostic::new(self.code, self.message);
+        match at {
+            Some(file) => d.at(file, span),
+            None => d,
+        }
     }
 }
 
-/// The most composefix reads of an env file, as of a compose file (16 MiB).
-const MAX_ENV_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// The text of an env file: a regular file of at most [`MAX_ENV_FILE_BYTES`], in UTF-8.
-pub(crate) fn read_env_file(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    regular_file(path)?;
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(MAX_ENV_FILE_BYTES + 1)
-        .read_to_string(&mut text)?;
-    if text.len() as u64 > MAX_ENV_FILE_BYTES {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "larger than the 16 MiB limit",
-        ));
+/// The finding for a file that could not be read: `SYN004` when over the size limit, else
+/// `SYN006`.
+fn refused_read(path: &Path, e: &std::io::Error) -> Refused {
+    let code = if e.kind() == std::io::ErrorKind::FileTooLarge {
+        &codes::RESOURCE_LIMIT
+    } else {
+        &codes::MISSING_FILE
+    };
+    Refused {
+        code,
+        message: format!("cannot read `{}`: {e}", display_name(path)),
     }
-    Ok(text)
 }
 
 /// A loaded project: its files, the merged model and what went wrong while loading.
@@ -150,16 +147,33 @@ pub struct ReadError {
 }
 
 /// Loads the project made of `files`.
+///
+/// A named file over the size limit is a `SYN004` finding; one that cannot be read at all (or
+/// is not a regular file) is a [`ReadError`].
 pub fn load(files: &ProjectFiles, opts: &LoadOptions) -> Result<Project, ReadError> {
     let mut inputs = Vec::new();
+    let mut too_large = Vec::new();
     for path in &files.files {
-        let text = opts.read(path).map_err(|source| ReadError {
-            path: path.clone(),
-            source,
-        })?;
-        inputs.push((path.clone(), display_name(path), text));
+        match opts.read(path) {
+            Ok(text) => inputs.push((path.clone(), display_name(path), text)),
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => too_large.push(
+                Diagnostic::new(
+                    &codes::RESOURCE_LIMIT,
+                    format!("`{}` is {e}", display_name(path)),
+                )
+                .help("raise the limit with `--max-file-size`"),
+            ),
+            Err(source) => {
+                return Err(ReadError {
+                    path: path.clone(),
+                    source,
+                });
+            }
+        }
     }
-    Ok(load_inputs(files.dir(), inputs, opts))
+    let mut project = load_inputs(files.dir(), inputs, opts);
+    project.diagnostics.splice(0..0, too_large);
+    Ok(project)
 }
 
 /// Loads one file's text given directly (stdin), as if it were the file at `path`.
@@ -193,7 +207,7 @@ fn load_inputs(
     inputs: Vec<(PathBuf, String, Vec<u8>)>,
     opts: &LoadOptions,
 ) -> Project {
-    let mut loader = Loader::new(opts);
+    let mut loader = Loader::new(opts, &dir);
     let env = loader.project_environment(&dir, &unlocated(&opts.env_files));
     let mut model: Option<Value> = None;
     let named_files = inputs.len();
@@ -240,9 +254,9 @@ fn default_project_name(dir: &Path) -> String {
 /// interpolated with the variables of its folder (or `opts.env_files`). None when the file is
 /// not YAML. For tools that compare schema verdicts.
 pub fn read_file_value(path: &Path, opts: &LoadOptions) -> Option<Value> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut loader = Loader::new(opts);
+    let bytes = opts.read(path).ok()?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut loader = Loader::new(opts, &dir);
     let env = loader.project_environment(&dir, &unlocated(&opts.env_files));
     loader
         .read_value(path, display_name(path), bytes, &env)
@@ -261,34 +275,41 @@ pub fn display_name(path: &Path) -> String {
 /// State shared while loading one project and the files it pulls in.
 struct Loader<'a> {
     opts: &'a LoadOptions,
+    /// The repository root ([`read::repository_root`]) no referenced file may leave.
+    root: PathBuf,
     files: Vec<Arc<SourceFile>>,
     diagnostics: Vec<Diagnostic>,
     /// Files parsed for `extends: file:`, by path.
     parsed: HashMap<PathBuf, Option<(FileId, Value)>>,
     /// Includes being loaded, to stop cycles.
     including: Vec<PathBuf>,
+    /// Services whose `extends` are being resolved (file, service), to stop cycles.
+    extending: Vec<(PathBuf, String)>,
     /// Values left for [`Project::validate_schema`].
     unvalidated: Vec<(Value, Arc<SourceFile>)>,
     directives: Vec<Directive>,
+    /// What variable values may still add to interpolated text.
+    budget: interpolate::Budget,
 }
 
 impl<'a> Loader<'a> {
-    fn new(opts: &'a LoadOptions) -> Self {
+    fn new(opts: &'a LoadOptions, project_dir: &Path) -> Self {
         Loader {
             opts,
+            root: read::repository_root(project_dir),
             files: Vec::new(),
             diagnostics: Vec::new(),
             parsed: HashMap::new(),
             including: Vec::new(),
+            extending: Vec::new(),
             unvalidated: Vec::new(),
             directives: Vec::new(),
+            budget: interpolate::Budget::new(opts.limits.max_interpolated_bytes),
         }
     }
 
-    /// The variables of a project in `dir`: its `.env` (or the given env files) and, when
-    /// allowed, the process environment.
     /// The variables of a project in `dir`: its `env_files` (each with where it is written,
-    /// when a file names it), or its `.env`.
+    /// when a file names it), or its `.env`; and, when allowed, the process environment.
     fn project_environment(
         &mut self,
         dir: &Path,
@@ -305,24 +326,76 @@ impl<'a> Loader<'a> {
         } else {
             env_files.to_vec()
         };
-        for (file, written) in files {
-            if let Err(problem) = env.add_file(&file, self.opts.use_process_env) {
-                let mut d = Diagnostic::new(
-                    &codes::MISSING_FILE,
-                    format!(
-                        "cannot use env file `{}`: {}",
-                        display_name(&problem.path),
-                        problem.message
-                    ),
-                )
-                .help("interpolation goes on without the variables of this file");
-                if let Some((id, span)) = written {
-                    d = d.at(&self.files[id.0 as usize], span);
+        for (path, written) in files {
+            let from_command_line = written.is_none() && !env_files.is_empty();
+            let at = written.map(|(id, span)| (Arc::clone(&self.files[id.0 as usize]), span));
+            let text = match self.read_env_text(&path, !from_command_line) {
+                Ok(text) => text,
+                Err(refused) => {
+                    let (file, span) = at.map_or((None, Span::at(0)), |(f, s)| (Some(f), s));
+                    let d = refused
+                        .diagnostic(file.as_ref(), span)
+                        .help("interpolation goes on without the variables of this file");
+                    self.diagnostics.push(d);
+                    continue;
                 }
-                self.diagnostics.push(d);
+            };
+            let problems = env.add_text(&text, self.opts.use_process_env, &self.budget);
+            if !problems.is_empty() {
+                let (_, file) =
+                    self.add_file(SourceFile::new(path.clone(), display_name(&path), text));
+                self.report_dotenv(&file, problems);
             }
         }
         env
+    }
+
+    /// Findings for the lines of an env file that could not be used, at those lines.
+    fn report_dotenv(&mut self, file: &Arc<SourceFile>, problems: Vec<dotenv::DotenvError>) {
+        for problem in problems {
+            let start = file.lines().line_start(problem.line).unwrap_or(0);
+            let line = &file.text()[start..];
+            let end = start + line.find('\n').unwrap_or(line.len());
+            self.diagnostics.push(
+                Diagnostic::new(problem.code(), format!("env file: {}", problem.message))
+                    .at(file, Span::new(start, end))
+                    .help("the other lines of the file are still used"),
+            );
+        }
+    }
+
+    /// The text of an env file: within the repository root unless the command line named it
+    /// (`inside_only` false), a regular file, at most the size limit, UTF-8.
+    fn read_env_text(&self, path: &Path, inside_only: bool) -> Result<String, Refused> {
+        let bytes = if inside_only {
+            self.read_referenced(path)?
+        } else {
+            read::regular_file(path, self.opts.limits.max_bytes)
+                .map_err(|e| refused_read(path, &e))?
+        };
+        String::from_utf8(bytes).map_err(|_| Refused {
+            code: &codes::INVALID_YAML,
+            message: format!("env file `{}` is not UTF-8 text", display_name(path)),
+        })
+    }
+
+    /// The bytes of a file a compose file refers to (`include`, `extends`, `env_file`): never
+    /// outside the repository root, only a regular file, at most the size limit.
+    fn read_referenced(&self, path: &Path) -> Result<Vec<u8>, Refused> {
+        if self.opts.overlay.contains_key(path) {
+            return self.opts.read(path).map_err(|e| refused_read(path, &e));
+        }
+        if !read::is_within(path, &self.root) {
+            return Err(Refused {
+                code: &codes::MISSING_FILE,
+                message: format!(
+                    "`{}` is outside the repository root `{}`: composefix does not read it",
+                    display_name(path),
+                    self.root.display()
+                ),
+            });
+        }
+        self.opts.read(path).map_err(|e| refused_read(path, &e))
     }
 
     fn add_file(&mut self, file: SourceFile) -> (FileId, Arc<SourceFile>) {
@@ -339,17 +412,13 @@ impl<'a> Loader<'a> {
         env: &Environment,
         from: Option<(FileId, Span)>,
     ) -> Option<(FileId, Value)> {
-        match self.opts.read(path) {
+        match self.read_referenced(path) {
             Ok(bytes) => self.parse_bytes(path, display_name(path), bytes, env),
-            Err(e) => {
-                let mut d = Diagnostic::new(
-                    &codes::MISSING_FILE,
-                    format!("cannot read `{}`: {e}", display_name(path)),
-                );
-                if let Some((id, span)) = from {
-                    d = d.at(&Arc::clone(&self.files[id.0 as usize]), span);
-                }
-                self.diagnostics.push(d);
+            Err(refused) => {
+                let at = from.map(|(id, span)| (Arc::clone(&self.files[id.0 as usize]), span));
+                let (file, span) = at.map_or((None, Span::at(0)), |(f, s)| (Some(f), s));
+                self.diagnostics
+                    .push(refused.diagnostic(file.as_ref(), span));
                 None
             }
         }
@@ -436,7 +505,7 @@ impl<'a> Loader<'a> {
                 return None;
             }
         };
-        vars::interpolate_value(&mut root, env, &file, &mut self.diagnostics);
+        vars::interpolate_value(&mut root, env, &self.budget, &file, &mut self.diagnostics);
         Some((id, root))
     }
 

@@ -291,6 +291,19 @@ impl Value {
         }
     }
 
+    /// The scalar as a message may quote it: its text, with each part that came from a variable
+    /// named instead of shown (`${PW}!`), so that no finding prints a value from `.env` or the
+    /// environment. None for collections and null.
+    pub fn quoted_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match &self.kind {
+            Kind::Str(Str {
+                interpolation: Some(i),
+                ..
+            }) if i.has_variables() => Some(std::borrow::Cow::Owned(i.naming_variables())),
+            _ => self.scalar_text(),
+        }
+    }
+
     /// A short word for the type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.kind {

@@ -3,14 +3,13 @@
 use crate::diagnostic::Diagnostic;
 use crate::parallel;
 use crate::project::codes;
-use crate::project::dotenv;
+use crate::project::dotenv::{self, DotenvError};
 use crate::project::interpolate::{
-    Interpolated, InterpolationError, Segment, SegmentKind, Variables, interpolate,
+    Budget, Interpolated, InterpolationError, Segment, SegmentKind, Variables, interpolate,
 };
 use crate::project::value::{Kind, Str, Value};
 use crate::source::{SourceFile, Span};
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 /// Variables from `.env`, `--env-file` and, when asked, the process environment. Later sources
@@ -26,15 +25,6 @@ impl Variables for Environment {
     }
 }
 
-/// A `.env`-style file that could not be used.
-#[derive(Debug, Clone)]
-pub(crate) struct EnvFileProblem {
-    /// The file.
-    pub path: std::path::PathBuf,
-    /// What went wrong.
-    pub message: String,
-}
-
 impl Environment {
     /// An environment with the process environment only when `use_process_env` is set.
     pub(crate) fn new(use_process_env: bool) -> Self {
@@ -45,62 +35,61 @@ impl Environment {
         env
     }
 
-    /// Adds the variables of a dotenv file; variables already set in the process environment
-    /// keep their value.
-    pub(crate) fn add_file(
+    /// Adds the variables of a dotenv file's text (variable values paid from `budget`);
+    /// variables already set in the process environment keep their value when `process_wins`.
+    /// Returns the lines that could not be read.
+    pub(crate) fn add_text(
         &mut self,
-        path: &Path,
+        text: &str,
         process_wins: bool,
-    ) -> Result<(), EnvFileProblem> {
-        let problem = |message: String| EnvFileProblem {
-            path: path.to_path_buf(),
-            message,
-        };
-        let text = super::read_env_file(path).map_err(|e| problem(e.to_string()))?;
-        let entries = dotenv::parse(&text, self).map_err(|e| problem(e.to_string()))?;
+        budget: &Budget,
+    ) -> Vec<DotenvError> {
+        let (entries, errors) = dotenv::parse(text, self, budget);
         for entry in entries {
             if process_wins && std::env::var_os(&entry.key).is_some() {
                 continue;
             }
             self.values.insert(entry.key, entry.value);
         }
-        Ok(())
+        errors
     }
 }
 
 /// Interpolates every string of `value` in place, reporting `${VAR:?err}` with the variable
-/// unset and malformed expressions. A value that fails stays in the model as unknown.
+/// unset, malformed expressions and the project's interpolation budget running out. A value
+/// that fails stays in the model as unknown.
 ///
 /// The values of a large mapping (a big project's `services`) are interpolated on every core.
 pub(crate) fn interpolate_value(
     value: &mut Value,
     vars: &(dyn Variables + Sync),
+    budget: &Budget,
     file: &Arc<SourceFile>,
     out: &mut Vec<Diagnostic>,
 ) {
     match &mut value.kind {
         Kind::Str(s) => {
             if s.text.contains('$') {
-                interpolate_str(s, value.origin.span, vars, file, out);
+                interpolate_str(s, value.origin.span, vars, budget, file, out);
             }
         }
         Kind::Seq(items) => {
             for item in items {
-                interpolate_value(item, vars, file, out);
+                interpolate_value(item, vars, budget, file, out);
             }
         }
         Kind::Map(map) => {
             let workers = parallel::workers(map.len());
             if workers < 2 {
                 for v in map.values_mut() {
-                    interpolate_value(v, vars, file, out);
+                    interpolate_value(v, vars, budget, file, out);
                 }
                 return;
             }
             let mut values: Vec<&mut Value> = map.values_mut().collect();
             let found = parallel::map_mut_in_order(&mut values, workers, |v| {
                 let mut found = Vec::new();
-                interpolate_value(v, vars, file, &mut found);
+                interpolate_value(v, vars, budget, file, &mut found);
                 found
             });
             out.extend(found.into_iter().flatten());
@@ -113,6 +102,7 @@ fn interpolate_str(
     s: &mut Str,
     whole: Span,
     vars: &(dyn Variables + Sync),
+    budget: &Budget,
     file: &Arc<SourceFile>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -120,7 +110,7 @@ fn interpolate_str(
         Some(base) => Span::new(base + raw.start, base + raw.end),
         None => whole,
     };
-    match interpolate(&s.text, vars) {
+    match interpolate(&s.text, vars, budget) {
         Ok(result) => {
             s.text.clone_from(&result.text);
             s.interpolation = Some(Box::new(result));
@@ -153,6 +143,16 @@ fn interpolate_str(
                 .help("write a literal `$` as `$$`"),
             );
             mark_unknown(s, String::new(), raw);
+        }
+        Err(error @ InterpolationError::TooLarge { .. }) => {
+            if budget.first_report() {
+                out.push(
+                    Diagnostic::new(&codes::RESOURCE_LIMIT, error.to_string())
+                        .at(file, at(error.raw()))
+                        .help("the values after this one that use variables are unknown"),
+                );
+            }
+            mark_unknown(s, String::new(), error.raw().clone());
         }
     }
 }

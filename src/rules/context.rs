@@ -21,7 +21,7 @@ pub struct Context<'p> {
     pub project: &'p Project,
     services: OnceLock<(Vec<Service<'p>>, HashMap<&'p str, usize>)>,
     book: OnceLock<Arc<AddressBook<'p>>>,
-    brokers: OnceLock<Vec<Broker<'p>>>,
+    brokers: OnceLock<(Vec<Broker<'p>>, HashMap<&'p str, usize>)>,
     topology: OnceLock<Topology<'p>>,
     partial: OnceLock<bool>,
     /// Client addresses by service, keyed by the service value's address.
@@ -74,7 +74,26 @@ impl<'p> Context<'p> {
 
     /// The project's Kafka brokers and controllers.
     pub fn brokers(&self) -> &[Broker<'p>] {
-        self.brokers.get_or_init(|| kafka::brokers(self.project))
+        &self.indexed_brokers().0
+    }
+
+    /// The broker or controller that service `name` runs, found by name (a check that asks
+    /// for every service's would be quadratic as a scan).
+    pub fn broker(&self, name: &str) -> Option<&Broker<'p>> {
+        let (all, index) = self.indexed_brokers();
+        index.get(name).map(|&i| &all[i])
+    }
+
+    fn indexed_brokers(&self) -> &(Vec<Broker<'p>>, HashMap<&'p str, usize>) {
+        self.brokers.get_or_init(|| {
+            let all = kafka::brokers(self.project);
+            let index = all
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (b.service, i))
+                .collect();
+            (all, index)
+        })
     }
 
     /// The project's reachability facts.

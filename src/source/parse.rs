@@ -14,6 +14,9 @@ pub struct Limits {
     /// Values that alias expansion may produce from one file beyond four per node written in
     /// it: honest files stay far below, an alias bomb stops here.
     pub max_expanded_nodes: usize,
+    /// Bytes that variable values may add to interpolated text across a whole project (its
+    /// `.env`, env files and compose files): an expansion bomb stops here.
+    pub max_interpolated_bytes: usize,
 }
 
 impl Default for Limits {
@@ -22,6 +25,7 @@ impl Default for Limits {
             max_bytes: 16 * 1024 * 1024,
             max_depth: 64,
             max_expanded_nodes: 250_000,
+            max_interpolated_bytes: 16 * 1024 * 1024,
         }
     }
 }

@@ -48,6 +48,19 @@ pub struct Broker<'p> {
     pub version: Option<(u32, u32)>,
     /// The broker properties the environment sets, in environment order.
     pub properties: Vec<(String, Setting<'p>)>,
+    /// What identifies its cluster and how many brokers that has, computed once for all the
+    /// project's brokers on first use (`cluster::cluster_broker_count`): counting each broker's
+    /// cluster by comparing it with every other broker was quadratic.
+    pub(crate) cluster: std::sync::OnceLock<Cluster>,
+}
+
+/// A broker's cluster: its broker count and nodes.
+#[derive(Debug, Clone)]
+pub(crate) struct Cluster {
+    /// How many brokers it has; None when unknown.
+    pub(crate) brokers: Option<usize>,
+    /// Its nodes, by position among the project's brokers (empty when the key is unknown).
+    pub(crate) members: std::sync::Arc<[usize]>,
 }
 
 impl<'p> Broker<'p> {
@@ -176,6 +189,7 @@ pub(crate) fn broker<'p>(name: &'p str, spec: &'p Value) -> Option<Broker<'p>> {
         family,
         version,
         properties,
+        cluster: std::sync::OnceLock::new(),
     })
 }
 

@@ -1,13 +1,15 @@
 //! Cluster membership (RULES.md §3.6): which brokers of a project form one cluster (same
 //! ZooKeeper ensemble and chroot, same KRaft voters or cluster id), and how many brokers it has.
 
-use super::broker::Broker;
+use super::broker::{Broker, Cluster};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::connection::parse_value;
 use crate::facts::hostlist;
 use crate::facts::network_mode::NetworkMode;
 use crate::images::Family;
 use crate::project::value::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How many brokers `broker`'s cluster has (RULES.md §3.6): nodes among `brokers` with the
 /// same normalised `zookeeper.connect`, the same KRaft voters (else the same cluster id) whose
@@ -19,14 +21,45 @@ pub(crate) fn cluster_broker_count(
     brokers: &[Broker],
     broker: &Broker,
 ) -> Option<usize> {
-    let key = cluster_key(book, broker)?;
-    let mut count = 0;
-    for other in brokers {
-        if other.is_broker() && cluster_key(book, other).as_ref() == Some(&key) {
-            count += replicas(other.spec)?;
+    cluster(book, brokers, broker).brokers
+}
+
+/// `broker`'s cluster. The first call computes every broker's of `brokers` (all the project's
+/// brokers: callers never pass a part) in one pass and keeps it in each broker, so that asking
+/// for every broker stays linear.
+fn cluster<'b>(book: &AddressBook, brokers: &[Broker], broker: &'b Broker) -> &'b Cluster {
+    if let Some(cluster) = broker.cluster.get() {
+        return cluster;
+    }
+    let keys: Vec<Option<String>> = brokers.iter().map(|b| cluster_key(book, b)).collect();
+    let mut counts: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (b, key)) in brokers.iter().zip(&keys).enumerate() {
+        let Some(key) = key.as_deref() else { continue };
+        members.entry(key).or_default().push(i);
+        if b.is_broker() {
+            let count = counts.entry(key).or_insert(Some(0));
+            *count = count.and_then(|n| Some(n + replicas(b.spec)?));
         }
     }
-    Some(count)
+    let members: HashMap<&str, Arc<[usize]>> =
+        members.into_iter().map(|(k, m)| (k, m.into())).collect();
+    let of = |key: &Option<String>| Cluster {
+        brokers: key
+            .as_deref()
+            .and_then(|k| *counts.get(k).unwrap_or(&Some(0))),
+        members: key
+            .as_deref()
+            .and_then(|k| members.get(k))
+            .cloned()
+            .unwrap_or_else(|| Arc::new([])),
+    };
+    for (b, key) in brokers.iter().zip(&keys) {
+        let _ = b.cluster.set(of(key));
+    }
+    broker
+        .cluster
+        .get_or_init(|| of(&cluster_key(book, broker)))
 }
 
 /// What identifies a broker's cluster, as text; None when a value involved is unknown.
@@ -118,14 +151,14 @@ pub(crate) fn cluster_members<'a, 'p>(
     brokers: &'a [Broker<'p>],
     broker: &Broker,
 ) -> Vec<&'a Broker<'p>> {
-    let key = cluster_key(book, broker);
-    brokers
-        .iter()
-        .filter(|b| {
-            b.service == broker.service
-                || key.is_some() && cluster_key(book, b).as_ref() == key.as_ref()
-        })
-        .collect()
+    let members = &cluster(book, brokers, broker).members;
+    if members.is_empty() {
+        return brokers
+            .iter()
+            .filter(|b| b.service == broker.service)
+            .collect();
+    }
+    members.iter().map(|&i| &brokers[i]).collect()
 }
 
 #[cfg(test)]
@@ -133,6 +166,35 @@ mod tests {
     use super::*;
     use crate::facts::kafka::brokers;
     use crate::project::from_yaml as load;
+
+    #[test]
+    fn every_broker_of_a_large_project_is_counted_from_one_table() {
+        // Two interleaved ZooKeeper clusters and brokers alone: each broker's count and members
+        // come from one pass over the brokers, not from comparing it with every other.
+        let mut yaml = String::from("services:\n");
+        for i in 0..3000 {
+            let zk = ["zk-a", "zk-b", ""][i % 3];
+            let env = if zk.is_empty() {
+                String::new()
+            } else {
+                format!(", environment: {{KAFKA_ZOOKEEPER_CONNECT: \"{zk}:2181\"}}")
+            };
+            yaml.push_str(&format!(
+                "  k{i}: {{image: \"confluentinc/cp-kafka:7.6.0\"{env}}}\n"
+            ));
+        }
+        let project = load(&yaml);
+        let book = AddressBook::new(&project);
+        let brokers = brokers(&project);
+        let counts: Vec<Option<usize>> = brokers
+            .iter()
+            .map(|b| cluster_broker_count(&book, &brokers, b))
+            .collect();
+        assert!(counts.iter().step_by(3).all(|&n| n == Some(1000)));
+        assert!(counts.iter().skip(2).step_by(3).all(|&n| n == Some(1)));
+        assert_eq!(cluster_members(&book, &brokers, &brokers[4]).len(), 1000);
+        assert_eq!(cluster_members(&book, &brokers, &brokers[5]).len(), 1);
+    }
 
     #[test]
     fn clusters() {

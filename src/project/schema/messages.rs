@@ -331,7 +331,7 @@ fn explain_at(at: &At, error: &ValidationError, out: &mut Vec<Diagnostic>) {
             ));
         }
         ValidationErrorKind::Pattern { pattern } => {
-            let shown = value.scalar_text().unwrap_or_default();
+            let shown = value.quoted_text().unwrap_or_default();
             let help = description(error)
                 .unwrap_or_else(|| format!("expected a value matching `{pattern}`"));
             out.push(
@@ -437,7 +437,7 @@ fn explain_alternatives(
     let subject = subject(path);
     let message = if expected.is_empty() || expected.contains(&value.type_name()) {
         let shown = value
-            .scalar_text()
+            .quoted_text()
             .map(|s| format!(" `{s}`"))
             .unwrap_or_default();
         format!("invalid value{shown} for {subject}")

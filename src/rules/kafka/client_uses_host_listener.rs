@@ -39,8 +39,7 @@ impl Rule for KafkaClientUsesHostListener {
     }
 
     fn check_service(&self, cx: &Context<'_>, service: &Service<'_>, out: &mut Vec<Diagnostic>) {
-        let brokers = cx.brokers();
-        if brokers.is_empty() || service.network_mode.is_set() {
+        if cx.brokers().is_empty() || service.network_mode.is_set() {
             return;
         }
         let project = cx.project;
@@ -49,7 +48,7 @@ impl Rule for KafkaClientUsesHostListener {
         let targets = bootstrap_targets(service.spec);
         let hits: Vec<Hit> = targets
             .iter()
-            .filter_map(|t| hit(book, brokers, name, t))
+            .filter_map(|t| hit(book, |b| cx.broker(b), name, t))
             .collect();
         let Some(first) = hits.first() else { return };
         let advertised = match first.advertised.port {
@@ -86,14 +85,14 @@ impl Rule for KafkaClientUsesHostListener {
 /// listener is advertised to containers.
 fn hit<'a, 'p>(
     book: &AddressBook,
-    brokers: &'a [Broker<'p>],
+    broker_named: impl Fn(&str) -> Option<&'a Broker<'p>>,
     client: &str,
     t: &'a ClientTarget<'p>,
 ) -> Option<Hit<'a, 'p>> {
     let Addressee::Service(target) = book.resolve(client, &t.target.host) else {
         return None;
     };
-    let broker = brokers.iter().find(|b| b.service == target)?;
+    let broker = broker_named(target)?;
     let port = t.port?;
     let (listeners, _) = broker.effective_listeners();
     let listener = listeners.iter().find(|l| l.port == Some(port))?;

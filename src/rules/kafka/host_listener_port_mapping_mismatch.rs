@@ -5,12 +5,13 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::kafka::{self, Broker, Endpoint, Family, Origin};
-use crate::facts::ports::{PortTarget, Published, targets};
+use crate::facts::ports::{HostPortIndex, PortTarget, Published, targets};
 use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::{Context, Rule};
+use std::collections::HashMap;
 
 rule_info!(
     HostListenerPortMappingMismatch,
@@ -58,12 +59,13 @@ impl Rule for HostListenerPortMappingMismatch {
         let project = cx.project;
         let brokers = cx.brokers();
         let book = cx.book();
-        let publishers: Vec<(&str, Vec<Published>)> = cx
-            .services()
-            .iter()
-            .filter(|s| !s.network_mode.is_set())
-            .map(|s| (s.name, s.published()))
-            .collect();
+        let publishers = Publishers::new(
+            cx.services()
+                .iter()
+                .filter(|s| !s.network_mode.is_set())
+                .map(|s| (s.name, s.published()))
+                .collect(),
+        );
         for broker in brokers {
             let Some(service) = cx.service(broker.service) else {
                 continue;
@@ -94,6 +96,56 @@ impl Rule for HostListenerPortMappingMismatch {
 }
 
 /// wurstmeister with the Docker socket and no port settings asks Docker for its port.
+/// The host ports of the services with their own network, looked up by service and by port
+/// (each broker asks about its own mappings and every other service's: by search, not by scan).
+struct Publishers<'p> {
+    list: Vec<(&'p str, Vec<Published<'p>>)>,
+    by_name: HashMap<&'p str, usize>,
+    tcp: HostPortIndex,
+    any: HostPortIndex,
+}
+
+impl<'p> Publishers<'p> {
+    fn new(list: Vec<(&'p str, Vec<Published<'p>>)>) -> Self {
+        let ranges = |tcp_only: bool| {
+            list.iter()
+                .map(move |(_, ps)| {
+                    ps.iter()
+                        .filter(|p| !tcp_only || p.protocol == "tcp")
+                        .map(|p| p.host_ports.clone())
+                        .collect()
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        Publishers {
+            by_name: list.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect(),
+            tcp: HostPortIndex::new(ranges(true)),
+            any: HostPortIndex::new(ranges(false)),
+            list,
+        }
+    }
+
+    /// The mappings of service `name`.
+    fn of(&self, name: &str) -> &[Published<'p>] {
+        self.by_name.get(name).map_or(&[], |&i| &self.list[i].1)
+    }
+
+    /// The first service but `except` that publishes TCP host port `port`.
+    fn other_tcp(&self, port: u16, except: &str) -> Option<&'p str> {
+        self.tcp
+            .of_port(port)
+            .iter()
+            .map(|&i| self.list[i].0)
+            .find(|n| *n != except)
+    }
+
+    /// True when some service publishes host port `port`.
+    fn is_taken(&self, port: u16) -> bool {
+        !self.any.of_port(port).is_empty()
+    }
+}
+
 fn discovers_port(service: &Service, broker: &Broker) -> bool {
     broker.family == Family::Wurstmeister
         && [
@@ -119,7 +171,7 @@ fn discovers_port(service: &Service, broker: &Broker) -> bool {
 fn findings<'p>(
     book: &AddressBook,
     brokers: &[Broker<'p>],
-    publishers: &[(&'p str, Vec<Published<'p>>)],
+    publishers: &Publishers<'p>,
     broker: &Broker<'p>,
 ) -> Vec<Finding<'p>> {
     let (listeners, _) = broker.effective_listeners();
@@ -127,10 +179,7 @@ fn findings<'p>(
     // An unknown count keeps the exemption: silence over a guess.
     let single = kafka::cluster_broker_count(book, brokers, broker).is_none_or(|n| n <= 1);
     let inter_broker = broker.inter_broker_name();
-    let own: &[Published] = publishers
-        .iter()
-        .find(|(n, _)| *n == broker.service)
-        .map_or(&[], |(_, p)| p);
+    let own = publishers.of(broker.service);
     let mut out = Vec::new();
     for advertised in broker.effective_advertised() {
         let Some(port) = advertised.port else {
@@ -175,14 +224,7 @@ fn findings<'p>(
             .iter()
             .find(|p| reaches(p) && p.host_ports.contains(&port))
             .map(|p| *p.target_ports.start());
-        let other = publishers
-            .iter()
-            .filter(|(n, _)| *n != broker.service)
-            .find(|(_, ps)| {
-                ps.iter()
-                    .any(|p| p.protocol == "tcp" && p.host_ports.contains(&port))
-            })
-            .map(|(n, _)| *n);
+        let other = publishers.other_tcp(port, broker.service);
         let mismatch = match (elsewhere, other) {
             (Some(target), _) => Mismatch::OtherContainerPort(target),
             (None, Some(_)) => Mismatch::OtherService,
@@ -213,7 +255,7 @@ fn diagnose(
     project: &Project,
     service: &Service,
     broker: &Broker,
-    publishers: &[(&str, Vec<Published>)],
+    publishers: &Publishers,
     findings: &[Finding],
     first: &Finding,
 ) -> Diagnostic {
@@ -287,7 +329,7 @@ fn fix(
     project: &Project,
     service: &Service,
     broker: &Broker,
-    publishers: &[(&str, Vec<Published>)],
+    publishers: &Publishers,
     findings: &[Finding],
 ) -> Option<Fix> {
     let mut edits: Vec<Edit> = Vec::new();
@@ -319,10 +361,7 @@ fn fix(
                 ));
             }
             Mismatch::NotPublished => {
-                let taken = publishers
-                    .iter()
-                    .any(|(_, ps)| ps.iter().any(|p| p.host_ports.contains(&f.advertised_port)));
-                if taken {
+                if publishers.is_taken(f.advertised_port) {
                     return None;
                 }
                 let item = format!("\"{}:{}\"", f.advertised_port, f.bind);

@@ -59,7 +59,7 @@ impl Rule for LegacyOrRemovedSetting {
             return;
         };
         let project = cx.project;
-        let broker = cx.brokers().iter().find(|b| b.service == service.name);
+        let broker = cx.broker(service.name);
         let hits = match broker {
             Some(b) => broker_hits(service, b, repo, tag),
             None => companion_hits(service, repo, tag),

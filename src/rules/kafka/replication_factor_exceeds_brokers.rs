@@ -117,7 +117,7 @@ impl Rule for ReplicationFactorExceedsBrokers {
         }
         let book = cx.book();
         let transactions = uses_transactions(cx);
-        let mut reported: Vec<&str> = Vec::new();
+        let mut reported: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for broker in brokers {
             if broker.family == Family::Redpanda || reported.contains(&broker.service) {
                 continue;
@@ -148,7 +148,7 @@ impl Rule for ReplicationFactorExceedsBrokers {
             }
             let target = bootstrap_targets(service.spec).iter().find_map(|t| {
                 match book.resolve(service.name, &t.target.host) {
-                    Addressee::Service(s) => brokers.iter().find(|b| b.service == s),
+                    Addressee::Service(s) => cx.broker(s),
                     _ => None,
                 }
             });

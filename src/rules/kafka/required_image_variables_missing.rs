@@ -64,7 +64,7 @@ impl Rule for RequiredImageVariablesMissing {
         let Some((repo, tag)) = service.repository else {
             return;
         };
-        let broker = cx.brokers().iter().find(|b| b.service == service.name);
+        let broker = cx.broker(service.name);
         let missing = match broker {
             Some(broker) => required_missing(broker),
             None => companion_missing(service, repo, tag),

@@ -7,12 +7,12 @@ use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::ClientTarget;
 use crate::facts::images;
 use crate::facts::listens::{expose_entries, main_ports};
+use crate::facts::ports::PortSet;
 use crate::facts::service::{NetworkMode, Service};
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Origin;
 use crate::rules::{Context, Rule};
-use std::collections::BTreeSet;
 
 rule_info!(
     HostNetworkMode,
@@ -69,18 +69,20 @@ impl Rule for HostNetworkMode {
             .collect();
         // Host ports the fixes may not take: published by services with their own network
         // (Docker discards the others'), and those an earlier fix takes.
-        let mut taken: BTreeSet<u16> = cx
+        let mut taken: PortSet = cx
             .services()
             .iter()
             .filter(|s| !s.network_mode.shares_namespace())
             .flat_map(Service::published)
-            .flat_map(|p| p.host_ports)
+            .map(|p| p.host_ports)
             .collect();
         for (service, key) in hosts {
             let case = case(book, &targets, service);
             let ports = publish(project, service);
-            let free = ports.iter().all(|(p, _)| !taken.contains(p));
-            taken.extend(ports.iter().map(|(p, _)| *p));
+            let free = ports.iter().all(|(p, _)| !taken.contains(*p));
+            for (p, _) in &ports {
+                taken.insert(*p..=*p);
+            }
             let d = diagnostic(project, service, key, &case, &ports);
             // Without anything to publish, the fix would cut the host off on Linux too.
             let fixable = free && (matches!(case, Case::Ports) || !ports.is_empty());

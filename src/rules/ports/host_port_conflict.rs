@@ -3,7 +3,7 @@
 use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
-use crate::facts::ports::{Published, ips_overlap};
+use crate::facts::ports::{HostPortIndex, PortSet, Published, ips_overlap};
 use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
@@ -81,19 +81,14 @@ impl Rule for HostPortConflict {
                 ports: s.published(),
             })
             .collect();
-        let mut by_port: std::collections::HashMap<u16, Vec<usize>> =
-            std::collections::HashMap::new();
-        for (k, p) in publishers.iter().enumerate() {
-            for port in p.ports.iter().flat_map(|m| m.host_ports.clone()) {
-                let list = by_port.entry(port).or_default();
-                if list.last() != Some(&k) {
-                    list.push(k);
-                }
-            }
-        }
-        let used: BTreeSet<u16> = publishers
+        let by_port = HostPortIndex::new(
+            publishers
+                .iter()
+                .map(|p| p.ports.iter().map(|m| m.host_ports.clone()).collect()),
+        );
+        let used: PortSet = publishers
             .iter()
-            .flat_map(|p| p.ports.iter().flat_map(|m| m.host_ports.clone()))
+            .flat_map(|p| p.ports.iter().map(|m| m.host_ports.clone()))
             .collect();
         for (i, later) in publishers.iter().enumerate() {
             let mut conflicts: Vec<(&Published, String, bool)> = Vec::new();
@@ -114,18 +109,9 @@ impl Rule for HostPortConflict {
                     ));
                     continue;
                 }
-                // Only publishers of one of these host ports can clash: looked up by port, in
-                // file order, so large projects stay linear.
-                let mut candidates: Vec<usize> = mapping
-                    .host_ports
-                    .clone()
-                    .filter_map(|p| by_port.get(&p))
-                    .flatten()
-                    .copied()
-                    .filter(|&k| k < i)
-                    .collect();
-                candidates.sort_unstable();
-                candidates.dedup();
+                // Only publishers of one of these host ports can clash: looked up by port range,
+                // in file order, so large projects stay linear.
+                let candidates = by_port.publishers(&mapping.host_ports, i);
                 for earlier in candidates.iter().map(|&k| &publishers[k]) {
                     if earlier.ports.iter().any(|o| clash(o, mapping)) {
                         let disjoint = !earlier.profiles.is_empty()
@@ -183,11 +169,7 @@ fn span(m: &Published) -> crate::source::Span {
 /// Moves each conflicting single host port to the next port nobody publishes. None when a
 /// mapping is written where several services take it (inherited through `extends`, an
 /// anchor): moving it there moves it for all of them, and the conflict stays.
-fn fix(
-    project: &Project,
-    conflicts: &[(&Published, String, bool)],
-    used: &BTreeSet<u16>,
-) -> Option<Fix> {
+fn fix(project: &Project, conflicts: &[(&Published, String, bool)], used: &PortSet) -> Option<Fix> {
     let mut taken = used.clone();
     let mut edits = Vec::new();
     let mut moves = Vec::new();
@@ -198,8 +180,8 @@ fn fix(
             return None;
         }
         let old = *m.host_ports.start();
-        let new = (old.checked_add(1)?..=u16::MAX).find(|p| !taken.contains(p))?;
-        taken.insert(new);
+        let new = taken.next_free_after(old)?;
+        taken.insert(new..=new);
         let edit = match m.value.as_str() {
             Some(_) => {
                 builders::replace_part(project, m.value, m.host_port_text.clone(), &new.to_string())
@@ -214,4 +196,43 @@ fn fix(
         Applicability::Review,
         edits,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(yaml: &str) -> Vec<(Option<String>, String)> {
+        crate::rules::findings_of(&HostPortConflict, yaml)
+            .into_iter()
+            .map(|d| (d.service, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn ranges_are_compared_as_intervals() {
+        let got = findings(
+            "services:\n  a: {image: x, ports: [\"8000-8010:8000-8010\"]}\n  b: {image: x, ports: [\"7000-8000:7000-8000\"]}\n  c: {image: x, ports: [\"8011:80\", \"9000:90\"]}\n  d: {image: x, ports: [\"8010:80\"]}\n",
+        );
+        let services: Vec<_> = got.iter().map(|(s, _)| s.as_deref().unwrap()).collect();
+        assert_eq!(services, ["b", "d"], "{got:?}");
+        assert!(got[1].1.contains("published by service `a`"), "{got:?}");
+    }
+
+    #[test]
+    fn many_full_ranges_are_one_stretch_each() {
+        // 200 services publishing every port: 65,535 ports each would be 13 million entries.
+        let mut yaml = String::from("services:\n");
+        for i in 0..200 {
+            yaml.push_str(&format!(
+                "  s{i}: {{image: x, ports: [\"1-65535:1-65535\"]}}\n"
+            ));
+        }
+        let got = findings(&yaml);
+        assert_eq!(got.len(), 199);
+        assert!(
+            got.iter()
+                .all(|(_, m)| m.contains("published by service `s0`"))
+        );
+    }
 }
