@@ -298,7 +298,19 @@ fn options(project: ProjectArgs, config: ConfigChoice, overrides: Overrides) -> 
         config,
         overrides,
         no_sniff: project.no_sniff,
+        progress: None,
     }
+}
+
+/// The progress line of a big run, on a terminal's stderr: rewritten in place, then erased.
+fn show_progress(done: usize, total: usize) {
+    let mut err = std::io::stderr().lock();
+    let _ = if done == total {
+        write!(err, "\r\x1b[K")
+    } else {
+        write!(err, "\rChecking… {done}/{total} projects")
+    };
+    let _ = err.flush();
 }
 
 /// The configuration the flags choose and what they set over it.
@@ -390,6 +402,9 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let (choice, overrides) = settings(&args)?;
     let mut opts = options(args.project.clone(), choice, overrides);
+    if plain && !args.quiet && std::io::stderr().is_terminal() {
+        opts.progress = Some(show_progress);
+    }
     let mut fixing = None;
     let result = if args.diff || args.write {
         engine::read_stdin(&mut opts).map_err(|e| e.to_string())?;

@@ -585,3 +585,64 @@ fn max_file_size_overrides_the_file_size_limit() {
     let out = composefix(&["--max-file-size", "lots"], dir.path());
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Standard input takes the configuration of the current directory and its suppression
+/// comments, as a file would.
+#[test]
+fn stdin_honours_the_configuration_and_suppression_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(dir.path(), "composefix.toml", "ignore = [\"SYN002\"]\n");
+    let run = |text: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_composefix"))
+            .args(["-", "--format", "concise"])
+            .current_dir(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_eq!(
+        run(DUPLICATE).status.code(),
+        Some(0),
+        "SYN002 ignored by the file"
+    );
+    let legacy = "services:\n  app:\n    image: myapp\n    environment:\n      API: http://docker.for.mac.localhost:8080\n";
+    assert_eq!(run(legacy).status.code(), Some(1));
+    let silenced = legacy.replace(":8080\n", ":8080  # composefix: ignore[MAC002]\n");
+    let out = run(&silenced);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+/// The progress line is for terminals only: a big run into a pipe prints none.
+#[test]
+fn no_progress_line_off_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..=composefix::engine::PROGRESS_FROM {
+        let sub = dir.path().join(format!("p{i}"));
+        std::fs::create_dir(&sub).unwrap();
+        write(
+            &sub,
+            "compose.yaml",
+            "services:\n  web:\n    image: nginx\n",
+        );
+    }
+    let out = composefix(&["."], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        format!(
+            "All checks passed: {n} files, {n} projects.\n",
+            n = composefix::engine::PROGRESS_FROM + 1
+        )
+    );
+}

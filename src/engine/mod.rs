@@ -40,7 +40,13 @@ pub struct CheckOptions {
     /// A directory search takes compose file names only, not other YAML files whose
     /// top-level keys are Compose's (`--no-sniff`).
     pub no_sniff: bool,
+    /// Called with (projects loaded, projects in all) as a big run loads, so the command
+    /// line can show progress; only for runs of more than [`PROGRESS_FROM`] projects.
+    pub progress: Option<fn(usize, usize)>,
 }
+
+/// The number of projects from which a run reports progress.
+pub const PROGRESS_FROM: usize = 300;
 
 /// What was checked, for summaries.
 #[derive(Debug, Clone, Default)]
@@ -199,7 +205,18 @@ fn load_all(
             .map_or(1, |n| n.get())
             .min(named.len())
     };
-    let loaded = crate::parallel::map_in_order(&named, workers, |files| project::load(files, load));
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let progress = opts.progress.filter(|_| named.len() > PROGRESS_FROM);
+    let loaded = crate::parallel::map_in_order(&named, workers, |files| {
+        let project = project::load(files, load);
+        if let Some(report) = progress {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n % 50 == 0 || n == named.len() {
+                report(n, named.len());
+            }
+        }
+        project
+    });
     for p in loaded {
         projects.push(p?);
     }
