@@ -218,11 +218,23 @@ fn safe_fixes_remove_their_findings_and_add_none() {
 }
 
 /// Findings the catalog gives no fix, by design, with the reason (RULES.md names them `none`).
-const NO_FIX_BY_DESIGN: [(&str, &str, &str); 1] = [(
-    "env-prefix-or-key-mistake/wurstmeister-escapes.yaml",
-    "KAF014",
-    "no environment variable can set a property name holding `-` or `_` on wurstmeister",
-)];
+const NO_FIX_BY_DESIGN: [(&str, &str, &str); 3] = [
+    (
+        "env-prefix-or-key-mistake/wurstmeister-escapes.yaml",
+        "KAF014",
+        "no environment variable can set a property name holding `-` or `_` on wurstmeister",
+    ),
+    (
+        "advertised-address-unusable/bitnami-ephemeral-host-port.yaml",
+        "KAF002",
+        "a listener for the host cannot advertise a host port Docker picks at start-up",
+    ),
+    (
+        "published-listener-not-host-resolvable/ephemeral-host-port.yaml",
+        "KAF004",
+        "a listener for the host cannot advertise a host port Docker picks at start-up",
+    ),
+];
 
 /// `--write --unsafe-fixes` on every firing fixture of a Kafka rule (KAF, CMP) leaves no Kafka
 /// finding, except those the catalog leaves without a fix ([`NO_FIX_BY_DESIGN`]).

@@ -5,7 +5,7 @@
 
 use crate::facts::images::{image_of, is_helper};
 use crate::facts::kafka::image_version;
-use crate::facts::ports::{Published, published};
+use crate::facts::ports::{PortTarget, Published, published, targets};
 use crate::facts::values::{Arg, args};
 use crate::images::{self, Family, Image, TagVersion};
 use crate::project::value::{Map, Origin, Value};
@@ -105,6 +105,12 @@ impl<'p> Service<'p> {
     /// The published mappings with a fixed host port.
     pub fn published(&self) -> Vec<Published<'p>> {
         published(self.spec)
+    }
+
+    /// The container side of every published entry, on a fixed or an ephemeral host port
+    /// (`"9092"`: Docker picks a free host port, host clients still reach the container).
+    pub(crate) fn port_targets(&self) -> Vec<PortTarget<'p>> {
+        targets(self.spec)
     }
 
     /// The `expose` key and value, when written.

@@ -99,6 +99,7 @@ pub static CHECKS: &[&dyn Rule] = &[
     &network::host_docker_internal_without_host_gateway::HostDockerInternalWithoutHostGateway,
     &network::host_network_mode::HostNetworkMode,
     &network::ports_on_shared_network_namespace::PortsOnSharedNetworkNamespace,
+    &network::sibling_port_not_listening::SiblingPortNotListening,
     &mac::container_ip_advertised_to_host::ContainerIpAdvertisedToHost,
     &mac::desktop_legacy_dns_name::DesktopLegacyDnsName,
     &mac::unpublished_port_unreachable_from_host::UnpublishedPortUnreachableFromHost,

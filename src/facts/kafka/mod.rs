@@ -3,11 +3,12 @@
 //!
 //! One job a sub-module: `broker` finds the brokers and their settings, `listeners` is the
 //! listener model, `cluster` groups brokers into clusters, `kraft` reads voters and cluster
-//! ids, `start_script` says what the image's start script reads, `requirements` what it
+//! ids, `dialers` who dials an advertised address, `start_script` says what the image's start script reads, `requirements` what it
 //! requires, and `zookeeper` where brokers and companions connect to ZooKeeper.
 
 mod broker;
 mod cluster;
+mod dialers;
 mod kraft;
 mod listeners;
 mod requirements;
@@ -18,6 +19,7 @@ pub(crate) use crate::images::env::property_of;
 pub(crate) use crate::images::{Family, TagVersion};
 pub(crate) use broker::{Broker, Setting, broker, brokers, image_version};
 pub(crate) use cluster::{cluster_broker_count, cluster_members};
+pub(crate) use dialers::advertised_dialers;
 pub(crate) use kraft::{
     ClusterIdError, Voter, decode_cluster_id, derived_cluster_id, parse_voters,
 };

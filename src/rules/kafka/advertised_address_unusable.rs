@@ -55,7 +55,7 @@ impl Rule for AdvertisedAddressUnusable {
             .collect();
         let Some(first) = bad.first() else { return };
         let any_address = !first.host.is_empty();
-        let observed = !service.published().is_empty() || has_clients(cx, book, broker);
+        let observed = !service.port_targets().is_empty() || has_clients(cx, book, broker);
         // Nothing can observe an empty host; `0.0.0.0` stops the broker at start-up.
         if !any_address && !observed {
             return;

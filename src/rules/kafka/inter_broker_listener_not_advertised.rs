@@ -116,12 +116,38 @@ fn diagnose(cx: &Context, service: &Service, broker: &Broker) -> Option<Diagnost
     let mut d = Diagnostic::new(&INFO, message)
         .at(&file, at)
         .service(broker.service);
+    // A single broker advertising one listener on loopback reaches itself there: naming that
+    // listener is the one-line fix (review: a second broker could not replicate through it).
+    let controllers = broker.controller_names();
+    let served: Vec<&Endpoint> = advertised
+        .iter()
+        .filter(|e| !controllers.contains(&e.name))
+        .collect();
+    let alone = kafka::cluster_broker_count(book, cx.brokers(), broker) == Some(1);
+    let own_loopback = match served.as_slice() {
+        [only] if alone && book.resolve(broker.service, &only.host) == Addressee::Loopback => {
+            Some(*only)
+        }
+        _ => None,
+    };
+    let key = broker.property(NAME).map_or_else(
+        || format!("{}INTER_BROKER_LISTENER_NAME", broker.family.prefix()),
+        |s| s.key.to_string(),
+    );
+    if internal.is_empty()
+        && let Some(only) = own_loopback
+    {
+        return Some(
+            d.help(format!(
+                "the only broker can replicate through its one listener: `{key}: {}` (or \
+                 advertise an internal listener under its service name when more brokers join)",
+                only.name
+            ))
+            .with_fix(fix(project, service, broker, &key, &only.name, false)),
+        );
+    }
     match internal.first() {
         Some(choice) => {
-            let key = broker.property(NAME).map_or_else(
-                || format!("{}INTER_BROKER_LISTENER_NAME", broker.family.prefix()),
-                |s| s.key.to_string(),
-            );
             d = d
                 .help(format!(
                     "replicate through the listener the brokers reach each other on: `{key}: {}`",

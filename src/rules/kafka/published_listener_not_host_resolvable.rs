@@ -52,7 +52,9 @@ impl Rule for PublishedListenerNotHostResolvable {
             return;
         }
         let (listeners, _) = broker.effective_listeners();
-        let mappings = service.published();
+        // Fixed or ephemeral: with `"9092"` the host still reaches the listener, on a port
+        // Docker picks.
+        let mappings = service.port_targets();
         let controllers = broker.controller_names();
         let hit = advertised.iter().find_map(|a| {
             // Controllers serve no clients (KAF009 reports advertising them).
@@ -67,14 +69,23 @@ impl Rule for PublishedListenerNotHostResolvable {
                 return None;
             }
             let bind = listeners.iter().find(|l| l.name == a.name)?.port?;
-            let mapping = mappings.iter().find(|m| m.target_ports.contains(&bind))?;
-            Some((a, *mapping.host_ports.start()))
+            let mapping = mappings.iter().find(|m| m.ports.contains(&bind))?;
+            Some((a, bind, mapping.host_port))
         });
-        let Some((a, host_port)) = hit else { return };
+        let Some((a, bind, host_port)) = hit else {
+            return;
+        };
+        let (published, bootstrap) = match host_port {
+            Some(p) => (format!("host port {p}"), format!("`localhost:{p}`")),
+            None => (
+                format!("an ephemeral host port (`\"{bind}\"`)"),
+                "the host port Docker picked".to_string(),
+            ),
+        };
         let message = format!(
-            "`{}` publishes host port {host_port} to its `{}` listener, which advertises \
-             `{}:{}`: a client on the host bootstraps through `localhost:{host_port}`, gets \
-             `{}` back, and cannot resolve it (only containers can)",
+            "`{}` publishes {published} to its `{}` listener, which advertises `{}:{}`: a \
+             client on the host bootstraps through {bootstrap}, gets `{}` back, and cannot \
+             resolve it (only containers can)",
             broker.service,
             a.name,
             a.host,
@@ -86,10 +97,20 @@ impl Rule for PublishedListenerNotHostResolvable {
             Diagnostic::new(&INFO, message)
                 .at(file, span)
                 .service(broker.service)
-                .help(format!(
-                    "add a listener for the host advertised as `localhost:{host_port}`, or \
-                     remove the `ports` entry if only containers should connect"
-                ))
+                .help(match host_port {
+                    Some(p) => format!(
+                        "add a listener for the host advertised as `localhost:{p}`, or remove \
+                         the `ports` entry if only containers should connect"
+                    ),
+                    // A listener advertised to the host must name the host port: none to
+                    // build while Docker picks it (several brokers publishing `"9092"` would
+                    // collide on a fixed one).
+                    None => format!(
+                        "publish a fixed host port (`\"H:H\"`) and add a listener for the host \
+                         advertised as `localhost:H`, or remove the `ports` entry if only \
+                         containers should connect (`{bind}` is published on a random host port)"
+                    ),
+                })
                 .with_fix(
                     dual_listener::rewrite(cx, service, broker, "Add a listener for the host").map(
                         |mut f| {

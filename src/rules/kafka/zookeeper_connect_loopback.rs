@@ -8,7 +8,6 @@ use crate::facts::images;
 use crate::facts::kafka::{ZookeeperConnect, zookeeper_connects};
 use crate::facts::service::Service;
 use crate::fix::builders;
-use crate::project::Project;
 use crate::rules::{Context, Rule};
 
 rule_info!(
@@ -51,28 +50,34 @@ impl Rule for ZookeeperConnectLoopback {
     }
 }
 
-/// The ZooKeeper connections with loopback entries, only those entries kept.
-fn hits<'p>(service: &Service<'p>) -> Vec<ZookeeperConnect<'p>> {
-    let mut hits = zookeeper_connects(service);
-    for hit in &mut hits {
-        hit.entries
-            .retain(|e| hostlist::is_loopback_or_any(&e.host));
-    }
-    hits.retain(|h| !h.entries.is_empty());
+/// The ZooKeeper connections with loopback entries, only those entries kept, each with
+/// whether every entry of the connection is loopback.
+fn hits<'p>(service: &Service<'p>) -> Vec<(ZookeeperConnect<'p>, bool)> {
+    let mut hits: Vec<(ZookeeperConnect, bool)> = zookeeper_connects(service)
+        .into_iter()
+        .map(|mut hit| {
+            let total = hit.entries.len();
+            hit.entries
+                .retain(|e| hostlist::is_loopback_or_any(&e.host));
+            let all = hit.entries.len() == total;
+            (hit, all)
+        })
+        .collect();
+    hits.retain(|(h, _)| !h.entries.is_empty());
     hits
 }
 
 fn diagnose(
     cx: &Context,
     service: &str,
-    hits: &[ZookeeperConnect],
+    hits: &[(ZookeeperConnect, bool)],
     zookeepers: &[(&str, u16)],
 ) -> Option<Diagnostic> {
     let project = cx.project;
-    let first = hits.first()?;
+    let (first, _) = hits.first()?;
     let text = &first.value.as_str()?.text;
     let shown = &text[first.entries[0].range.clone()];
-    let keys: Vec<String> = hits.iter().map(|h| format!("`{}`", h.key)).collect();
+    let keys: Vec<String> = hits.iter().map(|(h, _)| format!("`{}`", h.key)).collect();
     let message = format!(
         "{} points at `{shown}`: inside the `{service}` container that is the container itself, not ZooKeeper",
         keys.join(" and ")
@@ -92,42 +97,97 @@ fn diagnose(
                 "add a ZooKeeper service and point at it by name (`zookeeper:2181`), or use \
                  `host.docker.internal:2181` if ZooKeeper runs on the host",
             );
-            d = d.with_fix(host_fix(cx, service, hits));
+            let hits: Vec<ZookeeperConnect> = hits.iter().map(|(h, _)| h.clone()).collect();
+            d = d.with_fix(host_fix(cx, service, &hits));
         }
-        [(zk, port), rest @ ..] => {
-            let target = format!("{zk}:{port}");
-            let others: Vec<&str> = rest.iter().map(|(n, _)| *n).collect();
-            d = d.help(if others.is_empty() {
-                format!("point it at the ZooKeeper service: `{target}`")
-            } else {
-                format!(
-                    "point it at a ZooKeeper service: `{target}`, or one of {}",
-                    others.join(", ")
-                )
-            });
-            d = d.with_fix(fix(project, service, hits, &target, !others.is_empty()));
+        [(zk, port)] => {
+            d = d.help(format!("point it at the ZooKeeper service: `{zk}:{port}`"));
+            d = d.with_fix(fix(cx, service, hits, zookeepers));
+        }
+        _ => {
+            let all: Vec<String> = zookeepers
+                .iter()
+                .map(|(n, p)| format!("`{n}:{p}`"))
+                .collect();
+            d = d.help(format!(
+                "point each entry at its own ZooKeeper service: {}",
+                all.join(", ")
+            ));
+            d = d.with_fix(fix(cx, service, hits, zookeepers));
         }
     }
     Some(d)
 }
 
+/// Points the loopback entries at the ZooKeeper services, each entry at its own service:
+/// the one publishing the entry's host port, else (as many entries as services) the services
+/// in file order; when neither tells, and every entry is loopback, the whole list becomes the
+/// ensemble (every ZooKeeper service once). Never one service twice. `safe` only for one
+/// entry and one ZooKeeper service, in a value no other service shares.
 fn fix(
-    project: &Project,
+    cx: &Context,
     service: &str,
-    hits: &[ZookeeperConnect],
-    target: &str,
-    several: bool,
+    hits: &[(ZookeeperConnect, bool)],
+    zookeepers: &[(&str, u16)],
 ) -> Option<Fix> {
+    let project = cx.project;
+    let address = |(name, port): &(&str, u16)| format!("{name}:{port}");
     let mut edits = Vec::new();
     let mut shared_with: Vec<String> = Vec::new();
-    for hit in hits {
-        for entry in &hit.entries {
-            edits.push(builders::replace_part(
-                project,
-                hit.value,
-                entry.range.clone(),
-                target,
-            )?);
+    let mut targets: Vec<String> = Vec::new();
+    let mut exact = true;
+    for (hit, all_loopback) in hits {
+        let by_port: Option<Vec<&(&str, u16)>> = hit
+            .entries
+            .iter()
+            .map(|e| {
+                let port = e.port?;
+                cx.topology()
+                    .publishers(port)
+                    .find_map(|(name, _)| zookeepers.iter().find(|(z, _)| *z == name))
+            })
+            .collect();
+        let distinct = |picked: &[&(&str, u16)]| {
+            picked
+                .iter()
+                .enumerate()
+                .all(|(i, a)| picked[..i].iter().all(|b| b.0 != a.0))
+        };
+        let picked = match by_port {
+            Some(picked) if distinct(&picked) => Some(picked),
+            _ if hit.entries.len() == zookeepers.len() => {
+                exact &= zookeepers.len() == 1;
+                Some(zookeepers.iter().collect())
+            }
+            _ => None,
+        };
+        match picked {
+            Some(picked) => {
+                for (entry, zk) in hit.entries.iter().zip(picked) {
+                    let new = address(zk);
+                    edits.push(builders::replace_part(
+                        project,
+                        hit.value,
+                        entry.range.clone(),
+                        &new,
+                    )?);
+                    targets.push(new);
+                }
+            }
+            None if *all_loopback => {
+                exact = false;
+                let (first, last) = (hit.entries.first()?, hit.entries.last()?);
+                let ensemble: Vec<String> = zookeepers.iter().map(address).collect();
+                let new = ensemble.join(",");
+                edits.push(builders::replace_part(
+                    project,
+                    hit.value,
+                    first.range.start..last.range.end,
+                    &new,
+                )?);
+                targets.push(new);
+            }
+            None => return None,
         }
         for other in builders::services_sharing(project, hit.value) {
             if other != service && !shared_with.contains(&other) {
@@ -135,9 +195,13 @@ fn fix(
             }
         }
     }
-    let keys: Vec<&str> = hits.iter().map(|h| h.key).collect();
-    let mut title = format!("Point `{}` at `{target}`", keys.join("`, `"));
-    let applicability = if several || !shared_with.is_empty() {
+    let keys: Vec<&str> = hits.iter().map(|(h, _)| h.key).collect();
+    let mut title = format!(
+        "Point `{}` at `{}`",
+        keys.join("`, `"),
+        targets.join("`, `")
+    );
+    let applicability = if !exact || zookeepers.len() > 1 || !shared_with.is_empty() {
         if !shared_with.is_empty() {
             title.push_str(&format!(
                 " (the value is shared with {})",

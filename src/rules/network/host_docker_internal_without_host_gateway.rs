@@ -4,6 +4,7 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::connection::{self, HostClass};
+use crate::facts::kafka;
 use crate::facts::service::Service;
 use crate::facts::values::{RunValue, contains_ignore_case, run_values};
 use crate::fix::builders;
@@ -53,7 +54,12 @@ impl Rule for HostDockerInternalWithoutHostGateway {
             .into_iter()
             .filter(|u| !mapped.contains(&u.name))
             .collect();
-        let Some(first) = uses.first() else { return };
+        let Some(first) = uses.first() else {
+            if let Some(d) = advertised(cx, service) {
+                out.push(d);
+            }
+            return;
+        };
         let mut names: Vec<&str> = uses.iter().map(|u| u.name.as_str()).collect();
         names.dedup();
         let span = first
@@ -61,11 +67,7 @@ impl Rule for HostDockerInternalWithoutHostGateway {
             .as_str()
             .and_then(|s| s.literal_span(first.host.clone()))
             .unwrap_or(first.value.origin.span);
-        let entries: Vec<String> = NAMES
-            .iter()
-            .filter(|n| names.contains(n))
-            .map(|n| format!("{n}:host-gateway"))
-            .collect();
+        let entries = entries(&names);
         let d = Diagnostic::new(
             &INFO,
             format!(
@@ -80,9 +82,99 @@ impl Rule for HostDockerInternalWithoutHostGateway {
             "map it to the host's gateway: `extra_hosts: [\"{}\"]`",
             entries.join("\", \"")
         ))
-        .with_fix(fix(project, service, &entries));
+        .with_fix(fix(project, &[(service, entries)]));
         out.push(d);
     }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+/// The `name:host-gateway` entries for the Desktop names used, in the order of [`NAMES`].
+fn entries(names: &[&str]) -> Vec<String> {
+    NAMES
+        .iter()
+        .filter(|n| names.contains(n))
+        .map(|n| format!("{n}:host-gateway"))
+        .collect()
+}
+
+/// The finding on a broker that advertises a Desktop name: the services sent there (the
+/// brokers of its cluster for the inter-broker listener, clients bootstrapping through that
+/// listener) must resolve it, and those without the mapping cannot on Linux.
+fn advertised<'p>(cx: &Context<'p>, service: &Service<'p>) -> Option<Diagnostic> {
+    let project = cx.project;
+    let broker = cx.brokers().iter().find(|b| b.service == service.name)?;
+    for endpoint in broker.effective_advertised() {
+        let host = endpoint.host.to_ascii_lowercase();
+        if !classify_name(&host) {
+            continue;
+        }
+        let dialers: Vec<&Service<'p>> =
+            kafka::advertised_dialers(project, cx.book(), cx.brokers(), broker, &endpoint.name)
+                .into_iter()
+                .filter_map(|name| cx.service(name))
+                .filter(|s| !s.network_mode.joins_other() && !mapped_names(s).contains(&host))
+                .collect();
+        if dialers.is_empty() {
+            continue;
+        }
+        let (value, span) = match &endpoint.source {
+            Some(src) => (
+                src.value,
+                src.value
+                    .as_str()
+                    .and_then(|s| s.literal_span(src.host.clone()))
+                    .unwrap_or(src.value.origin.span),
+            ),
+            None => {
+                let v = broker.property("advertised.host.name")?.value;
+                (v, v.origin.span)
+            }
+        };
+        let who: Vec<String> = dialers
+            .iter()
+            .map(|s| {
+                if s.name == service.name {
+                    format!("`{}` itself (inter-broker)", s.name)
+                } else {
+                    format!("`{}`", s.name)
+                }
+            })
+            .collect();
+        let port = endpoint.port.map(|p| format!(":{p}")).unwrap_or_default();
+        let entries = entries(&[host.as_str()]);
+        let targets: Vec<(&Service, Vec<String>)> =
+            dialers.iter().map(|s| (*s, entries.clone())).collect();
+        let d = Diagnostic::new(
+            &INFO,
+            format!(
+                "`{}` advertises `{host}{port}` on listener `{}`, which {} {} after \
+                 bootstrap; Docker Engine on Linux does not resolve `{host}` without an \
+                 `extra_hosts` entry",
+                service.name,
+                endpoint.name,
+                and_list(&who),
+                if who.len() == 1 { "dials" } else { "dial" },
+            ),
+        )
+        .at(project.file(value.origin.file), span)
+        .service(service.name)
+        .help(format!(
+            "map it to the host's gateway in each of them (`extra_hosts: [\"{}\"]`), or \
+             advertise the service name to containers",
+            entries.join("\", \"")
+        ))
+        .with_fix(fix(project, &targets));
+        return Some(d);
+    }
+    None
 }
 
 /// Host names the service's `extra_hosts` already maps (list `name:ip`/`name=ip` or mapping).
@@ -153,29 +245,41 @@ fn words(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Adds the missing `name:host-gateway` entries in the form `extra_hosts` already uses (list
-/// or mapping), or a new `extra_hosts` key after the service's other keys.
-fn fix(project: &Project, service: &Service, entries: &[String]) -> Option<Fix> {
-    let title = format!("Add `extra_hosts: [\"{}\"]`", entries.join("\", \""));
-    let edits = match service.extra_hosts() {
-        Some(existing) => {
-            let mut edits = Vec::new();
-            for e in entries {
-                let (name, target) = e.split_once(':')?;
-                edits.push(builders::set_entry(project, existing, name, target, ':')?);
+/// Adds the missing `name:host-gateway` entries to each service: to `extra_hosts` in the form
+/// it already uses (list or mapping), or as a new `extra_hosts` key after its other keys.
+fn fix(project: &Project, targets: &[(&Service, Vec<String>)]) -> Option<Fix> {
+    let all: Vec<&str> = targets
+        .first()
+        .map(|(_, e)| e.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut title = format!("Add `extra_hosts: [\"{}\"]`", all.join("\", \""));
+    if targets.len() > 1 {
+        let names: Vec<String> = targets
+            .iter()
+            .map(|(s, _)| format!("`{}`", s.name))
+            .collect();
+        title.push_str(&format!(" to {}", names.join(", ")));
+    }
+    let mut edits = Vec::new();
+    for (service, entries) in targets {
+        match service.extra_hosts() {
+            Some(existing) => {
+                for e in entries {
+                    let (name, target) = e.split_once(':')?;
+                    edits.push(builders::set_entry(project, existing, name, target, ':')?);
+                }
             }
-            edits
+            None => {
+                let items: Vec<String> = entries.iter().map(|e| format!("\"{e}\"")).collect();
+                let value = format!("[{}]", items.join(", "));
+                edits.push(builders::add_key(
+                    project,
+                    service.spec,
+                    "extra_hosts",
+                    &value,
+                )?);
+            }
         }
-        None => {
-            let items: Vec<String> = entries.iter().map(|e| format!("\"{e}\"")).collect();
-            let value = format!("[{}]", items.join(", "));
-            vec![builders::add_key(
-                project,
-                service.spec,
-                "extra_hosts",
-                &value,
-            )?]
-        }
-    };
+    }
     Some(Fix::new(title, Applicability::Safe, edits))
 }

@@ -101,6 +101,22 @@ pub(crate) fn rewrite(
 ) -> Option<Fix> {
     let project = cx.project;
     let book = cx.book();
+    // A listener published on an ephemeral host port (`"9092"`): the host listener would have
+    // to advertise a port Docker has not picked yet, and pinning one (for every broker of a
+    // cluster publishing `"9092"`) would collide.
+    let listener_ports: Vec<u16> = broker
+        .effective_listeners()
+        .0
+        .iter()
+        .filter_map(|l| l.port)
+        .collect();
+    if service
+        .port_targets()
+        .iter()
+        .any(|t| t.host_port.is_none() && listener_ports.iter().any(|p| t.ports.contains(p)))
+    {
+        return None;
+    }
     let layout = plan(book, service, broker);
     let (internal, pi) = (&layout.internal.0, layout.internal.1);
     let (external, pe) = (&layout.external.0, layout.external.1);
