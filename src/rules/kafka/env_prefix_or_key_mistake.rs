@@ -175,8 +175,10 @@ fn nearest(name: &str, candidates: &[&'static str]) -> Vec<&'static str> {
         6..12 => 1,
         _ => 2,
     };
+    // The distance is at least the difference in length: most names are not worth scoring.
     let scored: Vec<(usize, &'static str)> = candidates
         .iter()
+        .filter(|c| c.len().abs_diff(name.len()) <= limit)
         .map(|c| (strsim::osa_distance(name, &c.to_ascii_lowercase()), *c))
         .filter(|(d, _)| *d <= limit)
         .collect();
