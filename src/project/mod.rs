@@ -468,8 +468,13 @@ impl<'a> Loader<'a> {
         let (id, file) = self.add_file(SourceFile::new(path.to_path_buf(), name, text));
         if let Some(at) = utf8_error {
             self.diagnostics.push(
+                // The span covers the replacement character that stands for the first bad
+                // byte in the text: one byte would end inside it.
                 Diagnostic::new(&codes::INVALID_YAML, "the file is not UTF-8 text")
-                    .at(&file, Span::new(at, at + 1))
+                    .at(
+                        &file,
+                        Span::new(at, at + char::REPLACEMENT_CHARACTER.len_utf8()),
+                    )
                     .help("save the file as UTF-8"),
             );
             return None;

@@ -175,10 +175,13 @@ fn nearest(name: &str, candidates: &[&'static str]) -> Vec<&'static str> {
         6..12 => 1,
         _ => 2,
     };
-    // The distance is at least the difference in length: most names are not worth scoring.
+    // An edit changes the length by at most one character: names whose lengths differ by
+    // more than the limit are not measured (a file with many broker keys checks them all
+    // against every known name, on every re-check of the fix loop).
+    let chars = name.chars().count();
     let scored: Vec<(usize, &'static str)> = candidates
         .iter()
-        .filter(|c| c.len().abs_diff(name.len()) <= limit)
+        .filter(|c| c.chars().count().abs_diff(chars) <= limit)
         .map(|c| (strsim::osa_distance(name, &c.to_ascii_lowercase()), *c))
         .filter(|(d, _)| *d <= limit)
         .collect();
