@@ -352,7 +352,7 @@ fn fuzz(
 
 #[test]
 fn yaml_load_never_panics_and_spans_stay_in_the_text() {
-    fuzz("yaml_load", "parsed", 0x5EED_0001, 30_000, &seeds(), |b| {
+    fuzz("yaml_load", "parsed", 0x5EED_0001, 50_000, &seeds(), |b| {
         properties::yaml_load(b)
     });
 }
@@ -364,7 +364,7 @@ fn project_load_never_panics_nor_leaks_the_environment() {
         "project_load",
         "with a model",
         0x5EED_0002,
-        6000,
+        10_000,
         &seeds(),
         |b| properties::project_load(b, &scratch),
     );
@@ -378,7 +378,7 @@ fn connection_strings_never_panic_and_reach_the_rules_as_written() {
         "connection_strings",
         "checked",
         0x5EED_0003,
-        1500,
+        3000,
         &seeds,
         |b| {
             properties::connection_strings(b, &scratch);
@@ -394,7 +394,7 @@ fn fixes_never_panic_nor_add_syntax_or_schema_findings() {
         "fix_application",
         "fixed",
         0x5EED_0004,
-        600,
+        1200,
         &seeds(),
         |b| properties::fix_application(b, &scratch),
     );
