@@ -643,12 +643,13 @@ fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
             let platform_width = all.iter().map(|r| platforms(r).len()).max().unwrap_or(0);
             for r in &all {
                 out.push_str(&format!(
-                    "{:<7} {:<name_width$} {:<8} {:<platform_width$} fix: {:<7} {}\n",
+                    "{:<7} {:<name_width$} {:<8} {:<platform_width$} fix: {:<7} default: {:<4} {}\n",
                     r.code,
                     r.name,
                     r.severity.as_str(),
                     platforms(r),
                     r.fix.as_str(),
+                    r.activation.as_str(),
                     r.one_line()
                 ));
             }
@@ -662,6 +663,7 @@ fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
                 severity: &'a str,
                 platforms: Vec<&'a str>,
                 fix: &'a str,
+                default: &'a str,
                 summary: &'a str,
             }
             let list: Vec<JsonRule> = all
@@ -672,6 +674,7 @@ fn list_rules(format: ListFormat) -> Result<ExitCode, String> {
                     severity: r.severity.as_str(),
                     platforms: r.platforms.iter().map(|p| p.as_str()).collect(),
                     fix: r.fix.as_str(),
+                    default: r.activation.as_str(),
                     summary: r.summary(),
                 })
                 .collect();

@@ -4,8 +4,8 @@
 
 mod common;
 
-use composefix::diagnostic::{FixAvailability, RuleInfo};
-use composefix::engine::CheckOptions;
+use composefix::diagnostic::{Activation, FixAvailability, RuleInfo};
+use composefix::engine::{self, CheckOptions};
 use composefix::rules;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -33,11 +33,26 @@ fn yaml_block<'a>(doc: &'a str, heading: &str) -> &'a str {
     &body[..close]
 }
 
-fn check_text(text: &str) -> Vec<composefix::diagnostic::Diagnostic> {
+/// The options that check `path` with the default rules, plus `rule` when it is opt-in (its
+/// examples show it switched on, and what else the default set says about them).
+fn options(rule: &RuleInfo, path: &Path) -> CheckOptions {
+    let mut opts = CheckOptions {
+        files: vec![path.to_path_buf()],
+        ..CheckOptions::default()
+    };
+    if rule.activation == Activation::OptIn {
+        opts.overrides.layer.extend_select = vec![rule.code.to_string()];
+    }
+    opts
+}
+
+fn check_text(rule: &RuleInfo, text: &str) -> Vec<composefix::diagnostic::Diagnostic> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("compose.yaml");
     std::fs::write(&path, text).unwrap();
-    common::check_files(&[path])
+    engine::check(&options(rule, &path))
+        .expect("check runs")
+        .diagnostics
 }
 
 fn check_doc(rule: &RuleInfo) {
@@ -79,7 +94,7 @@ fn check_doc(rule: &RuleInfo) {
         "{}: Example markers do not name the rule",
         rule.code
     );
-    let found = common::found(&check_text(example), "compose.yaml");
+    let found = common::found(&check_text(rule, example), "compose.yaml");
     assert_eq!(
         found, expected,
         "{}: Example findings (line, severity, code)",
@@ -87,7 +102,7 @@ fn check_doc(rule: &RuleInfo) {
     );
 
     let instead = yaml_block(doc, "## Use instead");
-    let found = common::found(&check_text(instead), "compose.yaml");
+    let found = common::found(&check_text(rule, instead), "compose.yaml");
     assert_eq!(
         found,
         BTreeSet::new(),
@@ -99,11 +114,7 @@ fn check_doc(rule: &RuleInfo) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("compose.yaml");
         std::fs::write(&path, common::strip_markers(example)).unwrap();
-        let opts = CheckOptions {
-            files: vec![path.clone()],
-            ..CheckOptions::default()
-        };
-        let fixed = common::fixed_texts(&opts);
+        let fixed = common::fixed_texts(&options(rule, &path));
         let got = fixed
             .get(&path)
             .unwrap_or_else(|| panic!("{}: the fix changed nothing", rule.code));

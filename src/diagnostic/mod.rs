@@ -6,7 +6,7 @@ mod rule;
 mod fix;
 
 pub use fix::{Applicability, Edit, Fix, apply_edits};
-pub use rule::{FixAvailability, RuleInfo};
+pub use rule::{Activation, FixAvailability, RuleInfo};
 
 use crate::source::{SourceFile, Span};
 use std::sync::Arc;

@@ -8,6 +8,17 @@ use super::{Platform, Severity};
 /// and name: the document is read once, from `rules/<CODE>-<name>.md`, and is also the rustdoc.
 macro_rules! rule_info {
     ($ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
+        rule_info!(@info $ident, $code, $name, $severity, $platforms, $fix, $crate::diagnostic::Activation::Default);
+    };
+    ($rule:ident, $ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
+        rule_info!($rule, $ident, $code, $name, $severity, $platforms, $fix, $crate::diagnostic::Activation::Default);
+    };
+    ($rule:ident, $ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr, $activation:expr) => {
+        #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
+        pub(crate) struct $rule;
+        rule_info!(@info $ident, $code, $name, $severity, $platforms, $fix, $activation);
+    };
+    (@info $ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr, $activation:expr) => {
         #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
         pub(crate) static $ident: $crate::diagnostic::RuleInfo = $crate::diagnostic::RuleInfo {
             code: $code,
@@ -15,6 +26,7 @@ macro_rules! rule_info {
             severity: $severity,
             platforms: $platforms,
             fix: $fix,
+            activation: $activation,
             doc: include_str!(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/rules/",
@@ -24,11 +36,6 @@ macro_rules! rule_info {
                 ".md"
             )),
         };
-    };
-    ($rule:ident, $ident:ident, $code:literal, $name:literal, $severity:expr, $platforms:expr, $fix:expr) => {
-        #[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, "-", $name, ".md"))]
-        pub(crate) struct $rule;
-        rule_info!($ident, $code, $name, $severity, $platforms, $fix);
     };
 }
 
@@ -68,6 +75,26 @@ impl FixAvailability {
     }
 }
 
+/// Whether a rule runs when no selector names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// Runs unless ignored.
+    Default,
+    /// Runs only when a selector names it (`--select`, `extend-select`, `ALL`): style rules
+    /// and the security pack, which a team adopts on purpose.
+    OptIn,
+}
+
+impl Activation {
+    /// The word used in listings and JSON: `on` or `off` without `--select`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Activation::Default => "on",
+            Activation::OptIn => "off",
+        }
+    }
+}
+
 /// What a user can know about a rule without running it.
 #[derive(Debug)]
 pub struct RuleInfo {
@@ -81,6 +108,8 @@ pub struct RuleInfo {
     pub platforms: &'static [Platform],
     /// Whether it fixes.
     pub fix: FixAvailability,
+    /// Whether it runs without being selected.
+    pub activation: Activation,
     /// The rule document (`rules/<CODE>-<name>.md`).
     pub doc: &'static str,
 }

@@ -1,7 +1,7 @@
 //! `select` / `extend-select` / `ignore`: which rules run, by code, code prefix or name.
 
 use super::registry;
-use crate::diagnostic::RuleInfo;
+use crate::diagnostic::{Activation, RuleInfo};
 
 /// The rules a run reports: layers of `select` / `extend-select` / `ignore` (the configuration
 /// file's, then the command line's), each applied over the one before, as ruff does.
@@ -103,11 +103,13 @@ impl Selection {
         &self.layers
     }
 
-    /// True when `rule` is reported.
+    /// True when `rule` is reported: an opt-in rule starts disabled, so only a selector that
+    /// names it (its code, a prefix, its name or `ALL`) turns it on.
     pub fn enabled(&self, rule: &RuleInfo) -> bool {
+        let base = rule.activation == Activation::Default;
         self.layers
             .iter()
-            .fold(true, |below, layer| layer.decide(rule, below))
+            .fold(base, |below, layer| layer.decide(rule, below))
     }
 }
 
@@ -162,5 +164,34 @@ mod tests {
             .with(layer(None, &[], &["zookeeper-connect-loopback"]))
             .unwrap();
         assert!(!cli.enabled(&KAF001));
+    }
+
+    #[test]
+    fn an_opt_in_rule_runs_only_when_a_selector_names_it() {
+        use crate::diagnostic::{FixAvailability, Platform, Severity};
+        static STYLE: RuleInfo = RuleInfo {
+            code: "KAF999",
+            name: "an-opt-in-rule",
+            severity: Severity::Info,
+            platforms: &Platform::ALL,
+            fix: FixAvailability::None,
+            activation: Activation::OptIn,
+            doc: "",
+        };
+        // Selectors are not validated here: the rule above is not registered.
+        let on = |layers: Vec<Layer>| Selection { layers }.enabled(&STYLE);
+        assert!(!on(vec![]));
+        // An ignore of other rules does not switch it on.
+        assert!(!on(vec![layer(None, &[], &["SYN"])]));
+        for selector in ["KAF", "KAF999", "an-opt-in-rule", "ALL"] {
+            assert!(on(vec![layer(None, &[selector], &[])]), "{selector}");
+            assert!(on(vec![layer(Some(&[selector]), &[], &[])]), "{selector}");
+        }
+        // A configuration file's extend-select survives a command line without selectors.
+        assert!(on(vec![
+            layer(None, &["KAF999"], &[]),
+            layer(None, &[], &[])
+        ]));
+        assert!(!on(vec![layer(Some(&["ALL"]), &[], &["KAF999"])]));
     }
 }
