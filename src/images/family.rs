@@ -205,6 +205,17 @@ pub(crate) fn is_kraft_only(repo: &str, version: TagVersion) -> bool {
     }
 }
 
+/// The tag of the last release that still has ZooKeeper mode, for an image whose newer
+/// releases are KRaft only (or, for `cp-zookeeper`, no longer published): Confluent Platform
+/// 7.9 and Apache Kafka 3.9. None for Bitnami (its free images left Docker Hub) and others.
+pub(crate) fn last_zookeeper_release(repo: &str) -> Option<&'static str> {
+    match image(repo)? {
+        Image::CpKafka | Image::CpServer | Image::CpZookeeper => Some("7.9.0"),
+        Image::ApacheKafka => Some("3.9.0"),
+        _ => None,
+    }
+}
+
 /// The releases of a Kafka image whose entrypoints differ in what they require of the
 /// environment, newest first (RULES.md KAF011): an unknown tag is checked against each, a
 /// missing one against the first. cp-kafka / cp-server 7.3 (ZooKeeper only), 7.4 (KRaft

@@ -39,7 +39,22 @@ pub(crate) struct Requirement {
     pub detail: Option<String>,
 }
 
+/// The broker properties only a KRaft node needs.
+const KRAFT_PROPERTIES: [&str; 4] = [
+    "process.roles",
+    "node.id",
+    "controller.quorum.voters",
+    "controller.listener.names",
+];
+
 impl Requirement {
+    /// Whether only a KRaft node needs it (its roles, node id, quorum, controller listener,
+    /// `CLUSTER_ID`).
+    pub(crate) fn is_kraft(&self) -> bool {
+        self.property.is_some_and(|p| KRAFT_PROPERTIES.contains(&p))
+            || self.keys.iter().any(|k| k == "CLUSTER_ID")
+    }
+
     fn key(key: &str, property: Option<&'static str>) -> Self {
         Requirement {
             keys: vec![key.to_string()],

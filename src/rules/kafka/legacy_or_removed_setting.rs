@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::Addressee;
 use crate::facts::bootstrap::bootstrap_targets;
-use crate::facts::kafka::{Broker, Family, TagVersion, runs_start_script};
+use crate::facts::kafka::{self, Broker, Family, TagVersion, runs_start_script};
 use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::images::{self as catalog, Image, entrypoint};
@@ -69,7 +69,7 @@ impl Rule for LegacyOrRemovedSetting {
             None => registry_fix(cx, service, &hits)
                 .or_else(|| zookeeper_image_fix(project, service, &hits)),
         };
-        if let Some(d) = diagnose(project, service.name, &hits) {
+        if let Some(d) = diagnose(project, service.name, repo, &hits) {
             out.push(d.with_fix(fix));
         }
     }
@@ -217,30 +217,40 @@ fn companion_hits<'p>(service: &Service<'p>, repo: &str, tag: TagVersion) -> Vec
     out
 }
 
-fn diagnose(project: &Project, service: &str, hits: &[Hit]) -> Option<Diagnostic> {
+fn diagnose(
+    project: &Project,
+    service: &str,
+    repo: &str,
+    hits: &[Hit],
+) -> Option<Diagnostic> {
     let severity = hits.iter().map(|h| h.severity).max()?;
     let first = hits.iter().find(|h| h.severity == severity)?;
     let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
-    let help = if hits.iter().any(|h| h.key == "image") {
-        "use a 7.x tag of `confluentinc/cp-zookeeper`, or move the cluster to KRaft and drop ZooKeeper"
-    } else if hits.iter().any(|h| h.key == "SCHEMA_REGISTRY_PORT") {
-        "set the port in `SCHEMA_REGISTRY_LISTENERS` (`http://0.0.0.0:<port>`) instead"
-    } else if hits.iter().any(|h| h.key.ends_with("ZOOKEEPER_CONNECT")) {
-        "configure KRaft (`KAFKA_PROCESS_ROLES`, `KAFKA_NODE_ID`, the controller quorum, \
-         `CLUSTER_ID`), or pin an image tag that still has ZooKeeper mode"
-    } else {
-        "describe what the broker binds and advertises with `KAFKA_LISTENERS` and \
-         `KAFKA_ADVERTISED_LISTENERS`, and remove the legacy keys"
-    };
     let mut d = Diagnostic::new(&INFO, format!("`{service}`: {}", texts.join("; ")))
         .at(
             project.file(first.value.origin.file),
             first.value.origin.span,
         )
-        .service(service)
-        .help(help);
+        .service(service);
     d.severity = severity;
-    Some(d)
+    let help = if hits.iter().any(|h| h.key == "image") {
+        "use a 7.x tag of `confluentinc/cp-zookeeper`, or move the cluster to KRaft and drop ZooKeeper"
+    } else if hits.iter().any(|h| h.key == "SCHEMA_REGISTRY_PORT") {
+        "set the port in `SCHEMA_REGISTRY_LISTENERS` (`http://0.0.0.0:<port>`) instead"
+    } else if hits.iter().any(|h| h.key.ends_with("ZOOKEEPER_CONNECT")) {
+        let pin = catalog::last_zookeeper_release(repo).map_or_else(
+            || "pin an image tag that still has ZooKeeper mode".to_string(),
+            |tag| format!("pin a tag that still has ZooKeeper mode (`{repo}:{tag}`)"),
+        );
+        return Some(d.help(format!(
+            "{pin}, or migrate to KRaft (`KAFKA_PROCESS_ROLES`, `KAFKA_NODE_ID`, the controller \
+             quorum, `CLUSTER_ID`) and drop the ZooKeeper settings"
+        )));
+    } else {
+        "describe what the broker binds and advertises with `KAFKA_LISTENERS` and \
+         `KAFKA_ADVERTISED_LISTENERS`, and remove the legacy keys"
+    };
+    Some(d.help(help))
 }
 
 /// The Schema Registry fix: the port moves into `SCHEMA_REGISTRY_LISTENERS` — of every
@@ -283,29 +293,44 @@ fn registry_fix(cx: &Context, service: &Service, hits: &[Hit]) -> Option<Fix> {
     ))
 }
 
-/// The last Confluent Platform release line that ships `cp-zookeeper` (CP 8.0 removed
-/// ZooKeeper), as the tag the fix pins.
-const LAST_ZOOKEEPER_TAG: &str = "7.9.0";
-
 /// The `cp-zookeeper` 8 fix (`review`): the tag of the last release line that has the image.
 fn zookeeper_image_fix(project: &Project, service: &Service, hits: &[Hit]) -> Option<Fix> {
     if hits.len() != 1 || hits.first()?.key != "image" {
         return None;
     }
-    let edit = kraft::replace_tag(project, service, LAST_ZOOKEEPER_TAG)?;
+    pin_last_zookeeper_release(project, service)
+}
+
+/// Whether every node of `b`'s cluster that is configured for ZooKeeper on a KRaft-only image
+/// has a release with ZooKeeper mode to go back to.
+fn cluster_can_stay_on_zookeeper(cx: &Context, b: &Broker) -> bool {
+    kafka::cluster_members(cx.book(), cx.brokers(), b)
+        .iter()
+        .filter_map(|m| Some((cx.service(m.service)?, m)))
+        .filter(|(s, m)| kraft::zookeeper_mode_removed(s, m))
+        .all(|(s, _)| {
+            s.repository
+                .is_some_and(|(repo, _)| catalog::last_zookeeper_release(repo).is_some())
+        })
+}
+
+/// Pins the image's last release with ZooKeeper mode (`review`: a downgrade, which keeps the
+/// stack as its author configured it).
+fn pin_last_zookeeper_release(project: &Project, service: &Service) -> Option<Fix> {
+    let (repo, _) = service.repository?;
+    let tag = catalog::last_zookeeper_release(repo)?;
+    let edit = kraft::replace_tag(project, service, tag)?;
     Some(Fix::new(
-        format!(
-            "Pin `confluentinc/cp-zookeeper:{LAST_ZOOKEEPER_TAG}`, of Confluent Platform 7.9, the last with ZooKeeper"
-        ),
+        format!("Pin `{repo}:{tag}`, the last release with ZooKeeper mode"),
         Applicability::Review,
         vec![edit],
     ))
 }
 
-/// The broker fix (`review`): ZooKeeper settings on a KRaft-only image go when the node is
-/// in KRaft mode or KAF011's KRaft block can complete it; without listeners of its own, the
-/// legacy host and port become the dual-listener block (§3.5); with them, the legacy keys only
-/// go.
+/// The broker fix (`review`): a ZooKeeper-mode node on a KRaft-only image gets the image's
+/// last release with ZooKeeper mode; ZooKeeper settings of a KRaft node go; without listeners
+/// of its own, the legacy host and port become the dual-listener block (§3.5); with them, the
+/// legacy keys only go.
 fn broker_fix(cx: &Context, service: &Service, b: &Broker, hits: &[Hit]) -> Option<Fix> {
     if hits.is_empty() {
         return None;
@@ -315,10 +340,37 @@ fn broker_fix(cx: &Context, service: &Service, b: &Broker, hits: &[Hit]) -> Opti
         .iter()
         .map(|h| h.key)
         .partition(|k| k.ends_with("ZOOKEEPER_CONNECT"));
-    // Without ZooKeeper the node must be in KRaft mode, or become a KRaft node by KAF011's fix
-    // (worked out while the ZooKeeper setting still tells its cluster).
-    if !zookeeper.is_empty() && b.roles().is_none() && kraft::kraft_block(cx, b).is_none() {
-        return None;
+    // A node configured for ZooKeeper keeps working on the last release that has it. Where
+    // no such release can be pulled (Bitnami's) for some node of its cluster, the whole
+    // cluster moves to KRaft: the ZooKeeper settings go and the KRaft block (worked out while
+    // they still tell the cluster) comes.
+    if kraft::zookeeper_mode_removed(service, b) {
+        if !legacy.is_empty() {
+            return None;
+        }
+        if cluster_can_stay_on_zookeeper(cx, b) {
+            return pin_last_zookeeper_release(project, service);
+        }
+        let block = kraft::kraft_block(cx, b)?;
+        let env = service.environment()?;
+        let mut edits: Vec<Edit> = zookeeper
+            .iter()
+            .map(|k| builders::remove_key(project, env, k))
+            .collect::<Option<_>>()?;
+        for (key, value) in &block {
+            edits.push(builders::set_env(project, env, key, value)?);
+        }
+        let added: Vec<&str> = block.iter().map(|(k, _)| k.as_str()).collect();
+        return Some(Fix::new(
+            format!(
+                "Move `{}` to KRaft: remove `{}`, set `{}`",
+                service.name,
+                zookeeper.join("`, `"),
+                added.join("`, `")
+            ),
+            Applicability::Review,
+            edits,
+        ));
     }
     let all: Vec<&str> = hits.iter().map(|h| h.key).collect();
     let env = service.environment()?;

@@ -31,9 +31,17 @@ struct BrokerKey {
     suffix: &'static str,
     default: Option<u64>,
     transactional: bool,
-    /// Only Confluent Server (`cp-server`) reads it, with a default of 3.
-    cp_server: bool,
+    /// Only Confluent Server (`cp-server`) reads it, with a default of 3, from this major
+    /// release on (an unknown or missing tag counts as new enough).
+    cp_server: Option<u32>,
+    /// What breaks when the value is above the broker count.
+    consequence: &'static str,
 }
+
+const OFFSETS: &str = "consumer groups never get a coordinator (__consumer_offsets cannot be created)";
+const TRANSACTIONS: &str =
+    "transactional producers (exactly-once) fail: __transaction_state cannot be created";
+const CONNECT: &str = "Connect's internal topics cannot be created, so the worker does not start";
 
 const BROKER_KEYS: [BrokerKey; 6] = [
     BrokerKey {
@@ -41,42 +49,52 @@ const BROKER_KEYS: [BrokerKey; 6] = [
         suffix: "OFFSETS_TOPIC_REPLICATION_FACTOR",
         default: Some(3),
         transactional: false,
-        cp_server: false,
+        cp_server: None,
+        consequence: OFFSETS,
     },
     BrokerKey {
         property: "transaction.state.log.replication.factor",
         suffix: "TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
         default: Some(3),
         transactional: true,
-        cp_server: false,
+        cp_server: None,
+        consequence: TRANSACTIONS,
     },
     BrokerKey {
         property: "default.replication.factor",
         suffix: "DEFAULT_REPLICATION_FACTOR",
         default: None,
         transactional: false,
-        cp_server: false,
+        cp_server: None,
+        consequence: "topics created without an explicit replication factor (auto-created \
+                      ones too) cannot be created",
     },
     BrokerKey {
         property: "min.insync.replicas",
         suffix: "MIN_INSYNC_REPLICAS",
         default: None,
         transactional: false,
-        cp_server: false,
+        cp_server: None,
+        consequence: "producers with `acks=all` fail with NotEnoughReplicas",
     },
     BrokerKey {
         property: "confluent.license.topic.replication.factor",
         suffix: "CONFLUENT_LICENSE_TOPIC_REPLICATION_FACTOR",
         default: Some(3),
         transactional: false,
-        cp_server: true,
+        cp_server: Some(0),
+        consequence: "the license topic (_confluent-command) cannot be created, so Confluent \
+                      Server's licensed features fail",
     },
+    // Cluster linking came with Confluent Platform 7.0 (a preview, off by default, in 6.x):
+    // older brokers never create `_confluent-link-metadata`.
     BrokerKey {
         property: "confluent.cluster.link.metadata.topic.replication.factor",
         suffix: "CONFLUENT_CLUSTER_LINK_METADATA_TOPIC_REPLICATION_FACTOR",
         default: Some(3),
         transactional: false,
-        cp_server: true,
+        cp_server: Some(7),
+        consequence: "cluster links cannot be created (_confluent-link-metadata)",
     },
 ];
 
@@ -99,6 +117,7 @@ struct Excess<'p> {
     /// The service's value, where the finding goes when nothing is written.
     spec: &'p Value,
     transactional: bool,
+    consequence: &'static str,
 }
 
 impl Rule for ReplicationFactorExceedsBrokers {
@@ -196,7 +215,11 @@ fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Ve
     let cp_server = service
         .image
         .is_some_and(|i| catalog::image(repository(i)) == Some(Image::CpServer));
-    for key in BROKER_KEYS.iter().filter(|k| cp_server || !k.cp_server) {
+    let read = |key: &BrokerKey| match key.cp_server {
+        None => true,
+        Some(since) => cp_server && broker.version.is_none_or(|(major, _)| major >= since),
+    };
+    for key in BROKER_KEYS.iter().filter(|k| read(k)) {
         let setting = broker.property(key.property);
         let value = match setting {
             Some(s) => match number(s.value) {
@@ -225,16 +248,22 @@ fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Ve
                 env,
                 spec: service.spec,
                 transactional: key.transactional,
+                consequence: key.consequence,
             });
         }
     }
-    // Confluent's metrics reporter creates its topic with 3 replicas unless told otherwise.
+    // Confluent's metrics reporter creates its topic with 3 replicas unless told otherwise,
+    // as a broker property (`KAFKA_CONFLUENT_METRICS_REPORTER_TOPIC_REPLICAS`) or by the
+    // reporter's own variable.
     let reporter = broker
         .text("metric.reporters")
         .is_some_and(|r| r.contains("ConfluentMetricsReporter"));
     if reporter {
-        let key = "CONFLUENT_METRICS_REPORTER_TOPIC_REPLICAS";
-        let setting = service.env_value(key);
+        let own = "CONFLUENT_METRICS_REPORTER_TOPIC_REPLICAS";
+        let (key, setting) = match broker.property("confluent.metrics.reporter.topic.replicas") {
+            Some(s) => (s.key.to_string(), Some(s.value)),
+            None => (own.to_string(), service.env_value(own)),
+        };
         let value = match setting {
             Some(v) => number(v),
             None => Some(3),
@@ -242,13 +271,15 @@ fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Ve
         if let Some(value) = value.filter(|v| *v > n) {
             out.push(Excess {
                 service: broker.service,
-                key: key.to_string(),
+                key,
                 value,
                 wanted: n.min(3),
                 setting,
                 env,
                 spec: service.spec,
                 transactional: false,
+                consequence: "the metrics topic cannot be created: the broker logs errors and \
+                              keeps running, but Control Center sees no metrics",
             });
         }
     }
@@ -275,6 +306,7 @@ fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Ve
             env,
             spec: service.spec,
             transactional: true,
+            consequence: TRANSACTIONS,
         });
     }
     out
@@ -316,6 +348,7 @@ fn connect_excess<'p>(service: &Service<'p>, n: usize) -> Vec<Excess<'p>> {
                 env,
                 spec: service.spec,
                 transactional: false,
+                consequence: CONNECT,
             })
         })
         .collect()
@@ -369,10 +402,16 @@ fn diagnose(
     } else {
         format!("{n} brokers")
     };
+    let mut consequences: Vec<&str> = Vec::new();
+    for e in excess {
+        if !consequences.contains(&e.consequence) {
+            consequences.push(e.consequence);
+        }
+    }
     let message = format!(
-        "{} but the cluster has {brokers}: Kafka cannot place the replicas, so consumer groups \
-         never get a coordinator, transactions or Connect's internal topics cannot be created",
-        keys.join(", ")
+        "{} but the cluster has {brokers}: Kafka cannot place the replicas, so {}",
+        keys.join(", "),
+        consequences.join("; ")
     );
     let place = first.setting.or(first.env).unwrap_or(first.spec);
     let mut d = Diagnostic::new(&INFO, message)

@@ -65,10 +65,15 @@ impl Rule for RequiredImageVariablesMissing {
             return;
         };
         let broker = cx.broker(service.name);
-        let missing = match broker {
+        let mut missing = match broker {
             Some(broker) => required_missing(broker),
             None => companion_missing(service, repo, tag),
         };
+        // ZooKeeper settings on an image without ZooKeeper mode are KAF012's finding; the
+        // KRaft variables such a broker lacks are the same cause.
+        if broker.is_some_and(|b| kraft::zookeeper_mode_removed(service, b)) {
+            missing.retain(|r| !r.is_kraft());
+        }
         if missing.is_empty() {
             return;
         }

@@ -330,6 +330,13 @@ pub(crate) fn kraft_only(service: &Service) -> bool {
         .is_some_and(|(repo, tag)| images::is_kraft_only(repo, tag))
 }
 
+/// Whether `b` is configured for ZooKeeper (a ZooKeeper address, no `process.roles`) on an
+/// image whose release has no ZooKeeper mode: one cause, which KAF012 reports and whose
+/// missing KRaft variables KAF011 then leaves alone (RULES.md §1.5).
+pub(crate) fn zookeeper_mode_removed(service: &Service, b: &Broker) -> bool {
+    kraft_only(service) && b.roles().is_none() && b.property("zookeeper.connect").is_some()
+}
+
 /// The variable that sets `property` on `b`: the one written, else `<prefix><suffix>`.
 fn key(b: &Broker, property: &str, suffix: &str) -> String {
     b.property(property).map_or_else(
@@ -543,10 +550,17 @@ pub(crate) fn zookeeper_connect_for(
 pub(crate) fn replace_tag(project: &Project, service: &Service, tag: &str) -> Option<Edit> {
     let image = service.image_value()?;
     let text = &image.as_str().filter(|s| s.is_known())?.text;
-    let end = text.find('@').unwrap_or(text.len());
-    let name_start = text[..end].rfind('/').map_or(0, |i| i + 1);
-    let colon = name_start + text[name_start..end].find(':')?;
-    builders::replace_part(project, image, colon + 1..end, tag)
+    // A digest names the image whatever the tag says.
+    if text.contains('@') {
+        return None;
+    }
+    let name_start = text.rfind('/').map_or(0, |i| i + 1);
+    match text[name_start..].find(':') {
+        Some(colon) => {
+            builders::replace_part(project, image, name_start + colon + 1..text.len(), tag)
+        }
+        None => builders::replace_part(project, image, text.len()..text.len(), &format!(":{tag}")),
+    }
 }
 
 #[cfg(test)]
@@ -800,12 +814,17 @@ services:
             &p.file(services[0].spec.origin.file).text()[edit.span.start..edit.span.end],
             "8.0.0"
         );
+        // A registry port is no tag: the tag is added after the repository.
         let p =
             crate::project::from_yaml("services:\n  zk:\n    image: localhost:5000/cp-zookeeper\n");
         let services = crate::facts::service::services(&p);
-        assert!(
-            replace_tag(&p, &services[0], "7.9.0").is_none(),
-            "a registry port is no tag"
+        let edit = replace_tag(&p, &services[0], "7.9.0").expect("edit");
+        assert_eq!(edit.content, ":7.9.0");
+        assert_eq!(edit.span.start, edit.span.end);
+        let p = crate::project::from_yaml(
+            "services:\n  zk:\n    image: cp-zookeeper@sha256:0123\n",
         );
+        let services = crate::facts::service::services(&p);
+        assert!(replace_tag(&p, &services[0], "7.9.0").is_none(), "a digest wins");
     }
 }
