@@ -13,6 +13,7 @@ pub(crate) mod zookeeper;
 pub(crate) use family::{
     FIRST_CONFLUENT_KRAFT_TAG, Family, Image, ListenerDialect, checks_confluent_env,
     entrypoint_releases, image, is_broker_image, is_confluent_connect, is_confluent_demo_connect,
-    is_datastore, is_kraft_only, last_zookeeper_release, is_proxy, is_zookeeper, listener_dialect, may_name_broker,
+    is_datastore, is_kraft_only, is_proxy, is_zookeeper, last_zookeeper_release, listener_dialect,
+    may_name_broker,
 };
 pub(crate) use reference::{Reference, TagVersion, repository};

@@ -59,15 +59,21 @@ pub(super) fn merge(base: Option<Value>, mut over: Value, path: &mut Vec<String>
     }
 }
 
-fn strip_tags(mut value: Value) -> Value {
+/// A value with nothing under it to merge onto: `!override` means the value itself, and an
+/// entry or item tagged `!reset` resets nothing, so it goes (as compose-go's reset
+/// processor removes it from the file).
+pub(super) fn strip_tags(mut value: Value) -> Value {
     value.tag = None;
+    let reset = |v: &Value| v.tag == Some(MergeTag::Reset);
     match &mut value.kind {
         Kind::Seq(items) => {
+            items.retain(|item| !reset(item));
             for item in items.iter_mut() {
                 take_and_strip(item);
             }
         }
         Kind::Map(map) => {
+            map.retain(|_, v| !reset(v));
             for v in map.values_mut() {
                 take_and_strip(v);
             }
@@ -170,4 +176,21 @@ fn file_reference_key(v: &Value) -> Option<String> {
         });
     }
     scalar_key(v)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_reset_in_the_first_file_removes_the_key() {
+        let p = crate::project::from_yaml(
+            "services:\n  app:\n    image: x\n    command: !reset {}\n    ports: !override [\"80:80\"]\n  gone: !reset\n",
+        );
+        let services: Vec<&str> = p.services().map(|(name, _)| name).collect();
+        assert_eq!(services, ["app"]);
+        let (_, app) = p.services().next().unwrap();
+        assert!(app.get("command").is_none());
+        let ports = app.get("ports").and_then(|v| v.as_seq()).expect("ports");
+        assert_eq!(ports.len(), 1);
+        assert!(ports.iter().all(|v| v.tag.is_none()));
+    }
 }

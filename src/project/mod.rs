@@ -217,7 +217,7 @@ fn load_inputs(
         };
         loader.finish_file(id, &mut root, &env);
         model = Some(match model {
-            None => root,
+            None => merge::strip_tags(root),
             Some(base) => merge::merge_files(base, root),
         });
     }
@@ -434,13 +434,26 @@ impl<'a> Loader<'a> {
     ) -> Option<(FileId, Value)> {
         let (id, mut root) = self.read_value(path, name, bytes, env)?;
         let file = Arc::clone(&self.files[id.0 as usize]);
-        if crate::project::schema::quick_verdict(&root) == Some(true) {
+        // The schema judges what the file contributes: a `!reset` entry is a removal, not a
+        // value, and `!override` only says how to merge.
+        let tagged = {
+            let text = file.text();
+            text.contains("!reset") || text.contains("!override")
+        };
+        let resolved;
+        let view = if tagged {
+            resolved = merge::strip_tags(root.clone());
+            &resolved
+        } else {
+            &root
+        };
+        if crate::project::schema::quick_verdict(view) == Some(true) {
             // Valid: the full validator is not needed.
         } else if self.opts.defer_schema {
             crate::project::schema::compile_in_background();
-            self.unvalidated.push((root.clone(), file));
+            self.unvalidated.push((view.clone(), file));
         } else {
-            crate::project::schema::validate(&root, &file, &mut self.diagnostics);
+            crate::project::schema::validate(view, &file, &mut self.diagnostics);
         }
         if !matches!(root.kind, Kind::Map(_)) {
             return None;

@@ -214,6 +214,15 @@ impl Map {
         Some(value)
     }
 
+    /// Keeps the entries for which `keep` is true, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
+        let before = self.entries.len();
+        self.entries.retain(|(k, _, v)| keep(k, v));
+        if self.entries.len() != before && self.index.is_some() {
+            self.reindex();
+        }
+    }
+
     /// Entries in order: key, key origin, value.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Origin, &Value)> {
         self.entries.iter().map(|(k, o, v)| (k.as_str(), o, v))

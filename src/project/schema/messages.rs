@@ -344,6 +344,9 @@ fn explain_at(at: &At, error: &ValidationError, out: &mut Vec<Diagnostic>) {
                 .help(help),
             );
         }
+        // Items holding an unset variable are unknown: `${A}:${A}` and `${B}:${B}` only look
+        // alike while both are empty.
+        ValidationErrorKind::UniqueItems if !repeats_a_known_item(value) => {}
         ValidationErrorKind::UniqueItems => {
             out.push(at.diag(
                 &codes::INVALID_VALUE,
@@ -392,6 +395,32 @@ fn explain_at(at: &At, error: &ValidationError, out: &mut Vec<Diagnostic>) {
 
 /// For `anyOf`/`oneOf`: the branches whose value has the right type say what is wrong inside;
 /// when no branch has the right type, the value has the wrong type.
+/// Whether two items of a sequence are equal with every value in them known.
+fn repeats_a_known_item(seq: &Value) -> bool {
+    let Some(items) = seq.as_seq() else {
+        return true;
+    };
+    let known: Vec<serde_json::Value> = items
+        .iter()
+        .filter(|v| is_known(v))
+        .map(super::to_json)
+        .collect();
+    known
+        .iter()
+        .enumerate()
+        .any(|(i, a)| known[i + 1..].contains(a))
+}
+
+/// Whether a value holds no unset variable.
+fn is_known(value: &Value) -> bool {
+    match &value.kind {
+        Kind::Str(s) => s.is_known(),
+        Kind::Seq(items) => items.iter().all(is_known),
+        Kind::Map(map) => map.iter().all(|(_, _, v)| is_known(v)),
+        _ => true,
+    }
+}
+
 fn explain_alternatives(
     at: &At,
     path: &[Step],

@@ -217,12 +217,7 @@ fn companion_hits<'p>(service: &Service<'p>, repo: &str, tag: TagVersion) -> Vec
     out
 }
 
-fn diagnose(
-    project: &Project,
-    service: &str,
-    repo: &str,
-    hits: &[Hit],
-) -> Option<Diagnostic> {
+fn diagnose(project: &Project, service: &str, repo: &str, hits: &[Hit]) -> Option<Diagnostic> {
     let severity = hits.iter().map(|h| h.severity).max()?;
     let first = hits.iter().find(|h| h.severity == severity)?;
     let texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();

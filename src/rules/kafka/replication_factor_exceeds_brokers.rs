@@ -38,7 +38,8 @@ struct BrokerKey {
     consequence: &'static str,
 }
 
-const OFFSETS: &str = "consumer groups never get a coordinator (__consumer_offsets cannot be created)";
+const OFFSETS: &str =
+    "consumer groups never get a coordinator (__consumer_offsets cannot be created)";
 const TRANSACTIONS: &str =
     "transactional producers (exactly-once) fail: __transaction_state cannot be created";
 const CONNECT: &str = "Connect's internal topics cannot be created, so the worker does not start";

@@ -821,10 +821,12 @@ services:
         let edit = replace_tag(&p, &services[0], "7.9.0").expect("edit");
         assert_eq!(edit.content, ":7.9.0");
         assert_eq!(edit.span.start, edit.span.end);
-        let p = crate::project::from_yaml(
-            "services:\n  zk:\n    image: cp-zookeeper@sha256:0123\n",
-        );
+        let p =
+            crate::project::from_yaml("services:\n  zk:\n    image: cp-zookeeper@sha256:0123\n");
         let services = crate::facts::service::services(&p);
-        assert!(replace_tag(&p, &services[0], "7.9.0").is_none(), "a digest wins");
+        assert!(
+            replace_tag(&p, &services[0], "7.9.0").is_none(),
+            "a digest wins"
+        );
     }
 }
