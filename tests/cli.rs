@@ -646,3 +646,30 @@ fn no_progress_line_off_a_terminal() {
         )
     );
 }
+
+#[test]
+fn a_name_that_a_sibling_file_defines_is_not_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = "services:\n  ui:\n    image: provectuslabs/kafka-ui:v0.7.2\n    environment:\n      \
+                  KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS: \"broker-a:9092\"\n";
+    write(dir.path(), "ui.yml", client);
+    let codes = |args: &[&str]| {
+        let out = composefix(&[&["--format", "json"], args].concat(), dir.path());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Alone in its folder, the name is unknown.
+    assert_eq!(codes(&["ui.yml"]), ["NET003"]);
+    // Beside the file that defines it (`docker compose -f brokers.yml -f ui.yml`), it is not.
+    write(
+        dir.path(),
+        "brokers.yml",
+        "services:\n  broker-a:\n    image: apache/kafka:3.9.0\n",
+    );
+    assert_eq!(codes(&["ui.yml"]), Vec::<String>::new());
+}

@@ -2,8 +2,10 @@
 //! base.yml -f this.yml`) refers to services, networks and volumes it does not declare, so
 //! names that are missing from it may well exist.
 
-use crate::project::Project;
 use crate::project::value::Value;
+use crate::project::{LoadOptions, Project};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 /// True when the project cannot run on its own: a service has neither `image`, `build` nor
 /// `extends`; or refers to an undeclared network, named volume or `depends_on` service
@@ -41,6 +43,54 @@ pub(crate) fn is_partial(project: &Project) -> bool {
             || named_volumes(s).any(|v| !volumes.contains(&v))
     });
     incomplete_service || project.diagnostics.iter().any(|d| d.rule.code == "SYN006")
+}
+
+/// At most this many sibling files are read.
+const MAX_SIBLINGS: usize = 32;
+
+/// The services that the other YAML files beside the project's first compose file define
+/// (`kafka.yml` beside `console.yml`, used as `docker compose -f kafka.yml -f console.yml`):
+/// a name missing from the project but defined there is most likely right once the files are
+/// combined. The files are read only for their service names, never shown; at most
+/// [`MAX_SIBLINGS`] of them, each within the size limit.
+pub(crate) fn sibling_services(project: &Project) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let Some(first) = project.files.first() else {
+        return out;
+    };
+    let dir = match first.path().parent() {
+        Some(dir) if dir.as_os_str().is_empty() => Path::new("."),
+        Some(dir) => dir,
+        None => return out,
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    // The project's own files (its services are known anyway), by name within the folder.
+    let own: HashSet<&std::ffi::OsStr> = project
+        .files
+        .iter()
+        .filter(|f| f.path().parent() == first.path().parent())
+        .filter_map(|f| f.path().file_name())
+        .collect();
+    let mut siblings: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yml" || e == "yaml")
+                && p.file_name().is_some_and(|n| !own.contains(n))
+        })
+        .collect();
+    siblings.sort();
+    let opts = LoadOptions::default();
+    for path in siblings.into_iter().take(MAX_SIBLINGS) {
+        let Some(root) = crate::project::read_file_value(&path, &opts) else {
+            continue;
+        };
+        if let Some(services) = root.get("services").and_then(Value::as_map) {
+            out.extend(services.iter().map(|(name, _, _)| name.to_string()));
+        }
+    }
+    out
 }
 
 /// The named volumes a service mounts (`data:/var/lib/x`, or long syntax `type: volume`).

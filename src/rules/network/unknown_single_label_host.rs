@@ -5,6 +5,7 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::{ClientTarget, PortSource};
+use crate::facts::completeness;
 use crate::facts::values::{contains_ignore_case, ends_with_ignore_case};
 use crate::fix::builders;
 use crate::project::Project;
@@ -59,6 +60,13 @@ impl Rule for UnknownSingleLabelHost {
         // keeps the rule at project level.
         let mut suggested: std::collections::HashMap<String, Vec<&str>> =
             std::collections::HashMap::new();
+        // Read only when some name is unknown.
+        let siblings = std::cell::OnceCell::new();
+        let in_sibling = |host: &str| {
+            siblings
+                .get_or_init(|| completeness::sibling_services(project))
+                .contains(host)
+        };
         for service in cx.services() {
             let name = service.name;
             if service.network_mode.is_set()
@@ -71,7 +79,9 @@ impl Rule for UnknownSingleLabelHost {
                 .client_targets(service.spec)
                 .iter()
                 .filter(|t| {
-                    candidate(t) && book.resolve(name, &t.target.host) == Addressee::External
+                    candidate(t)
+                        && book.resolve(name, &t.target.host) == Addressee::External
+                        && !in_sibling(&t.target.host)
                 })
                 .cloned()
                 .collect();
