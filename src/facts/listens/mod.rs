@@ -13,6 +13,7 @@ mod kafka_listeners;
 mod zookeeper_peers;
 
 pub(crate) use expose::expose_entries;
+pub(crate) use zookeeper_peers::zookeeper_peer_hosts;
 
 use command::command_ports;
 use environment::env_ports;

@@ -5,8 +5,10 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::ClientTarget;
+use crate::facts::connection::{HostClass, classify};
 use crate::facts::images;
-use crate::facts::listens::{expose_entries, main_ports};
+use crate::facts::kafka::parse_voters;
+use crate::facts::listens::{expose_entries, main_ports, zookeeper_peer_hosts};
 use crate::facts::ports::PortSet;
 use crate::facts::service::{NetworkMode, Service};
 use crate::fix::builders;
@@ -83,9 +85,21 @@ impl Rule for HostNetworkMode {
             for (p, _) in &ports {
                 taken.insert(*p..=*p);
             }
-            let d = diagnostic(project, service, key, &case, &ports);
+            let mut d = diagnostic(project, service, key, &case, &ports);
+            // A service that reaches something through the host's loopback would reach only
+            // itself: a host-network cluster is converted as a whole, by hand.
+            let loopback = relies_on_host_loopback(cx, service);
+            if loopback {
+                let help = d.help.take().unwrap_or_default();
+                d = d.help(format!(
+                    "{help}; `{}` reaches other servers as `localhost`, which off the host's network \
+                     is the container itself: convert every member of the host-network cluster \
+                     together and address them by service name",
+                    service.name
+                ));
+            }
             // Without anything to publish, the fix would cut the host off on Linux too.
-            let fixable = free && (matches!(case, Case::Ports) || !ports.is_empty());
+            let fixable = free && (matches!(case, Case::Ports) || !ports.is_empty()) && !loopback;
             out.push(
                 d.with_fix(
                     fixable
@@ -95,6 +109,29 @@ impl Rule for HostNetworkMode {
             );
         }
     }
+}
+
+/// Whether the service reaches something through the host's loopback: a client address, a
+/// ZooKeeper peer, a Kafka controller voter, or a Kafka listener bound to `localhost`. Off the
+/// host's network that loopback is the container's own.
+fn relies_on_host_loopback<'p>(cx: &Context<'p>, service: &Service<'p>) -> bool {
+    let loopback = |host: &str| classify(host) == HostClass::Loopback;
+    let repo = service.repository.map_or("", |(repo, _)| repo);
+    cx.client_targets(service.spec)
+        .iter()
+        .any(|t| loopback(&t.target.host))
+        || zookeeper_peer_hosts(repo, service.env())
+            .iter()
+            .any(|h| loopback(h))
+        || cx.broker(service.name).is_some_and(|b| {
+            b.listeners()
+                .unwrap_or_default()
+                .iter()
+                .any(|e| loopback(&e.host))
+                || b.text("controller.quorum.voters")
+                    .and_then(parse_voters)
+                    .is_some_and(|voters| voters.iter().any(|v| loopback(&v.host)))
+        })
 }
 
 /// The `network_mode` key of a service whose network mode is `host`. An unset variable keeps
