@@ -218,7 +218,7 @@ fn safe_fixes_remove_their_findings_and_add_none() {
 }
 
 /// Findings the catalog gives no fix, by design, with the reason (RULES.md names them `none`).
-const NO_FIX_BY_DESIGN: [(&str, &str, &str); 3] = [
+const NO_FIX_BY_DESIGN: [(&str, &str, &str); 4] = [
     (
         "env-prefix-or-key-mistake/wurstmeister-escapes.yaml",
         "KAF014",
@@ -228,6 +228,11 @@ const NO_FIX_BY_DESIGN: [(&str, &str, &str); 3] = [
         "advertised-address-unusable/bitnami-ephemeral-host-port.yaml",
         "KAF002",
         "a listener for the host cannot advertise a host port Docker picks at start-up",
+    ),
+    (
+        "inter-broker-listener-not-advertised/unpublished-broker-without-internal-listener.yaml",
+        "KAF007",
+        "the dual-listener layout would publish a host port the broker never had",
     ),
     (
         "published-listener-not-host-resolvable/ephemeral-host-port.yaml",

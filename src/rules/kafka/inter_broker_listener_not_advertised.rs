@@ -162,15 +162,21 @@ fn diagnose(cx: &Context, service: &Service, broker: &Broker) -> Option<Diagnost
                     internal.len() == 1,
                 ));
         }
-        // No listener other brokers can reach: give the broker one (§3.5), for review.
+        // No listener other brokers can reach: give the broker one (§3.5), for review. The
+        // layout's host listener needs a published port; a broker that publishes none is not
+        // given one (that would open it to the host), so it gets no fix.
         None => {
-            let rewrite = dual_listener::rewrite(
-                cx,
-                service,
-                broker,
-                "Give the broker an internal listener for inter-broker traffic",
-            )
-            .map(|f| Fix::new(f.title, Applicability::Review, f.edits));
+            let rewrite = (!service.published().is_empty())
+                .then(|| {
+                    dual_listener::rewrite(
+                        cx,
+                        service,
+                        broker,
+                        "Give the broker an internal listener for inter-broker traffic",
+                    )
+                })
+                .flatten()
+                .map(|f| Fix::new(f.title, Applicability::Review, f.edits));
             d = d
                 .help(
                     "advertise a listener under the broker's service name (e.g. \
