@@ -209,14 +209,31 @@ pub(super) fn prepare() {
     LazyLock::force(&KNOWN_KEYS);
 }
 
-/// The known key closest to `key`, when close enough to be a typo.
-pub(super) fn suggest(key: &str) -> Option<&'static str> {
-    KNOWN_KEYS
-        .iter()
+/// The key of the mapping the error is about (its schema's `properties`) closest to `key`:
+/// `servics` at the top level is `services`, not `service`. None when the schema node cannot
+/// be found (behind a `$ref`) or no key is close.
+fn suggest_here(error: &ValidationError, key: &str) -> Option<&'static str> {
+    let pointer = error.schema_path().as_str();
+    let parent = &pointer[..pointer.rfind('/')?];
+    let properties = super::SCHEMA_JSON
+        .pointer(parent)?
+        .get("properties")?
+        .as_object()?;
+    closest(key, properties.keys().map(String::as_str))
+}
+
+/// The candidate closest to `key`, when close enough to be a typo.
+fn closest<'a>(key: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
         .map(|k| (strsim::damerau_levenshtein(key, k), k))
         .filter(|&(d, k)| d > 0 && d <= 2.max(key.len() / 4) && d < k.len())
         .min_by_key(|&(d, _)| d)
-        .map(|(_, k)| k.as_str())
+        .map(|(_, k)| k)
+}
+
+/// The known key closest to `key`, when close enough to be a typo.
+pub(super) fn suggest(key: &str) -> Option<&'static str> {
+    closest(key, KNOWN_KEYS.iter().map(String::as_str))
 }
 
 struct At<'a> {
@@ -283,7 +300,7 @@ fn explain_at(at: &At, error: &ValidationError, out: &mut Vec<Diagnostic>) {
                     key_span,
                     &path,
                 );
-                d = match suggest(key) {
+                d = match suggest_here(error, key).or_else(|| suggest(key)) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("remove it, or prefix it with `x-` to keep it as an extension"),
                 };
@@ -495,5 +512,26 @@ mod tests {
         assert_eq!(suggest("helthcheck"), Some("healthcheck"));
         assert_eq!(suggest("port"), Some("ports"));
         assert_eq!(suggest("x-totally-unrelated-thing"), None);
+    }
+
+    /// The help of the first unknown-key finding of `yaml`.
+    fn help_for(yaml: &str) -> Option<String> {
+        let file = std::sync::Arc::new(crate::source::SourceFile::new(
+            "compose.yaml".into(),
+            "compose.yaml".into(),
+            yaml,
+        ));
+        let project = crate::project::from_yaml(yaml);
+        let mut out = Vec::new();
+        crate::project::schema::validate(project.model.as_ref()?, &file, &mut out);
+        out.into_iter().find(|d| d.rule.code == "SCH001")?.help
+    }
+
+    #[test]
+    fn did_you_mean_prefers_the_keys_of_that_mapping() {
+        let help = help_for("servics:\n  a:\n    image: x\n");
+        assert_eq!(help.as_deref(), Some("did you mean `services`?"));
+        let help = help_for("services:\n  a:\n    image: x\n    enviroment: {}\n");
+        assert_eq!(help.as_deref(), Some("did you mean `environment`?"));
     }
 }
