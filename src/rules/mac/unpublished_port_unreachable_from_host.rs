@@ -107,7 +107,12 @@ impl Rule for UnpublishedPortUnreachableFromHost {
             let Some(d) = diagnostic(project, topology, name, &evidence, &ports) else {
                 continue;
             };
-            let fix = (free && !shared(project, service, &evidence))
+            // `expose` alone documents ports between containers, not a wish for host access:
+            // only a static address, which the host is meant to use, is published for it.
+            let fixable = free
+                && matches!(evidence, Evidence::StaticIp(..))
+                && !shared(project, service, &evidence);
+            let fix = fixable
                 .then(|| fix(project, service.spec, &ports))
                 .flatten();
             out.push(d.with_fix(fix));
