@@ -78,8 +78,16 @@ impl Rule for HostNetworkMode {
             .flat_map(Service::published)
             .map(|p| p.host_ports)
             .collect();
+        // A file whose every service is on the host's network is written for Docker Engine
+        // on Linux: one finding says so, instead of one per service.
+        let whole_file = hosts.len() > 1 && hosts.len() == cx.services().len();
+        let mut collapsed: Vec<(&Service, &Origin)> = Vec::new();
         for (service, key) in hosts {
             let case = case(book, &targets, service);
+            if whole_file && matches!(case, Case::Server | Case::Plain) {
+                collapsed.push((service, key));
+                continue;
+            }
             let ports = publish(project, service);
             let free = ports.iter().all(|(p, _)| !taken.contains(*p));
             for (p, _) in &ports {
@@ -108,7 +116,43 @@ impl Rule for HostNetworkMode {
                 ),
             );
         }
+        if let Some(d) = whole_file_diagnostic(project, &collapsed) {
+            out.push(d);
+        }
     }
+}
+
+/// The one finding of a file whose services all use host networking, at the first of them.
+/// No fix: moving a whole stack off the host's network is a migration (peers that address
+/// each other as `localhost`, ports to publish), not an edit.
+fn whole_file_diagnostic(
+    project: &Project,
+    services: &[(&Service, &Origin)],
+) -> Option<Diagnostic> {
+    use Platform::{Linux, Mac, Windows};
+    use Severity::{Info, Warning};
+    let (first, key) = services.first()?;
+    let names: Vec<String> = services
+        .iter()
+        .map(|(s, _)| format!("`{}`", s.name))
+        .collect();
+    let message = format!(
+        "every service of this project uses `network_mode: host` ({}): the file is written for \
+         Docker Engine on Linux, where that works; {DESKTOP}",
+        names.join(", ")
+    );
+    Some(
+        Diagnostic::new(&INFO, message)
+            .per_platform(&[(Mac, Warning), (Windows, Warning), (Linux, Info)])
+            .at(project.file(key.file), key.span)
+            .service(first.name)
+            .help(
+                "run it on Linux, or have every Docker Desktop user enable host networking in its \
+                 settings; to run it anywhere, remove `network_mode: host` from every service, \
+                 publish the ports the host uses and have the services address each other by \
+                 service name",
+            ),
+    )
 }
 
 /// Whether the service reaches something through the host's loopback: a client address, a
