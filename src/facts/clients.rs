@@ -5,8 +5,9 @@ use super::connection::{
     Target, command_targets, host_port_pairs, inferred_port, is_browser_url_key, is_client_key,
     parse_value,
 };
-use super::images;
+use super::images::{self, image_of, repository};
 use super::values::{Arg, backticked, command_lines, starts_with_ignore_case};
+use crate::images::entrypoint;
 use crate::project::value::Value;
 use crate::source::Span;
 use std::ops::Range;
@@ -142,12 +143,28 @@ pub(crate) fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
             }
         }
     }
+    // Without an `entrypoint` of its own, a `command` is the arguments of the image's
+    // entrypoint program (kcat's images take `command: -b kafka:9092 -L`).
+    let program = service
+        .get("entrypoint")
+        .is_none()
+        .then(|| image_of(service).map(repository))
+        .flatten()
+        .and_then(entrypoint::entrypoint_program);
     for key in ["entrypoint", "command"] {
         for line in command_lines(service, key) {
-            let words: Vec<&str> = line.iter().map(|a| a.text.as_str()).collect();
+            let lead = program.filter(|_| key == "command");
+            let words: Vec<&str> = lead
+                .into_iter()
+                .chain(line.iter().map(|a| a.text.as_str()))
+                .collect();
             let mut found = command_targets(&words);
             found.sort_by_key(|(index, t)| (*index, t.range.start));
             for (index, target) in found {
+                // The program's name is not in the file.
+                let Some(index) = index.checked_sub(usize::from(lead.is_some())) else {
+                    continue;
+                };
                 let Arg { value, offset, .. } = &line[index];
                 let (port, port_source) = match (target.port, target.port_written) {
                     (Some(p), true) => (Some(p), PortSource::Written),

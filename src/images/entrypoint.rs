@@ -7,6 +7,15 @@ use super::family::Family;
 /// cp-kafka, cp-server, cp-schema-registry, cp-kafka-connect.
 pub(crate) const CONFLUENT_RUN: &str = "/etc/confluent/docker/run";
 
+/// The client program an image's own entrypoint runs, so that a `command` of flags alone
+/// (`command: -b kafka:9092 -L`) is that program's arguments: kcat's images.
+pub(crate) fn entrypoint_program(repo: &str) -> Option<&'static str> {
+    match repo {
+        "edenhill/kcat" | "edenhill/kafkacat" | "confluentinc/cp-kafkacat" => Some("kcat"),
+        _ => None,
+    }
+}
+
 /// Bitnami's Kafka entrypoint, which prepares the container and then calls the run script.
 pub(crate) const BITNAMI_KAFKA_ENTRYPOINT: &str = "/opt/bitnami/scripts/kafka/entrypoint.sh";
 
