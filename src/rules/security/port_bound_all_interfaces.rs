@@ -35,7 +35,11 @@ impl Rule for PortBoundAllInterfaces {
                 continue;
             }
             let shown = shown(&bind);
-            let place = bind.host_ip_value.unwrap_or(bind.item);
+            // Long syntax: on `host_ip` when written, else on `published`.
+            let place = bind
+                .host_ip_value
+                .or_else(|| bind.item.get("published"))
+                .unwrap_or(bind.item);
             let how = match (&bind.host_ip, bind.ephemeral) {
                 (Some(ip), _) => format!("on `{ip}`, every interface of the host"),
                 (None, true) => "on a host port Docker picks, on every interface of the host".to_string(),
