@@ -140,6 +140,15 @@ impl Rule for SensitiveHostPathMounted {
                         service.name
                     ),
                 )
+            } else if root_equivalent {
+                (
+                    Severity::Warning,
+                    format!(
+                        "`{path}` is mounted read-only into `{}`: the container can read what \
+                         the host keeps there (keys, password hashes, configuration)",
+                        service.name
+                    ),
+                )
             } else {
                 (
                     Severity::Warning,
