@@ -159,7 +159,7 @@ mod tests {
             ("'root:1000'", Some(true)),
             ("'1000:0'", Some(false)),
             ("node", Some(false)),
-            ("${UNSET_USER_X}", None),
+            ("'${UNSET_USER_X}'", None),
         ] {
             let project = spec(&format!("{{user: {user}}}"));
             let (_, s) = project.services().next().unwrap();

@@ -3,6 +3,7 @@
 use super::at_origin;
 use crate::diagnostic::{Activation, Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
 use crate::facts::service::Service;
+use crate::images::env::names_credentials_file;
 use crate::facts::values::{contains_ignore_case, ends_with_ignore_case};
 use crate::project::Project;
 use crate::project::interpolate::SegmentKind;
@@ -171,13 +172,22 @@ fn credential(project: &Project, key: &str, value: &Value) -> Option<(&'static s
         Kind::Str(s) if s.is_known() => s,
         Kind::Int(_) | Kind::Float(_) => {
             let text = value.scalar_text()?;
-            return (is_credential_key(key) && !FLAGS.contains(&text.as_ref()) && !quantity_key(key))
+            return (is_credential_key(key)
+                && !names_credentials_file(key)
+                && !FLAGS.contains(&text.as_ref()) && !quantity_key(key))
                 .then_some(("a credential", whole));
         }
         _ => return None,
     };
-    let text = s.text.trim();
+    let text = s.text.trim().trim_matches(['"', '\'']);
+    // A URL without user information under a credential-shaped key (`OAUTH_TOKEN_URL`,
+    // `…_CREDENTIALS_ENDPOINT_URL`) is an address, not a credential; a DSN's key sits there.
+    let url_without_password = text.split_once("://").is_some_and(|(_, rest)| {
+        !rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())].contains('@')
+    });
     if is_credential_key(key)
+        && !names_credentials_file(key)
+        && !url_without_password
         && !text.is_empty()
         && !FLAGS.iter().any(|f| f.eq_ignore_ascii_case(text))
         && !(quantity_key(key) && is_quantity(text))
@@ -209,9 +219,12 @@ mod tests {
         for key in ["POSTGRES_PASSWORD_FILE", "PWD", "COMPASS_URL", "USER"] {
             assert!(!is_credential_key(key), "{key}");
         }
-        assert_eq!(url_password("postgres://app:s3cret@db:5432/app"), Some(17..23));
+        assert_eq!(url_password("postgres://app:s3cret@db:5432/app"), Some(15..21));
         assert_eq!(url_password("http://user@host/"), None);
         assert_eq!(url_password("redis://:@cache"), None);
+        assert!(names_credentials_file("KAFKA_SSL_KEYSTORE_CREDENTIALS"));
+        assert!(names_credentials_file("KAFKA_LISTENER_NAME_BROKER_SSL_KEY_CREDENTIALS"));
+        assert!(!names_credentials_file("AWS_CREDENTIALS"));
         assert!(is_quantity("3600") && is_quantity("30s") && !is_quantity("hunter2"));
     }
 }

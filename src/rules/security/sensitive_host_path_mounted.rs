@@ -78,8 +78,11 @@ fn exposure(path: &str) -> Option<(bool, String)> {
     if HARMLESS.contains(&path) {
         return None;
     }
-    if let Some((_, what)) = ROOT_EQUIVALENT.iter().find(|(dir, _)| under(path, dir)) {
-        return Some((true, (*what).to_string()));
+    if let Some((dir, what)) = ROOT_EQUIVALENT.iter().find(|(dir, _)| under(path, dir)) {
+        if path == *dir {
+            return Some((true, (*what).to_string()));
+        }
+        return Some((true, format!("the host's `{dir}`")));
     }
     if let Some((_, what)) = ROOT_EQUIVALENT_EXACT.iter().find(|(dir, _)| *dir == path) {
         return Some((true, (*what).to_string()));
