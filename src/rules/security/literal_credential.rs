@@ -67,21 +67,24 @@ fn is_quantity(value: &str) -> bool {
         && digits.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
-/// Whether bytes `range` of `s` are written in the file: as literal text, or as the default of
-/// a `${VAR:-default}` (also when `.env` sets the variable, since the default is still in the
-/// file). A value that only a variable supplies is not.
+/// Whether bytes of `range` of `s` are written in the file: as literal text, or as the
+/// default of a `${VAR:-default}` (also when `.env` sets the variable, since the default is
+/// still in the file). A value that only a variable supplies is not; one that merely contains
+/// a variable is (`hunter2${X}` ships `hunter2`, as compose-lint measured).
 fn written_in_file(project: &Project, value: &Value, s: &Str, range: std::ops::Range<usize>) -> bool {
+    if range.is_empty() {
+        return false;
+    }
     let Some(interp) = &s.interpolation else {
-        return !range.is_empty() && s.raw_offset.is_some();
+        return s.raw_offset.is_some();
     };
-    interp.segments.iter().any(|seg| match &seg.kind {
-        SegmentKind::Literal { .. } => {
-            seg.text.start < range.end && range.start < seg.text.end && !seg.text.is_empty()
+    interp.segments.iter().any(|seg| {
+        let overlaps = seg.text.start < range.end && range.start < seg.text.end;
+        match &seg.kind {
+            SegmentKind::Literal { .. } => overlaps,
+            SegmentKind::Variable { raw, .. } => overlaps && has_default(project, value, s, raw),
+            SegmentKind::Unknown { .. } => false,
         }
-        SegmentKind::Variable { raw, .. } if seg.text.start <= range.start && range.end <= seg.text.end => {
-            has_default(project, value, s, raw)
-        }
-        _ => false,
     })
 }
 
@@ -169,7 +172,8 @@ impl Rule for LiteralCredential {
 fn credential(project: &Project, key: &str, value: &Value) -> Option<(&'static str, Span)> {
     let whole = value.origin.span;
     let s = match &value.kind {
-        Kind::Str(s) if s.is_known() => s,
+        // Known or not: an unset variable takes nothing away from the literal part.
+        Kind::Str(s) => s,
         Kind::Int(_) | Kind::Float(_) => {
             let text = value.scalar_text()?;
             return (is_credential_key(key)

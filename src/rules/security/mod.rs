@@ -40,8 +40,10 @@ fn at_origin(cx: &Context<'_>, rule: &'static RuleInfo, service: &Service, origi
 }
 
 /// A finding of `rule` about a setting `service` does not have, placed on the service's key:
-/// the honest place for something absent. None when the key's place is unknown.
+/// the honest place for something absent. None when the key's place is unknown, or when the
+/// service is not a mapping (the schema reports it; nothing is missing from it).
 fn on_service_key(cx: &Context<'_>, rule: &'static RuleInfo, service: &Service, message: String) -> Option<Diagnostic> {
+    service.spec.as_map()?;
     let (origin, _) = cx
         .project
         .model
