@@ -756,7 +756,10 @@ fn sarif_security_rules_carry_security_severity() {
     assert_eq!(severity("SEC012").as_deref(), Some("5.0"));
     assert_eq!(severity("SEC016").as_deref(), Some("2.0"));
     assert_eq!(severity("KAF001"), None, "not a security rule");
-    for rule in rules.iter().filter(|r| r["id"].as_str().unwrap().starts_with("SEC")) {
+    for rule in rules
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("SEC"))
+    {
         assert_eq!(rule["properties"]["tags"], serde_json::json!(["security"]));
         let score: f64 = rule["properties"]["security-severity"]
             .as_str()

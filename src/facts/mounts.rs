@@ -291,10 +291,7 @@ pub(crate) fn devices(service: &Value) -> Vec<Device<'_>> {
                 let source = m.get("source")?;
                 Some(Device {
                     host: normalize_host_path(known_str(source)?),
-                    permissions: m
-                        .get("permissions")
-                        .and_then(known_str)
-                        .map(str::to_string),
+                    permissions: m.get("permissions").and_then(known_str).map(str::to_string),
                     value: source,
                 })
             }
@@ -394,7 +391,10 @@ volumes:
                 .iter()
                 .map(|(w, r)| (w.as_str(), &text[r.clone()]))
                 .collect();
-            assert_eq!(words, [("rw", "rw"), ("exec", "exec"), ("size=1m", "size=1m")]);
+            assert_eq!(
+                words,
+                [("rw", "rw"), ("exec", "exec"), ("size=1m", "size=1m")]
+            );
             assert!(entries[1].options.is_empty());
             let devices: Vec<(String, Option<String>)> = devices(spec)
                 .into_iter()

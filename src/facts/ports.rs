@@ -418,7 +418,12 @@ fn port_bind(item: &Value) -> Option<PortBind<'_>> {
                 .interpolation
                 .iter()
                 .flat_map(|i| i.segments.iter())
-                .filter(|seg| matches!(seg.kind, crate::project::interpolate::SegmentKind::Unknown { .. }))
+                .filter(|seg| {
+                    matches!(
+                        seg.kind,
+                        crate::project::interpolate::SegmentKind::Unknown { .. }
+                    )
+                })
                 .map(|seg| seg.text.start)
                 .collect();
             let text = s.text.as_str();
@@ -436,9 +441,7 @@ fn port_bind(item: &Value) -> Option<PortBind<'_>> {
                 }
             }
             let container = &spec[colons.last().map_or(0, |c| c + 1)..];
-            if port_range(container).is_none() {
-                return None;
-            }
+            port_range(container)?;
             if colons.len() < 2 {
                 let ephemeral = colons.is_empty();
                 return Some(PortBind {
@@ -446,8 +449,7 @@ fn port_bind(item: &Value) -> Option<PortBind<'_>> {
                     item,
                     host_ip_value: None,
                     host_ip_text: None,
-                    ephemeral: ephemeral
-                        || spec[..colons[0]].is_empty() && unknown_at.is_empty(),
+                    ephemeral: ephemeral || spec[..colons[0]].is_empty() && unknown_at.is_empty(),
                 });
             }
             let ip_end = colons[colons.len() - 2];

@@ -55,7 +55,11 @@ pub(crate) fn has_unknown_item(service: &Value, key: &str) -> bool {
     service
         .get(key)
         .and_then(Value::as_seq)
-        .is_some_and(|items| items.iter().any(|v| v.as_str().is_some_and(|s| !s.is_known())))
+        .is_some_and(|items| {
+            items
+                .iter()
+                .any(|v| v.as_str().is_some_and(|s| !s.is_known()))
+        })
 }
 
 /// One `security_opt` entry: `name[:value]` or `name[=value]`.
@@ -102,8 +106,7 @@ pub(crate) fn no_new_privileges(service: &Value) -> Option<bool> {
     }
     Some(security_opts(service).iter().any(|o| {
         o.name == "no-new-privileges"
-            && o
-                .value
+            && o.value
                 .as_deref()
                 .is_none_or(|v| v.eq_ignore_ascii_case("true"))
     }))
@@ -131,9 +134,13 @@ mod tests {
 
     #[test]
     fn capability_spellings() {
-        let project = spec("{cap_add: [cap_sys_admin, ' NET_ADMIN ', CAP_ALL, all], cap_drop: [All]}");
+        let project =
+            spec("{cap_add: [cap_sys_admin, ' NET_ADMIN ', CAP_ALL, all], cap_drop: [All]}");
         let (_, s) = project.services().next().unwrap();
-        let names: Vec<String> = capabilities(s, "cap_add").into_iter().map(|c| c.name).collect();
+        let names: Vec<String> = capabilities(s, "cap_add")
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
         assert_eq!(names, ["SYS_ADMIN", "NET_ADMIN", "CAP_ALL", "ALL"]);
         assert!(drops_all(s) && adds(s, "SYS_RAWIO"));
     }

@@ -67,7 +67,10 @@ pub(crate) fn is_true(value: &Value) -> bool {
     match &value.kind {
         Kind::Bool(b) => *b,
         Kind::Str(s) if s.is_known() => {
-            matches!(s.text.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "on" | "y" | "1")
+            matches!(
+                s.text.trim().to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "y" | "1"
+            )
         }
         _ => false,
     }

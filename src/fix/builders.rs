@@ -123,7 +123,9 @@ pub fn prefix_scalar(project: &Project, value: &Value, prefix: &str) -> Option<E
     match &value.kind {
         Kind::Str(s) => {
             if matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded)
-                || !prefix.chars().all(|c| c.is_alphanumeric() || ".:[]".contains(c))
+                || !prefix
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || ".:[]".contains(c))
             {
                 return None;
             }

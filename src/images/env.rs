@@ -157,7 +157,11 @@ pub(crate) const SECONDARY_PORT_KEYS: [&str; 3] =
 /// `KAFKA_SSL_KEYSTORE_CREDENTIALS: kafka_keystore_creds`).
 pub(crate) fn names_credentials_file(key: &str) -> bool {
     let upper = key.to_ascii_uppercase();
-    ["_KEYSTORE_CREDENTIALS", "_TRUSTSTORE_CREDENTIALS", "_KEY_CREDENTIALS"]
-        .iter()
-        .any(|suffix| upper.ends_with(suffix))
+    [
+        "_KEYSTORE_CREDENTIALS",
+        "_TRUSTSTORE_CREDENTIALS",
+        "_KEY_CREDENTIALS",
+    ]
+    .iter()
+    .any(|suffix| upper.ends_with(suffix))
 }

@@ -69,7 +69,11 @@ fn masked_files(diagnostics: &[&Diagnostic]) -> Vec<(Arc<SourceFile>, Arc<Source
         let mut bytes = file.text().as_bytes().to_vec();
         for span in list {
             let end = span.end.min(bytes.len());
-            for b in bytes.get_mut(span.start.min(end)..end).into_iter().flatten() {
+            for b in bytes
+                .get_mut(span.start.min(end)..end)
+                .into_iter()
+                .flatten()
+            {
                 // Same length, so the line index and every offset stay right; still UTF-8.
                 if *b != b'\n' && *b != b'\r' {
                     *b = b'*';

@@ -305,7 +305,7 @@ fn rule(info: &'static RuleInfo, severity: Severity) -> Rule<'static> {
         default_configuration: Configuration {
             level: level(info.severity),
         },
-        properties: info.is_security().then(|| RuleProperties {
+        properties: info.is_security().then_some(RuleProperties {
             security_severity: match severity {
                 Severity::Error => "9.0",
                 Severity::Warning => "5.0",

@@ -22,7 +22,12 @@ impl Rule for CapabilitiesNotDropped {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let spec = service.spec;
         if drops_all(spec) || has_unknown_item(spec, "cap_drop") {
             return;

@@ -65,7 +65,12 @@ impl Rule for DangerousCapabilityAdded {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for cap in capabilities(service.spec, "cap_add") {
             let Some((severity, words)) = tier(&cap.name) else {
                 continue;

@@ -32,7 +32,11 @@ const DEVICES: [(&str, bool, &str); 25] = [
     ("/dev/md", false, "a software RAID array"),
     ("/dev/disk/", false, "a disk"),
     ("/dev/block/", false, "a block device"),
-    ("/dev/loop", false, "a loop device (it mounts any disk image)"),
+    (
+        "/dev/loop",
+        false,
+        "a loop device (it mounts any disk image)",
+    ),
     ("/dev/dm-", false, "a device-mapper disk"),
     ("/dev/mapper/", false, "a device-mapper disk"),
     ("/dev/zfs", true, "ZFS pool control"),
@@ -57,15 +61,23 @@ impl Rule for DangerousDevice {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let spec = service.spec;
         let rawio = adds(spec, "SYS_RAWIO") || spec.get("privileged").is_some_and(is_true);
         for device in devices(spec) {
             let host = device.host.as_str();
-            let Some((_, _, what)) = DEVICES
-                .iter()
-                .find(|(p, exact, _)| if *exact { host == *p } else { host.starts_with(p) })
-            else {
+            let Some((_, _, what)) = DEVICES.iter().find(|(p, exact, _)| {
+                if *exact {
+                    host == *p
+                } else {
+                    host.starts_with(p)
+                }
+            }) else {
                 continue;
             };
             if RAWIO.contains(&host) && !rawio {

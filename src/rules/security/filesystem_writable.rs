@@ -23,7 +23,12 @@ impl Rule for FilesystemWritable {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let value = service.spec.get("read_only");
         if let Some(v) = value {
             let unknown = matches!(&v.kind, Kind::Str(s) if !s.is_known());

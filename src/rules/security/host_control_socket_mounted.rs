@@ -57,7 +57,12 @@ impl Rule for HostControlSocketMounted {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for mount in mounts(cx.project, service.spec) {
             if mount.kind != MountKind::Bind {
                 continue;
@@ -68,7 +73,11 @@ impl Rule for HostControlSocketMounted {
             let Some(what) = socket_of(path) else {
                 continue;
             };
-            let ro = if mount.read_only { " (read-only changes nothing: it applies to the file, not to the API behind it)" } else { "" };
+            let ro = if mount.read_only {
+                " (read-only changes nothing: it applies to the file, not to the API behind it)"
+            } else {
+                ""
+            };
             out.push(
                 at_value(
                     cx,

@@ -42,7 +42,12 @@ impl Rule for HostNamespaceShared {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for (key, what) in WHAT {
             let Some(value) = service.spec.get(key) else {
                 continue;

@@ -23,7 +23,12 @@ impl Rule for ImageWithoutDigest {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         // With `build`, `image` names the build's result: there is nothing to pull.
         if service.is_built() {
             return;
@@ -39,7 +44,10 @@ impl Rule for ImageWithoutDigest {
         if reference.digest.is_some() {
             return;
         }
-        let written = value.quoted_text().map(|t| t.into_owned()).unwrap_or_default();
+        let written = value
+            .quoted_text()
+            .map(|t| t.into_owned())
+            .unwrap_or_default();
         out.push(
             at_value(
                 cx,

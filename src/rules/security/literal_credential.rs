@@ -3,8 +3,8 @@
 use super::at_origin;
 use crate::diagnostic::{Activation, Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
 use crate::facts::service::Service;
-use crate::images::env::names_credentials_file;
 use crate::facts::values::{contains_ignore_case, ends_with_ignore_case};
+use crate::images::env::names_credentials_file;
 use crate::project::Project;
 use crate::project::interpolate::SegmentKind;
 use crate::project::value::{Kind, Str, Value};
@@ -46,16 +46,37 @@ const FLAGS: [&str; 8] = ["yes", "no", "true", "false", "0", "1", "on", "off"];
 /// Parts of a key that make it a quantity about credentials (`TOKEN_TTL: 3600`,
 /// `PASSWORD_MIN_LENGTH: 12`), when the value is a number.
 const QUANTITY_WORDS: [&str; 20] = [
-    "TTL", "TIMEOUT", "EXPIRE", "EXPIRY", "EXPIRATION", "VALIDITY", "LIFETIME", "MAX_AGE",
-    "ROTATION", "INTERVAL", "RETENTION", "DURATION", "LENGTH", "_LIMIT", "_SIZE", "TOKENS",
-    "ROUNDS", "ITERATIONS", "_ATTEMPTS", "_RETRIES",
+    "TTL",
+    "TIMEOUT",
+    "EXPIRE",
+    "EXPIRY",
+    "EXPIRATION",
+    "VALIDITY",
+    "LIFETIME",
+    "MAX_AGE",
+    "ROTATION",
+    "INTERVAL",
+    "RETENTION",
+    "DURATION",
+    "LENGTH",
+    "_LIMIT",
+    "_SIZE",
+    "TOKENS",
+    "ROUNDS",
+    "ITERATIONS",
+    "_ATTEMPTS",
+    "_RETRIES",
 ];
 
 /// Whether `key` names a credential (a `*_FILE` key names the file holding one).
 pub(crate) fn is_credential_key(key: &str) -> bool {
     !ends_with_ignore_case(key, "_FILE")
-        && (CREDENTIAL_WORDS.iter().any(|w| contains_ignore_case(key, w))
-            || CREDENTIAL_ENDINGS.iter().any(|e| ends_with_ignore_case(key, e)))
+        && (CREDENTIAL_WORDS
+            .iter()
+            .any(|w| contains_ignore_case(key, w))
+            || CREDENTIAL_ENDINGS
+                .iter()
+                .any(|e| ends_with_ignore_case(key, e)))
 }
 
 /// A number, with an optional time unit (`3600`, `30s`, `1.5h`).
@@ -71,7 +92,12 @@ fn is_quantity(value: &str) -> bool {
 /// default of a `${VAR:-default}` (also when `.env` sets the variable, since the default is
 /// still in the file). A value that only a variable supplies is not; one that merely contains
 /// a variable is (`hunter2${X}` ships `hunter2`, as compose-lint measured).
-fn written_in_file(project: &Project, value: &Value, s: &Str, range: std::ops::Range<usize>) -> bool {
+fn written_in_file(
+    project: &Project,
+    value: &Value,
+    s: &Str,
+    range: std::ops::Range<usize>,
+) -> bool {
     if range.is_empty() {
         return false;
     }
@@ -136,7 +162,12 @@ impl Rule for LiteralCredential {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some(env) = service.env() else {
             return;
         };
@@ -178,8 +209,9 @@ fn credential(project: &Project, key: &str, value: &Value) -> Option<(&'static s
             let text = value.scalar_text()?;
             return (is_credential_key(key)
                 && !names_credentials_file(key)
-                && !FLAGS.contains(&text.as_ref()) && !quantity_key(key))
-                .then_some(("a credential", whole));
+                && !FLAGS.contains(&text.as_ref())
+                && !quantity_key(key))
+            .then_some(("a credential", whole));
         }
         _ => return None,
     };
@@ -189,14 +221,14 @@ fn credential(project: &Project, key: &str, value: &Value) -> Option<(&'static s
     let url_without_password = text.split_once("://").is_some_and(|(_, rest)| {
         !rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())].contains('@')
     });
-    if is_credential_key(key)
-        && !names_credentials_file(key)
-        && !url_without_password
-        && !text.is_empty()
-        && !FLAGS.iter().any(|f| f.eq_ignore_ascii_case(text))
-        && !(quantity_key(key) && is_quantity(text))
-        && written_in_file(project, value, s, 0..s.text.len())
-    {
+    // Values under a credential-shaped key that are no credential: a file name, an address,
+    // nothing, a flag, a quantity.
+    let exempt = names_credentials_file(key)
+        || url_without_password
+        || text.is_empty()
+        || FLAGS.iter().any(|f| f.eq_ignore_ascii_case(text))
+        || (quantity_key(key) && is_quantity(text));
+    if is_credential_key(key) && !exempt && written_in_file(project, value, s, 0..s.text.len()) {
         return Some(("a credential", whole));
     }
     let password = url_password(&s.text)?;
@@ -217,17 +249,28 @@ mod tests {
 
     #[test]
     fn credential_keys_and_urls() {
-        for key in ["POSTGRES_PASSWORD", "db_pass", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "SENTRY_DSN"] {
+        for key in [
+            "POSTGRES_PASSWORD",
+            "db_pass",
+            "GITHUB_TOKEN",
+            "AWS_SECRET_ACCESS_KEY",
+            "SENTRY_DSN",
+        ] {
             assert!(is_credential_key(key), "{key}");
         }
         for key in ["POSTGRES_PASSWORD_FILE", "PWD", "COMPASS_URL", "USER"] {
             assert!(!is_credential_key(key), "{key}");
         }
-        assert_eq!(url_password("postgres://app:s3cret@db:5432/app"), Some(15..21));
+        assert_eq!(
+            url_password("postgres://app:s3cret@db:5432/app"),
+            Some(15..21)
+        );
         assert_eq!(url_password("http://user@host/"), None);
         assert_eq!(url_password("redis://:@cache"), None);
         assert!(names_credentials_file("KAFKA_SSL_KEYSTORE_CREDENTIALS"));
-        assert!(names_credentials_file("KAFKA_LISTENER_NAME_BROKER_SSL_KEY_CREDENTIALS"));
+        assert!(names_credentials_file(
+            "KAFKA_LISTENER_NAME_BROKER_SSL_KEY_CREDENTIALS"
+        ));
         assert!(!names_credentials_file("AWS_CREDENTIALS"));
         assert!(is_quantity("3600") && is_quantity("30s") && !is_quantity("hunter2"));
     }

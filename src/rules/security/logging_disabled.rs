@@ -22,11 +22,17 @@ impl Rule for LoggingDisabled {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some(driver) = service.spec.get("logging").and_then(|l| l.get("driver")) else {
             return;
         };
-        if !matches!(&driver.kind, Kind::Str(s) if s.is_known() && s.text.trim().eq_ignore_ascii_case("none")) {
+        if !matches!(&driver.kind, Kind::Str(s) if s.is_known() && s.text.trim().eq_ignore_ascii_case("none"))
+        {
             return;
         }
         out.push(

@@ -28,12 +28,24 @@ use crate::project::value::{Origin, Value};
 use crate::rules::Context;
 
 /// A finding of `rule` placed on `value`, for `service`.
-fn at_value(cx: &Context<'_>, rule: &'static RuleInfo, service: &Service, value: &Value, message: String) -> Diagnostic {
+fn at_value(
+    cx: &Context<'_>,
+    rule: &'static RuleInfo,
+    service: &Service,
+    value: &Value,
+    message: String,
+) -> Diagnostic {
     at_origin(cx, rule, service, &value.origin, message)
 }
 
 /// A finding of `rule` placed at `origin`, for `service`.
-fn at_origin(cx: &Context<'_>, rule: &'static RuleInfo, service: &Service, origin: &Origin, message: String) -> Diagnostic {
+fn at_origin(
+    cx: &Context<'_>,
+    rule: &'static RuleInfo,
+    service: &Service,
+    origin: &Origin,
+    message: String,
+) -> Diagnostic {
     Diagnostic::new(rule, message)
         .at(cx.project.file(origin.file), origin.span)
         .service(service.name)
@@ -42,7 +54,12 @@ fn at_origin(cx: &Context<'_>, rule: &'static RuleInfo, service: &Service, origi
 /// A finding of `rule` about a setting `service` does not have, placed on the service's key:
 /// the honest place for something absent. None when the key's place is unknown, or when the
 /// service is not a mapping (the schema reports it; nothing is missing from it).
-fn on_service_key(cx: &Context<'_>, rule: &'static RuleInfo, service: &Service, message: String) -> Option<Diagnostic> {
+fn on_service_key(
+    cx: &Context<'_>,
+    rule: &'static RuleInfo,
+    service: &Service,
+    message: String,
+) -> Option<Diagnostic> {
     service.spec.as_map()?;
     let (origin, _) = cx
         .project

@@ -1,14 +1,16 @@
 //! SEC003 no-new-privileges-unset.
 
 use super::on_service_key;
-use crate::diagnostic::{Activation, Applicability, Diagnostic, Fix, FixAvailability, Platform, RuleInfo, Severity};
+use crate::diagnostic::{
+    Activation, Applicability, Diagnostic, Fix, FixAvailability, Platform, RuleInfo, Severity,
+};
 use crate::facts::privileges::{no_new_privileges, security_opts};
 use crate::facts::service::Service;
 use crate::fix::builders;
 use crate::project::Project;
 use crate::project::value::Value;
-use crate::source::ScalarStyle;
 use crate::rules::{Context, Rule};
+use crate::source::ScalarStyle;
 
 rule_info!(
     NoNewPrivilegesUnset,
@@ -29,7 +31,12 @@ impl Rule for NoNewPrivilegesUnset {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         if no_new_privileges(service.spec) != Some(false) {
             return;
         }
@@ -87,7 +94,12 @@ fn fix(project: &Project, service: &Service) -> Option<Fix> {
             if builders::services_sharing(project, service.spec).len() > 1 {
                 return None;
             }
-            builders::add_key(project, service.spec, "security_opt", &format!("[\"{ENTRY}\"]"))?
+            builders::add_key(
+                project,
+                service.spec,
+                "security_opt",
+                &format!("[\"{ENTRY}\"]"),
+            )?
         }
     };
     Some(Fix::new(

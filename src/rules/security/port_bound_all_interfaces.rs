@@ -1,7 +1,9 @@
 //! SEC005 port-bound-all-interfaces.
 
 use super::at_value;
-use crate::diagnostic::{Activation, Applicability, Diagnostic, Fix, FixAvailability, Platform, RuleInfo, Severity};
+use crate::diagnostic::{
+    Activation, Applicability, Diagnostic, Fix, FixAvailability, Platform, RuleInfo, Severity,
+};
 use crate::facts::ports::{PortBind, port_binds};
 use crate::facts::service::Service;
 use crate::fix::builders;
@@ -25,7 +27,12 @@ impl Rule for PortBoundAllInterfaces {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         // With a shared network namespace Docker publishes nothing (NET005, NET006 say so).
         if service.network_mode.shares_namespace() {
             return;
@@ -42,8 +49,12 @@ impl Rule for PortBoundAllInterfaces {
                 .unwrap_or(bind.item);
             let how = match (&bind.host_ip, bind.ephemeral) {
                 (Some(ip), _) => format!("on `{ip}`, every interface of the host"),
-                (None, true) => "on a host port Docker picks, on every interface of the host".to_string(),
-                (None, false) => "without a host address, so on every interface of the host".to_string(),
+                (None, true) => {
+                    "on a host port Docker picks, on every interface of the host".to_string()
+                }
+                (None, false) => {
+                    "without a host address, so on every interface of the host".to_string()
+                }
             };
             let loopback = if bind.is_ipv6() { "::1" } else { "127.0.0.1" };
             out.push(
@@ -73,13 +84,21 @@ impl Rule for PortBoundAllInterfaces {
 fn shown(bind: &PortBind) -> String {
     match bind.item.as_map() {
         Some(m) => {
-            let text = |k: &str| m.get(k).and_then(Value::quoted_text).map(|t| t.into_owned());
+            let text = |k: &str| {
+                m.get(k)
+                    .and_then(Value::quoted_text)
+                    .map(|t| t.into_owned())
+            };
             match (text("published"), text("target")) {
                 (Some(p), Some(t)) => format!("{p}:{t}"),
                 (_, t) => t.unwrap_or_default(),
             }
         }
-        None => bind.item.quoted_text().map(|t| t.into_owned()).unwrap_or_default(),
+        None => bind
+            .item
+            .quoted_text()
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
     }
 }
 
@@ -95,7 +114,11 @@ fn fix(project: &Project, bind: &PortBind, loopback: &str) -> Option<Fix> {
     } else if bind.item.as_map().is_some() {
         builders::add_key(project, bind.item, "host_ip", loopback)?
     } else {
-        let bracketed = if loopback.contains(':') { format!("[{loopback}]") } else { loopback.to_string() };
+        let bracketed = if loopback.contains(':') {
+            format!("[{loopback}]")
+        } else {
+            loopback.to_string()
+        };
         match &bind.host_ip_text {
             Some(range) => builders::replace_part(project, bind.item, range.clone(), &bracketed)?,
             None if bind.ephemeral && bind.item.as_str().is_none_or(|s| !s.text.contains(':')) => {

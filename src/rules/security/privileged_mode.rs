@@ -22,7 +22,12 @@ impl Rule for PrivilegedMode {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some(value) = service.spec.get("privileged").filter(|v| is_true(v)) else {
             return;
         };

@@ -41,14 +41,20 @@ impl Rule for ResourcesUnlimited {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let spec = service.spec;
         let deploy = spec
             .get("deploy")
             .and_then(|d| d.get("resources"))
             .and_then(|r| r.get("limits"));
         let field = |k: &str| deploy.and_then(|l| l.get(k));
-        let memory = limits(spec.get("mem_limit"), &NO_MEMORY) || limits(field("memory"), &NO_MEMORY);
+        let memory =
+            limits(spec.get("mem_limit"), &NO_MEMORY) || limits(field("memory"), &NO_MEMORY);
         let cpu = limits(spec.get("cpus"), &NO_CPU)
             || limits(spec.get("cpu_quota"), &NO_CPU)
             || limits(field("cpus"), &NO_CPU);
@@ -75,7 +81,10 @@ impl Rule for ResourcesUnlimited {
                 ));
             }
         }
-        for value in [spec.get("pids_limit"), field("pids")].into_iter().flatten() {
+        for value in [spec.get("pids_limit"), field("pids")]
+            .into_iter()
+            .flatten()
+        {
             let unlimited = match &value.kind {
                 Kind::Int(i) => *i <= 0,
                 Kind::Str(s) if s.is_known() => s.text.trim().parse::<i64>().is_ok_and(|i| i <= 0),

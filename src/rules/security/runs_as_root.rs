@@ -22,14 +22,22 @@ impl Rule for RunsAsRoot {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some(user) = service.spec.get("user") else {
             return;
         };
         if is_root_user(user) != Some(true) {
             return;
         }
-        let written = user.quoted_text().map(|t| t.into_owned()).unwrap_or_default();
+        let written = user
+            .quoted_text()
+            .map(|t| t.into_owned())
+            .unwrap_or_default();
         out.push(
             at_value(
                 cx,
@@ -42,7 +50,9 @@ impl Rule for RunsAsRoot {
                     service.name
                 ),
             )
-            .help("run as an unprivileged user (`user: \"1000:1000\"`), giving it the files it needs"),
+            .help(
+                "run as an unprivileged user (`user: \"1000:1000\"`), giving it the files it needs",
+            ),
         );
     }
 }

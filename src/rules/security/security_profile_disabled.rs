@@ -22,7 +22,12 @@ impl Rule for SecurityProfileDisabled {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for opt in security_opts(service.spec) {
             let value = opt.value.as_deref().map(str::to_ascii_lowercase);
             let what = match (opt.name.as_str(), value.as_deref()) {
@@ -40,7 +45,11 @@ impl Rule for SecurityProfileDisabled {
                 }
                 _ => continue,
             };
-            let written = opt.item.quoted_text().map(|t| t.into_owned()).unwrap_or_default();
+            let written = opt
+                .item
+                .quoted_text()
+                .map(|t| t.into_owned())
+                .unwrap_or_default();
             out.push(
                 at_value(
                     cx,

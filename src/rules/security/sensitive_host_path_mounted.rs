@@ -24,7 +24,10 @@ const ROOT_EQUIVALENT: [(&str, &str); 14] = [
     ("/etc", "`cron.d`, `sudoers`, `shadow` and `ld.so.preload`"),
     ("/root", "root's `authorized_keys`"),
     ("/boot", "the kernel and initramfs"),
-    ("/var/lib/docker", "every container's filesystem and image layers"),
+    (
+        "/var/lib/docker",
+        "every container's filesystem and image layers",
+    ),
     ("/var/lib/containerd", "every container's snapshot"),
     ("/proc", "`core_pattern`, a program the kernel runs as root"),
     ("/usr/bin", "programs root runs"),
@@ -40,7 +43,10 @@ const ROOT_EQUIVALENT: [(&str, &str); 14] = [
 /// Root-equivalent for what they contain, so matched exactly: `/var/lib` holds
 /// `/var/lib/docker`, while `/var/lib/mysql` is an application's own data.
 const ROOT_EQUIVALENT_EXACT: [(&str, &str); 5] = [
-    ("/var/lib", "`/var/lib/docker`, every container's filesystem"),
+    (
+        "/var/lib",
+        "`/var/lib/docker`, every container's filesystem",
+    ),
     ("/usr", "programs and libraries root runs"),
     ("/usr/lib", "libraries root runs"),
     ("/lib", "libraries root runs"),
@@ -50,8 +56,16 @@ const ROOT_EQUIVALENT_EXACT: [(&str, &str); 5] = [
 /// Paths whose files are world-readable by design: read-only, they disclose nothing (the
 /// kernel's modules are not among them: reading them is enough to load one).
 const WRITE_ONLY_GRANT: [&str; 10] = [
-    "/usr", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/bin", "/sbin",
-    "/usr/lib", "/lib", "/lib64",
+    "/usr",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/bin",
+    "/sbin",
+    "/usr/lib",
+    "/lib",
+    "/lib64",
 ];
 
 /// Files that expose nothing: the time zone, and the character devices every container has.
@@ -70,7 +84,10 @@ const HOME_CREDENTIALS: [&str; 5] = [".ssh", ".docker", ".aws", ".kube", ".gnupg
 
 /// Whether `path` is `dir` or below it.
 fn under(path: &str, dir: &str) -> bool {
-    path == dir || path.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+    path == dir
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// What a bind of `path` exposes: `(root-equivalent when written, what)`.
@@ -96,17 +113,26 @@ fn exposure(path: &str) -> Option<(bool, String)> {
     if ["/run/", "/var/run/"].iter().any(|d| path.starts_with(d)) {
         return Some((false, "the state of the host's services".to_string()));
     }
-    let home = path
-        .strip_prefix("~/")
-        .or_else(|| path.strip_prefix("/home/").and_then(|r| r.split_once('/').map(|(_, r)| r)));
+    let home = path.strip_prefix("~/").or_else(|| {
+        path.strip_prefix("/home/")
+            .and_then(|r| r.split_once('/').map(|(_, r)| r))
+    });
     if let Some(rest) = home {
         let first = rest.split('/').next().unwrap_or_default();
         if HOME_CREDENTIALS.contains(&first) {
             return Some((false, format!("the credentials in `{first}`")));
         }
     }
-    if path == "~" || path == "/home" || path.strip_prefix("/home/").is_some_and(|r| !r.contains('/')) {
-        return Some((false, "a home directory with its keys and tokens".to_string()));
+    if path == "~"
+        || path == "/home"
+        || path
+            .strip_prefix("/home/")
+            .is_some_and(|r| !r.contains('/'))
+    {
+        return Some((
+            false,
+            "a home directory with its keys and tokens".to_string(),
+        ));
     }
     None
 }
@@ -116,7 +142,12 @@ impl Rule for SensitiveHostPathMounted {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for mount in mounts(cx.project, service.spec) {
             if mount.kind != MountKind::Bind {
                 continue;
@@ -131,7 +162,10 @@ impl Rule for SensitiveHostPathMounted {
             let Some((root_equivalent, what)) = exposure(path) else {
                 continue;
             };
-            if mount.read_only && WRITE_ONLY_GRANT.iter().any(|p| under(path, p)) && !path.contains("/modules") {
+            if mount.read_only
+                && WRITE_ONLY_GRANT.iter().any(|p| under(path, p))
+                && !path.contains("/modules")
+            {
                 continue;
             }
             let (severity, message) = if root_equivalent && !mount.read_only {

@@ -22,9 +22,18 @@ impl Rule for SharedMountPropagation {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for mount in mounts(cx.project, service.spec) {
-            let Some(mode) = mount.propagation.as_deref().filter(|m| *m == "shared" || *m == "rshared") else {
+            let Some(mode) = mount
+                .propagation
+                .as_deref()
+                .filter(|m| *m == "shared" || *m == "rshared")
+            else {
                 continue;
             };
             // Propagation is a property of bind mounts; Docker ignores it on named volumes.

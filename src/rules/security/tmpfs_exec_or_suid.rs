@@ -22,7 +22,12 @@ impl Rule for TmpfsExecOrSuid {
         &INFO
     }
 
-    fn check_service<'p>(&self, cx: &Context<'p>, service: &Service<'p>, out: &mut Vec<Diagnostic>) {
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         for entry in tmpfs_entries(service.spec) {
             let found: Vec<&str> = entry
                 .options
@@ -33,7 +38,11 @@ impl Rule for TmpfsExecOrSuid {
             if found.is_empty() {
                 continue;
             }
-            let text = entry.value.quoted_text().map(|t| t.into_owned()).unwrap_or_default();
+            let text = entry
+                .value
+                .quoted_text()
+                .map(|t| t.into_owned())
+                .unwrap_or_default();
             let path = text.split(':').next().unwrap_or_default();
             let options: Vec<String> = found.iter().map(|o| format!("`{o}`")).collect();
             out.push(
