@@ -440,8 +440,14 @@ fn port_bind(item: &Value) -> Option<PortBind<'_>> {
                     _ => {}
                 }
             }
-            let container = &spec[colons.last().map_or(0, |c| c + 1)..];
-            port_range(container)?;
+            let container_start = colons.last().map_or(0, |c| c + 1);
+            // A container port from an unset variable (`${P}:${P}`) is still a mapping whose
+            // address is known: none is written.
+            if port_range(&spec[container_start..]).is_none()
+                && (colons.is_empty() || !unknown_at.iter().any(|&p| p >= container_start))
+            {
+                return None;
+            }
             if colons.len() < 2 {
                 let ephemeral = colons.is_empty();
                 return Some(PortBind {
@@ -583,7 +589,7 @@ services:
     fn host_addresses_of_ports() {
         let project = crate::project::from_yaml(
             "services:\n  a:\n    ports: ['8080:80', '0.0.0.0:81:81', '127.0.0.1:82:82', \
-             '[::]:83:83', ':::84:84', '3000', 3001, '${UNSET_IP_X}:85:85', '${UNSET_HP_X}:86', \
+             '[::]:83:83', ':::84:84', '3000', 3001, '${UNSET_IP_X}:85:85', '${UNSET_HP_X}:86', '${UNSET_P_X}:${UNSET_P_X}', \
              {target: 87, published: 87}, {target: 88, host_ip: 127.0.0.1}, '127.0.0.1::89/udp']\n",
         );
         let (_, spec) = project.services().next().unwrap();
@@ -602,6 +608,7 @@ services:
                 (ip("::"), true, false),
                 (None, true, true),
                 (None, true, true),
+                (None, true, false),
                 (None, true, false),
                 (None, true, false),
                 (ip("127.0.0.1"), false, true),

@@ -7,7 +7,7 @@ use crate::facts::values::{contains_ignore_case, ends_with_ignore_case};
 use crate::images::env::names_credentials_file;
 use crate::project::Project;
 use crate::project::interpolate::SegmentKind;
-use crate::project::value::{Kind, Str, Value};
+use crate::project::value::{Kind, MergeTag, Str, Value};
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 
@@ -202,6 +202,10 @@ impl Rule for LiteralCredential {
 /// `user:password@` in any value (the password).
 fn credential(project: &Project, key: &str, value: &Value) -> Option<(&'static str, Span)> {
     let whole = value.origin.span;
+    // `!reset` removes the inherited value: nothing is set.
+    if value.tag == Some(MergeTag::Reset) {
+        return None;
+    }
     let s = match &value.kind {
         // Known or not: an unset variable takes nothing away from the literal part.
         Kind::Str(s) => s,

@@ -53,9 +53,10 @@ const ROOT_EQUIVALENT_EXACT: [(&str, &str); 5] = [
     ("/lib64", "libraries root runs"),
 ];
 
-/// Paths whose files are world-readable by design: read-only, they disclose nothing (the
-/// kernel's modules are not among them: reading them is enough to load one).
-const WRITE_ONLY_GRANT: [&str; 10] = [
+/// Paths whose files are world-readable by design: read-only, they disclose nothing.
+const WRITE_ONLY_GRANT: [&str; 12] = [
+    "/lib/modules",
+    "/usr/lib/modules",
     "/usr",
     "/usr/bin",
     "/usr/sbin",
@@ -162,10 +163,7 @@ impl Rule for SensitiveHostPathMounted {
             let Some((root_equivalent, what)) = exposure(path) else {
                 continue;
             };
-            if mount.read_only
-                && WRITE_ONLY_GRANT.iter().any(|p| under(path, p))
-                && !path.contains("/modules")
-            {
+            if mount.read_only && WRITE_ONLY_GRANT.iter().any(|p| under(path, p)) {
                 continue;
             }
             let (severity, message) = if root_equivalent && !mount.read_only {
