@@ -449,6 +449,14 @@ fn port_bind(item: &Value) -> Option<PortBind<'_>> {
                 return None;
             }
             if colons.len() < 2 {
+                // `127.0.0.1:3001` is no mapping: Docker reads `127.0.0.1` as the host port and
+                // refuses it.
+                if let Some(&colon) = colons.first() {
+                    let host = &spec[..colon];
+                    if !host.is_empty() && unknown_at.is_empty() && port_range(host).is_none() {
+                        return None;
+                    }
+                }
                 let ephemeral = colons.is_empty();
                 return Some(PortBind {
                     host_ip: None,
@@ -589,7 +597,7 @@ services:
     fn host_addresses_of_ports() {
         let project = crate::project::from_yaml(
             "services:\n  a:\n    ports: ['8080:80', '0.0.0.0:81:81', '127.0.0.1:82:82', \
-             '[::]:83:83', ':::84:84', '3000', 3001, '${UNSET_IP_X}:85:85', '${UNSET_HP_X}:86', '${UNSET_P_X}:${UNSET_P_X}', \
+             '[::]:83:83', ':::84:84', '3000', 3001, '${UNSET_IP_X}:85:85', '${UNSET_HP_X}:86', '${UNSET_P_X}:${UNSET_P_X}', '127.0.0.1:3002', \
              {target: 87, published: 87}, {target: 88, host_ip: 127.0.0.1}, '127.0.0.1::89/udp']\n",
         );
         let (_, spec) = project.services().next().unwrap();
