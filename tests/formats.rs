@@ -728,3 +728,82 @@ fn snapshot_of_each_format() {
         settings.bind(|| insta::assert_snapshot!(format!("formats__{name}"), text));
     }
 }
+
+/// The security pack in SARIF: each SEC rule carries GitHub's `security-severity` (a number as
+/// a string) for the worst severity of its results and the `security` tag; other rules none.
+#[test]
+fn sarif_security_rules_carry_security_severity() {
+    let log = sarif_of(&[
+        "testdata/dangerous-capability-added/fires.yaml",
+        "testdata/logging-disabled/fires.yaml",
+        "testdata/image-without-digest/fires.yaml",
+        "testdata/examples/kafka",
+    ]);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let severity = |id: &str| {
+        let rule = rules
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is listed"));
+        rule["properties"]["security-severity"]
+            .as_str()
+            .map(str::to_string)
+    };
+    // SEC010 has error, warning and info results here: its rule ranks as its worst.
+    assert_eq!(severity("SEC010").as_deref(), Some("9.0"));
+    assert_eq!(severity("SEC012").as_deref(), Some("5.0"));
+    assert_eq!(severity("SEC016").as_deref(), Some("2.0"));
+    assert_eq!(severity("KAF001"), None, "not a security rule");
+    for rule in rules
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("SEC"))
+    {
+        assert_eq!(rule["properties"]["tags"], serde_json::json!(["security"]));
+        let score: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .expect("a number");
+        assert!((0.0..=10.0).contains(&score));
+    }
+}
+
+/// SEC017 never shows the credential it reports: no machine format carries it, and the human
+/// report masks it in its source excerpt (also on the lines around another finding).
+#[test]
+fn no_format_shows_a_literal_credential() {
+    const SECRET: &str = "Pl4nted-S3cret-Value";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        format!(
+            "services:\n  db:\n    image: postgres:17.4\n    environment:\n      \
+             POSTGRES_PASSWORD: {SECRET}\n      POSTGRES_USER: app\n  app:\n    \
+             image: ghcr.io/acme/app:1.4.2\n    environment:\n      \
+             - DATABASE_URL=postgres://app:{SECRET}@db:5432/app\n      \
+             - API_KEY=${{API_KEY:-{SECRET}}}\n"
+        ),
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    for format in [
+        "human", "concise", "json", "sarif", "github", "junit", "gitlab",
+    ] {
+        let mut args = vec!["check", path, "--select", "SEC017", "--format", format];
+        if format == "human" || format == "concise" {
+            args.push("--show-fixes");
+        }
+        let out = composefix(&args);
+        assert!(out.starts_with("exit: 1\n"), "{format}: {out}");
+        assert!(
+            out.matches("SEC017").count() >= 3,
+            "{format}: three findings expected:\n{out}"
+        );
+        assert!(
+            !out.contains(SECRET) && !out.contains("Pl4nted"),
+            "{format} shows the credential:\n{out}"
+        );
+    }
+}

@@ -103,6 +103,9 @@ pub struct Diagnostic {
     /// The inline comment that silences the finding; a suppressed finding is still reported by
     /// the machine formats (marked) and with `--show-suppressed`, and never fails the run.
     pub suppression: Option<Suppression>,
+    /// Bytes of the finding's file that no report may show (a literal credential): the human
+    /// report masks them in its source excerpts, and no other format quotes the file.
+    pub redact: Vec<Span>,
 }
 
 /// An inline `# composefix: ignore[…]` comment that silences a finding.
@@ -129,7 +132,14 @@ impl Diagnostic {
             fix: None,
             severities: Vec::new(),
             suppression: None,
+            redact: Vec::new(),
         }
+    }
+
+    /// Marks bytes of the finding's file as secret: reports never show them.
+    pub fn redact(mut self, span: Span) -> Self {
+        self.redact.push(span);
+        self
     }
 
     /// Gives the finding a severity per platform: it occurs on the listed platforms and, once

@@ -149,6 +149,12 @@ impl RuleInfo {
         line
     }
 
+    /// Whether the rule belongs to the security pack (`SEC`): the formats that rank security
+    /// findings (SARIF's `security-severity`) mark its results.
+    pub fn is_security(&self) -> bool {
+        self.code.starts_with("SEC")
+    }
+
     /// Where the rule document is published (`rules/<CODE>-<name>.md` in the repository), for
     /// the formats that link to it: the one place this address is spelled.
     pub fn doc_url(&self) -> String {

@@ -346,6 +346,169 @@ pub(crate) fn ips_overlap(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
+/// The host address one `ports` entry binds, for rules about who can connect to it.
+#[derive(Debug, Clone)]
+pub(crate) struct PortBind<'p> {
+    /// The address as written (brackets removed), None when none is written: Docker then
+    /// binds every address of both families.
+    pub host_ip: Option<String>,
+    /// The entry: a scalar in short syntax, a mapping in long syntax.
+    pub item: &'p Value,
+    /// Long syntax: the `host_ip` value, when written.
+    pub host_ip_value: Option<&'p Value>,
+    /// Short syntax: the bytes of the address field in the entry's text (brackets included),
+    /// when one is written.
+    pub host_ip_text: Option<Range<usize>>,
+    /// The entry publishes no fixed host port (`"3000"`, `- target: 80`).
+    pub ephemeral: bool,
+}
+
+impl PortBind<'_> {
+    /// Whether the address is every interface: none written, or an unspecified address in
+    /// either family (`0.0.0.0`, `::`, `0:0:0:0:0:0:0:0`, `::ffff:0.0.0.0`).
+    pub(crate) fn all_interfaces(&self) -> bool {
+        self.host_ip.as_deref().is_none_or(is_unspecified)
+    }
+
+    /// Whether the address written is an IPv6 one.
+    pub(crate) fn is_ipv6(&self) -> bool {
+        self.host_ip
+            .as_deref()
+            .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok())
+    }
+}
+
+/// `""`, or an IP address that is the unspecified address of its family.
+fn is_unspecified(ip: &str) -> bool {
+    use std::net::IpAddr;
+    let ip = ip.trim();
+    if ip.is_empty() {
+        return true;
+    }
+    match ip.parse::<IpAddr>() {
+        Ok(IpAddr::V4(a)) => a.is_unspecified(),
+        Ok(IpAddr::V6(a)) => {
+            a.is_unspecified() || a.to_ipv4_mapped().is_some_and(|m| m.is_unspecified())
+        }
+        Err(_) => false,
+    }
+}
+
+/// The host address of every `ports` entry whose address is known. An entry with an unset
+/// variable where the address is written (`${IP}:8080:80`) is left out; one whose host port
+/// alone is unknown (`${HOSTPORT}:80`) is kept: no address is written there.
+pub(crate) fn port_binds(service: &Value) -> Vec<PortBind<'_>> {
+    let Some(items) = service.get("ports").and_then(Value::as_seq) else {
+        return Vec::new();
+    };
+    items.iter().filter_map(port_bind).collect()
+}
+
+fn port_bind(item: &Value) -> Option<PortBind<'_>> {
+    match &item.kind {
+        Kind::Int(_) => Some(PortBind {
+            host_ip: None,
+            item,
+            host_ip_value: None,
+            host_ip_text: None,
+            ephemeral: true,
+        }),
+        Kind::Str(s) => {
+            let unknown_at: Vec<usize> = s
+                .interpolation
+                .iter()
+                .flat_map(|i| i.segments.iter())
+                .filter(|seg| {
+                    matches!(
+                        seg.kind,
+                        crate::project::interpolate::SegmentKind::Unknown { .. }
+                    )
+                })
+                .map(|seg| seg.text.start)
+                .collect();
+            let text = s.text.as_str();
+            let spec = text.rsplit_once('/').map_or(text, |(spec, _)| spec);
+            // Fields split on the colons outside `[...]`, as Docker splits them: the last is the
+            // container port, the one before it the host port, the rest the address.
+            let mut colons = Vec::new();
+            let mut depth = 0usize;
+            for (i, b) in spec.bytes().enumerate() {
+                match b {
+                    b'[' => depth += 1,
+                    b']' => depth = depth.saturating_sub(1),
+                    b':' if depth == 0 => colons.push(i),
+                    _ => {}
+                }
+            }
+            let container_start = colons.last().map_or(0, |c| c + 1);
+            // A container port from an unset variable (`${P}:${P}`) is still a mapping whose
+            // address is known: none is written.
+            if port_range(&spec[container_start..]).is_none()
+                && (colons.is_empty() || !unknown_at.iter().any(|&p| p >= container_start))
+            {
+                return None;
+            }
+            if colons.len() < 2 {
+                // `127.0.0.1:3001` is no mapping: Docker reads `127.0.0.1` as the host port and
+                // refuses it.
+                if let Some(&colon) = colons.first() {
+                    let host = &spec[..colon];
+                    if !host.is_empty() && unknown_at.is_empty() && port_range(host).is_none() {
+                        return None;
+                    }
+                }
+                let ephemeral = colons.is_empty();
+                return Some(PortBind {
+                    host_ip: None,
+                    item,
+                    host_ip_value: None,
+                    host_ip_text: None,
+                    ephemeral: ephemeral || spec[..colons[0]].is_empty() && unknown_at.is_empty(),
+                });
+            }
+            let ip_end = colons[colons.len() - 2];
+            if unknown_at.iter().any(|&p| p <= ip_end) {
+                return None;
+            }
+            let ip = &spec[..ip_end];
+            let bare = ip
+                .strip_prefix('[')
+                .and_then(|i| i.strip_suffix(']'))
+                .unwrap_or(ip);
+            let host_port = &spec[ip_end + 1..colons[colons.len() - 1]];
+            Some(PortBind {
+                host_ip: Some(bare.to_string()).filter(|i| !i.is_empty()),
+                item,
+                host_ip_value: None,
+                host_ip_text: Some(0..ip_end),
+                ephemeral: host_port.is_empty(),
+            })
+        }
+        Kind::Map(m) => {
+            m.get("target")?;
+            let host_ip_value = m.get("host_ip");
+            let host_ip = match host_ip_value {
+                None => None,
+                Some(v) => match &v.kind {
+                    Kind::Str(s) if s.is_known() && !s.text.trim().is_empty() => {
+                        Some(s.text.trim().to_string())
+                    }
+                    // Compose refuses an empty or non-string address: nothing runs.
+                    _ => return None,
+                },
+            };
+            Some(PortBind {
+                host_ip,
+                item,
+                host_ip_value,
+                host_ip_text: None,
+                ephemeral: m.get("published").is_none(),
+            })
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,5 +591,37 @@ services:
         assert_eq!(port_range("8080"), Some(8080..=8080));
         assert_eq!(port_range("90-80"), None);
         assert_eq!(port_range("x"), None);
+    }
+
+    #[test]
+    fn host_addresses_of_ports() {
+        let project = crate::project::from_yaml(
+            "services:\n  a:\n    ports: ['8080:80', '0.0.0.0:81:81', '127.0.0.1:82:82', \
+             '[::]:83:83', ':::84:84', '3000', 3001, '${UNSET_IP_X}:85:85', '${UNSET_HP_X}:86', '${UNSET_P_X}:${UNSET_P_X}', '127.0.0.1:3002', \
+             {target: 87, published: 87}, {target: 88, host_ip: 127.0.0.1}, '127.0.0.1::89/udp']\n",
+        );
+        let (_, spec) = project.services().next().unwrap();
+        let got: Vec<(Option<String>, bool, bool)> = port_binds(spec)
+            .iter()
+            .map(|b| (b.host_ip.clone(), b.all_interfaces(), b.ephemeral))
+            .collect();
+        let ip = |s: &str| Some(s.to_string());
+        assert_eq!(
+            got,
+            vec![
+                (None, true, false),
+                (ip("0.0.0.0"), true, false),
+                (ip("127.0.0.1"), false, false),
+                (ip("::"), true, false),
+                (ip("::"), true, false),
+                (None, true, true),
+                (None, true, true),
+                (None, true, false),
+                (None, true, false),
+                (None, true, false),
+                (ip("127.0.0.1"), false, true),
+                (ip("127.0.0.1"), false, true),
+            ]
+        );
     }
 }

@@ -61,6 +61,21 @@ pub(crate) fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
         .is_some_and(|cut| text.as_bytes()[cut..].eq_ignore_ascii_case(suffix.as_bytes()))
 }
 
+/// `true`, or a string Compose reads as true (`"true"`, `${RO:-true}`).
+/// (`yes`, `on` and `1` too, as Compose converts interpolated booleans.)
+pub(crate) fn is_true(value: &Value) -> bool {
+    match &value.kind {
+        Kind::Bool(b) => *b,
+        Kind::Str(s) if s.is_known() => {
+            matches!(
+                s.text.trim().to_ascii_lowercase().as_str(),
+                "true" | "yes" | "on" | "y" | "1"
+            )
+        }
+        _ => false,
+    }
+}
+
 /// Every environment value (in key order), then every `command` and `entrypoint` argument.
 pub(crate) fn run_values(service: &Value) -> Vec<RunValue<'_>> {
     let mut out = Vec::new();

@@ -115,6 +115,33 @@ pub fn replace_part(
     Some(edit(&file, span, content))
 }
 
+/// Inserts `prefix` (text that a plain scalar may start with, such as `127.0.0.1:`) before the
+/// first byte of a scalar as written: inside its quotes, and before a leading `${VAR}` (which
+/// [`replace_part`] cannot do, a range at 0 mapping after the variable). An integer becomes a
+/// string. None for block scalars and values not written literally in the file.
+pub fn prefix_scalar(project: &Project, value: &Value, prefix: &str) -> Option<Edit> {
+    match &value.kind {
+        Kind::Str(s) => {
+            if matches!(s.style, ScalarStyle::Literal | ScalarStyle::Folded)
+                || !prefix
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || ".:[]".contains(c))
+            {
+                return None;
+            }
+            let base = s.raw_offset?;
+            let file = file_of(project, &value.origin);
+            let span = value.origin.span;
+            if base < span.start || base > span.end {
+                return None;
+            }
+            Some(edit(&file, Span::new(base, base), prefix))
+        }
+        Kind::Int(i) => replace_scalar(project, value, &format!("{prefix}{i}")),
+        _ => None,
+    }
+}
+
 /// A piece of the new text of a value rewritten by [`replace_pieces`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {

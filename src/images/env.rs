@@ -149,3 +149,19 @@ pub(crate) fn companion_zookeeper_key(repo: &str) -> Option<&'static str> {
 /// cp-zookeeper's TLS client port.
 pub(crate) const SECONDARY_PORT_KEYS: [&str; 3] =
     ["JMX_PORT", "JMXPORT", "ZOOKEEPER_SECURE_CLIENT_PORT"];
+
+/// Whether an environment key names the *file* that holds a password rather than the password:
+/// Confluent's images read `KAFKA_SSL_KEYSTORE_CREDENTIALS` (and the `TRUSTSTORE`, `KEY`
+/// forms, for any component prefix or listener) as the name of a file in `/etc/kafka/secrets`
+/// holding the password (Confluent's Docker configuration reference; cp-demo writes
+/// `KAFKA_SSL_KEYSTORE_CREDENTIALS: kafka_keystore_creds`).
+pub(crate) fn names_credentials_file(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    [
+        "_KEYSTORE_CREDENTIALS",
+        "_TRUSTSTORE_CREDENTIALS",
+        "_KEY_CREDENTIALS",
+    ]
+    .iter()
+    .any(|suffix| upper.ends_with(suffix))
+}

@@ -111,6 +111,17 @@ impl<'a> Reference<'a> {
     }
 }
 
+/// Tags that move to a new image as releases come out (dclint's default list, which HYG004
+/// and SEC016 share): such a tag pins nothing.
+pub(crate) const MOVING_TAGS: [&str; 9] = [
+    "latest", "stable", "edge", "test", "nightly", "dev", "beta", "canary", "lts",
+];
+
+/// Whether `tag` is one of [`MOVING_TAGS`] (any case).
+pub(crate) fn is_moving_tag(tag: &str) -> bool {
+    MOVING_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag))
+}
+
 /// The repository of an image reference, without registry host, tag or digest:
 /// `docker.io/confluentinc/cp-kafka:7.6.0` → `confluentinc/cp-kafka`.
 pub(crate) fn repository(image: &str) -> &str {

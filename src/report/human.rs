@@ -50,6 +50,43 @@ impl SourceCode for Source {
     }
 }
 
+/// The files that hold bytes some finding marks secret ([`Diagnostic::redact`]), each with a
+/// copy whose secret bytes are `*`: every excerpt of such a file is shown from the copy, so
+/// that a credential on a line next to another finding's is masked too.
+fn masked_files(diagnostics: &[&Diagnostic]) -> Vec<(Arc<SourceFile>, Arc<SourceFile>)> {
+    let mut out: Vec<(Arc<SourceFile>, Arc<SourceFile>)> = Vec::new();
+    let mut spans: Vec<(Arc<SourceFile>, Vec<crate::source::Span>)> = Vec::new();
+    for d in diagnostics {
+        let Some(l) = d.location.as_ref().filter(|_| !d.redact.is_empty()) else {
+            continue;
+        };
+        match spans.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &l.file)) {
+            Some((_, list)) => list.extend(&d.redact),
+            None => spans.push((Arc::clone(&l.file), d.redact.clone())),
+        }
+    }
+    for (file, list) in spans {
+        let mut bytes = file.text().as_bytes().to_vec();
+        for span in list {
+            let end = span.end.min(bytes.len());
+            for b in bytes
+                .get_mut(span.start.min(end)..end)
+                .into_iter()
+                .flatten()
+            {
+                // Same length, so the line index and every offset stay right; still UTF-8.
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b'*';
+                }
+            }
+        }
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        let copy = SourceFile::new(file.path().to_path_buf(), file.name().to_string(), text);
+        out.push((file, Arc::new(copy)));
+    }
+    out
+}
+
 /// One finding in miette's terms.
 struct Report<'a> {
     d: &'a Diagnostic,
@@ -145,10 +182,17 @@ pub(super) fn write(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
+    let masked = masked_files(diagnostics);
     for d in diagnostics {
         let report = Report {
             d,
-            source: d.location.as_ref().map(|l| Source(Arc::clone(&l.file))),
+            source: d.location.as_ref().map(|l| {
+                let file = masked
+                    .iter()
+                    .find(|(original, _)| Arc::ptr_eq(original, &l.file))
+                    .map_or(&l.file, |(_, masked)| masked);
+                Source(Arc::clone(file))
+            }),
             code: match super::suppressed_mark(d) {
                 Some(mark) => format!("{} {} ({mark})", d.rule.code, d.rule.name),
                 None => format!("{} {}", d.rule.code, d.rule.name),

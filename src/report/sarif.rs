@@ -56,6 +56,18 @@ struct Rule<'a> {
     help: Markdown<'a>,
     help_uri: String,
     default_configuration: Configuration<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RuleProperties>,
+}
+
+/// A security rule's properties, as GitHub code scanning reads them: `security-severity`, a
+/// CVSS-like score as a string that ranks alerts critical/high/medium/low, and the `security`
+/// tag that files the alerts under security.
+#[derive(Serialize)]
+struct RuleProperties {
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    tags: [&'static str; 1],
 }
 
 #[derive(Serialize)]
@@ -265,7 +277,11 @@ fn artifact_changes(edits: &[Edit]) -> Vec<ArtifactChange<'_>> {
 
 /// A rule's entry: its summary as the descriptions (on one line), and its document as the
 /// help (GitHub shows `help.markdown` with each alert), carried once rather than in every field.
-fn rule(info: &'static RuleInfo) -> Rule<'static> {
+///
+/// A security rule (the SEC pack) carries `security-severity` for the highest severity its
+/// results have in this run (SEC010 and SEC011 vary by finding): `9.0` for an error (high),
+/// `5.0` for a warning (medium), `2.0` for advice (low).
+fn rule(info: &'static RuleInfo, severity: Severity) -> Rule<'static> {
     let summary = info
         .summary()
         .split_whitespace()
@@ -289,6 +305,14 @@ fn rule(info: &'static RuleInfo) -> Rule<'static> {
         default_configuration: Configuration {
             level: level(info.severity),
         },
+        properties: info.is_security().then_some(RuleProperties {
+            security_severity: match severity {
+                Severity::Error => "9.0",
+                Severity::Warning => "5.0",
+                Severity::Info => "2.0",
+            },
+            tags: ["security"],
+        }),
     }
 }
 
@@ -346,7 +370,18 @@ pub(super) fn write(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> io::Resu
                     name: "composefix",
                     version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
-                    rules: rules.into_iter().map(rule).collect(),
+                    rules: rules
+                        .into_iter()
+                        .map(|info| {
+                            let worst = diagnostics
+                                .iter()
+                                .filter(|d| d.rule.code == info.code)
+                                .map(|d| d.severity)
+                                .max()
+                                .unwrap_or(info.severity);
+                            rule(info, worst)
+                        })
+                        .collect(),
                 },
             },
             column_kind: "unicodeCodePoints",

@@ -3,6 +3,7 @@
 //! the topology and every service's client addresses (about half of all check time on a
 //! 2000-service file).
 
+use crate::diagnostic::{Activation, RuleInfo};
 use crate::facts::address_book::AddressBook;
 use crate::facts::clients::{ClientTarget, client_targets};
 use crate::facts::completeness;
@@ -11,6 +12,7 @@ use crate::facts::service::{self, Service};
 use crate::facts::topology::Topology;
 use crate::project::Project;
 use crate::project::value::Value;
+use crate::rules::Selection;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -26,6 +28,9 @@ pub struct Context<'p> {
     partial: OnceLock<bool>,
     /// Client addresses by service, keyed by the service value's address.
     clients: OnceLock<HashMap<usize, Vec<ClientTarget<'p>>>>,
+    /// The rules the run reports, so that a rule can leave an item to a more specific one
+    /// that runs too (RULES.md §5: SEC008 leaves `network_mode: host` to NET005).
+    selection: Option<Selection>,
 }
 
 impl<'p> Context<'p> {
@@ -39,6 +44,23 @@ impl<'p> Context<'p> {
             topology: OnceLock::new(),
             partial: OnceLock::new(),
             clients: OnceLock::new(),
+            selection: None,
+        }
+    }
+
+    /// The context of `project` for a run that reports the rules of `selection`.
+    pub fn with_selection(project: &'p Project, selection: &Selection) -> Self {
+        Context {
+            selection: Some(selection.clone()),
+            ..Context::new(project)
+        }
+    }
+
+    /// Whether the run reports `rule`; without a selection, whether the rule runs by default.
+    pub fn runs(&self, rule: &RuleInfo) -> bool {
+        match &self.selection {
+            Some(selection) => selection.enabled(rule),
+            None => rule.activation == Activation::Default,
         }
     }
 

@@ -9,6 +9,7 @@ pub(crate) mod kafka;
 pub(crate) mod mac;
 pub(crate) mod network;
 pub(crate) mod ports;
+pub(crate) mod security;
 mod select;
 
 use crate::diagnostic::RuleInfo;
@@ -105,6 +106,24 @@ pub static CHECKS: &[&dyn Rule] = &[
     &mac::unpublished_port_unreachable_from_host::UnpublishedPortUnreachableFromHost,
     &ports::host_port_conflict::HostPortConflict,
     &ports::published_target_not_listening::PublishedTargetNotListening,
+    &security::host_control_socket_mounted::HostControlSocketMounted,
+    &security::privileged_mode::PrivilegedMode,
+    &security::no_new_privileges_unset::NoNewPrivilegesUnset,
+    &security::port_bound_all_interfaces::PortBoundAllInterfaces,
+    &security::capabilities_not_dropped::CapabilitiesNotDropped,
+    &security::filesystem_writable::FilesystemWritable,
+    &security::host_namespace_shared::HostNamespaceShared,
+    &security::security_profile_disabled::SecurityProfileDisabled,
+    &security::dangerous_capability_added::DangerousCapabilityAdded,
+    &security::sensitive_host_path_mounted::SensitiveHostPathMounted,
+    &security::logging_disabled::LoggingDisabled,
+    &security::dangerous_device::DangerousDevice,
+    &security::shared_mount_propagation::SharedMountPropagation,
+    &security::runs_as_root::RunsAsRoot,
+    &security::image_without_digest::ImageWithoutDigest,
+    &security::literal_credential::LiteralCredential,
+    &security::tmpfs_exec_or_suid::TmpfsExecOrSuid,
+    &security::resources_unlimited::ResourcesUnlimited,
 ];
 
 /// Every code a user can see, in listing order: the loader's and the schema's, then the checks'.
@@ -132,7 +151,7 @@ pub fn run(project: &Project, selection: &Selection, out: &mut Vec<Diagnostic>) 
         .filter(|r| selection.enabled(r.info()))
         .collect();
     let workers = crate::parallel::workers(project.services().count());
-    let cx = Context::new(project);
+    let cx = Context::with_selection(project, selection);
     if workers < 2 {
         rules.iter().for_each(|rule| check(*rule, &cx, out));
         return;
