@@ -6,6 +6,7 @@ use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::{ClientTarget, PortSource};
 use crate::facts::completeness;
+use crate::facts::hostlist::{self, HostPort};
 use crate::facts::values::{contains_ignore_case, ends_with_ignore_case};
 use crate::fix::builders;
 use crate::project::Project;
@@ -129,20 +130,77 @@ impl Rule for UnknownSingleLabelHost {
                     .with_fix(fix),
             );
         }
+        // A broker's ZooKeeper address is one of its own `KAFKA_*` properties, which the
+        // client-address facts leave to the Kafka rules: an unknown host in it is reported
+        // here all the same.
+        for broker in cx.brokers() {
+            let Some(service) = cx.service(broker.service) else {
+                continue;
+            };
+            if service.network_mode.is_set()
+                || service.spec.get("external_links").is_some()
+                || book.on_external_network(service.name)
+            {
+                continue;
+            }
+            let Some(setting) = broker.property("zookeeper.connect") else {
+                continue;
+            };
+            let Some(text) = setting.text() else { continue };
+            let unknown: Vec<HostPort> = hostlist::parse(text)
+                .into_iter()
+                .filter(|e| {
+                    single_label(&e.host)
+                        && book.resolve(service.name, &e.host) == Addressee::External
+                        && !in_sibling(&e.host)
+                })
+                .collect();
+            let Some(first) = unknown.first() else {
+                continue;
+            };
+            let host = first.range.start..first.range.start + first.host.len();
+            let span = setting
+                .value
+                .as_str()
+                .and_then(|s| s.literal_span(host))
+                .unwrap_or(setting.value.origin.span);
+            let suggestions = suggestions(book, &first.host);
+            let help = match suggestions.as_slice() {
+                [one] => format!("did you mean the ZooKeeper service `{one}`?"),
+                _ => "use the name of the ZooKeeper service".to_string(),
+            };
+            out.push(
+                Diagnostic::new(
+                    &INFO,
+                    format!(
+                        "`{}` connects to `{}`, which is not a service of this project: inside \
+                         the Compose network the name does not resolve, and the broker cannot \
+                         reach ZooKeeper",
+                        setting.key, first.host
+                    ),
+                )
+                .at(project.file(setting.value.origin.file), span)
+                .service(service.name)
+                .help(help),
+            );
+        }
     }
+}
+
+/// A single DNS label (no dot, not an IP address) that is not a word settings use.
+fn single_label(host: &str) -> bool {
+    !host.is_empty()
+        && host.as_bytes()[0].is_ascii_alphabetic()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !NOT_HOSTS.iter().any(|w| w.eq_ignore_ascii_case(host))
 }
 
 /// A host that must be a service name: a single DNS label (no dot, not an IP), written where
 /// a host is certain (a URL, a `host:port` list, a host key, a client flag).
 fn candidate(t: &ClientTarget) -> bool {
-    let host = t.target.host.as_str();
-    let label = !host.is_empty()
-        && host.as_bytes()[0].is_ascii_alphabetic()
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !label || t.target.srv || t.browser || NOT_HOSTS.iter().any(|w| w.eq_ignore_ascii_case(host))
-    {
+    if !single_label(&t.target.host) || t.target.srv || t.browser {
         return false;
     }
     let Some(key) = t.key else {
