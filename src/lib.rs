@@ -33,3 +33,4 @@ pub(crate) mod images;
 pub mod project;
 pub mod report;
 pub mod rules;
+pub mod server;
