@@ -465,3 +465,125 @@ fn columns_count_utf16_units_or_utf8_bytes_as_negotiated() {
         client.stop();
     }
 }
+
+#[test]
+fn fix_all_runs_the_fix_loop_on_the_buffer_lazily_when_the_client_resolves() {
+    let (_dir, path, text) = kafka_example();
+    for lazy in [false, true] {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || composefix::server::serve(&server));
+        let mut c = Client {
+            conn: client,
+            server: Some(handle),
+            next_id: 1,
+        };
+        let resolve = if lazy {
+            json!({"codeAction": {"resolveSupport": {"properties": ["edit"]}}})
+        } else {
+            json!({})
+        };
+        c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {"textDocument": resolve}}),
+        );
+        c.notify("initialized", json!({}));
+        let u = c.open(&path, &text);
+        let found = c.diagnostics(&u);
+        let range = find(&found, "KAF001").range;
+        let actions = c.actions(&u, range);
+        let mut fix_all = actions
+            .into_iter()
+            .find(|a| a.title == "Fix all safe composefix findings in this file")
+            .unwrap();
+        assert_eq!(fix_all.edit.is_none(), lazy);
+        if lazy {
+            let resolved = c.request(
+                "codeAction/resolve",
+                serde_json::to_value(&fix_all).unwrap(),
+            );
+            fix_all = serde_json::from_value(resolved).unwrap();
+        }
+        let fixed = apply(&text, fix_all.edit.as_ref().unwrap(), &u);
+        assert!(
+            fixed.contains("KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181"),
+            "{fixed}"
+        );
+        c.change(&u, 2, &fixed);
+        let after = c.diagnostics(&u);
+        assert!(
+            after.iter().all(|d| {
+                let code = codes(std::slice::from_ref(d)).remove(0);
+                c.actions(&u, d.range).iter().all(|a| {
+                    !a.title.starts_with(&format!("{code}: ")) || a.is_preferred != Some(true)
+                })
+            }),
+            "no safe fix is left: {:?}",
+            codes(&after)
+        );
+        c.stop();
+    }
+}
+
+#[test]
+fn include_extends_and_env_files_belong_to_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let base = root.join("compose.yaml");
+    let base_text = "include:\n  - db.yaml\nservices:\n  app:\n    extends:\n      file: common.yaml\n      service: base\n    environment:\n      DATABASE_URL: postgres://db:5432/app\n";
+    let db_text = "services:\n  db:\n    image: postgres:16\n";
+    let common_text = "services:\n  base:\n    image: busybox:1.36\n";
+    std::fs::write(&base, base_text).unwrap();
+    std::fs::write(root.join("db.yaml"), db_text).unwrap();
+    std::fs::write(root.join("common.yaml"), common_text).unwrap();
+    let (mut client, _) = Client::start(false);
+    let u = client.open(&base, base_text);
+    let _ = client.diagnostics(&u);
+    let definition = |client: &mut Client, line: u32, character: u32| -> Location {
+        let result = client.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": u.as_str()}, "position": {"line": line, "character": character}}),
+        );
+        serde_json::from_value(result).unwrap()
+    };
+    // `include` entry: the file.
+    let at = definition(&mut client, 1, 6);
+    assert_eq!(at.uri, uri(&root.join("db.yaml")));
+    // `extends` service: its key in the other file; `file:` the file itself.
+    let at = definition(&mut client, 6, 16);
+    assert_eq!(
+        (at.uri.clone(), at.range.start),
+        (uri(&root.join("common.yaml")), Position::new(1, 2))
+    );
+    let at = definition(&mut client, 5, 14);
+    assert_eq!(at.uri, uri(&root.join("common.yaml")));
+    // The host of a connection string: the included service.
+    let at = definition(&mut client, 8, 31);
+    assert_eq!(
+        (at.uri.clone(), at.range.start),
+        (uri(&root.join("db.yaml")), Position::new(1, 2))
+    );
+
+    client.stop();
+}
+
+#[test]
+fn an_unsaved_env_file_is_checked_with_its_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let base = root.join("compose.yaml");
+    let base_text =
+        "services:\n  app:\n    image: busybox:1.36\n    environment:\n      ZK: ${ZK}\n";
+    std::fs::write(&base, base_text).unwrap();
+    std::fs::write(root.join(".env"), "ZK=zookeeper:2181\n").unwrap();
+    let (client, _) = Client::start(false);
+    let u = client.open(&base, base_text);
+    assert!(client.diagnostics(&u).is_empty());
+    // Opened alone, `.env` joins the project beside it.
+    let env_uri = client.open(&root.join(".env"), "ZK=zookeeper:2181\n");
+    assert!(client.diagnostics(&env_uri).is_empty());
+    client.change(&env_uri, 2, "ZK=zookeeper:2181\nBAD LINE\n");
+    let found = client.diagnostics(&env_uri);
+    assert_eq!(codes(&found), ["SYN001"]);
+    assert_eq!(found[0].range.start, Position::new(1, 0));
+    client.stop();
+}

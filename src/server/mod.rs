@@ -104,7 +104,7 @@ struct Server<'c> {
 impl Server<'_> {
     fn run(&mut self) -> Result<(), String> {
         loop {
-            let message = if self.ws.has_dirty() {
+            let message = if self.ws.has_pending() {
                 match self.connection.receiver.try_recv() {
                     Ok(m) => m,
                     Err(e) if e.is_empty() => {

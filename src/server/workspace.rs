@@ -133,7 +133,7 @@ impl Workspace {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if let Some(found) = discover::project_in_dir(&dir).filter(|p| p.dir() == dir) {
             self.track(found);
-            if self.mark(&path) {
+            if self.projects.iter().any(|p| p.members.contains(&path)) {
                 return;
             }
         }
@@ -196,9 +196,9 @@ impl Workspace {
         self.projects.push(tracked);
     }
 
-    /// True when a project waits for a check.
-    pub(super) fn has_dirty(&self) -> bool {
-        self.projects.iter().any(|p| p.dirty)
+    /// True when a project waits for a check, or its findings for publishing.
+    pub(super) fn has_pending(&self) -> bool {
+        self.projects.iter().any(|p| p.dirty || p.fresh)
     }
 
     fn check(&self, tracked: &mut Tracked) {
