@@ -11,8 +11,11 @@ use std::sync::{Arc, Mutex};
 /// cache; loads on several threads may use it at once.
 #[derive(Debug, Clone, Default)]
 pub struct ParseCache {
-    parsed: Arc<Mutex<HashMap<PathBuf, (Arc<str>, Arc<Document>)>>>,
+    parsed: Arc<Mutex<HashMap<PathBuf, Kept>>>,
 }
+
+/// A text and its parse.
+type Kept = (Arc<str>, Arc<Document>);
 
 impl ParseCache {
     /// The parse of `text`, read from `path`: the kept one when `path` was last parsed from
