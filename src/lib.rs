@@ -7,7 +7,8 @@
 //! `images` is the catalog of what images do; `facts` turns services into typed facts;
 //! [`rules`] turn facts into findings; [`config`] reads `composefix.toml` into the settings a
 //! project runs with; [`engine`] runs a check and the fix loop; [`graph`] draws a project and
-//! its findings as a diagram; [`report`] renders the findings.
+//! its findings as a diagram; [`report`] renders the findings; [`server`] is the language
+//! server (`composefix server`) over all of them.
 //!
 //! The public surface is what the binary, the integration tests and the benchmarks use: the
 //! parser ([`source`]), the loader and model ([`project`]), findings ([`diagnostic`]), the edit
@@ -33,3 +34,4 @@ pub(crate) mod images;
 pub mod project;
 pub mod report;
 pub mod rules;
+pub mod server;

@@ -74,6 +74,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
         format: GraphFormat,
     },
+    /// Run the language server (LSP over stdio): diagnostics, quick fixes, hover, definition.
+    Server,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -268,6 +270,7 @@ fn main() -> ExitCode {
             redact,
         }) => show_config(project, fix, unsafe_fixes, redact),
         Some(Command::Graph { project, format }) => show_graph(project, format),
+        Some(Command::Server) => composefix::server::stdio().map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

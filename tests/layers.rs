@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules of the library, bottom first. A module may use those before it.
 /// `parallel` is a utility every layer may use.
-const LAYERS: [&str; 12] = [
+const LAYERS: [&str; 13] = [
     "parallel",
     "source",
     "diagnostic",
@@ -21,6 +21,7 @@ const LAYERS: [&str; 12] = [
     "engine",
     "graph",
     "report",
+    "server",
 ];
 
 fn rank(module: &str) -> Option<usize> {

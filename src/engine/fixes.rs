@@ -274,7 +274,8 @@ pub fn fix(opts: &CheckOptions, unsafe_fixes: bool) -> Result<(FixOutcome, Check
     super::read_stdin(&mut opts)?;
     let opts = &opts;
     let mut outcome = FixOutcome::default();
-    let mut overlay: HashMap<PathBuf, String> = HashMap::new();
+    // The caller's texts (a language server's unsaved buffers) stay in every re-check.
+    let mut overlay: HashMap<PathBuf, String> = opts.load.overlay.clone();
     let mut originals: HashMap<PathBuf, String> = HashMap::new();
     // Ids of fixes withheld, not offered again.
     let mut rejected: HashSet<String> = HashSet::new();
@@ -364,7 +365,10 @@ pub fn fix(opts: &CheckOptions, unsafe_fixes: bool) -> Result<(FixOutcome, Check
     }
     outcome.applied = history.into_iter().flat_map(|h| h.names).collect();
     for (path, text) in overlay {
-        let original = originals.remove(&path).unwrap_or_default();
+        // A caller's text that no fix edited has not changed.
+        let Some(original) = originals.remove(&path) else {
+            continue;
+        };
         if original != text {
             outcome.changed.insert(path, (original, text));
         }

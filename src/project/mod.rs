@@ -45,6 +45,9 @@ pub struct LoadOptions {
     /// [`Project::validate_schema`], so that the caller can do other work while the full
     /// validator compiles on another thread.
     pub defer_schema: bool,
+    /// Parses kept from earlier loads: a file whose text is unchanged is not parsed again
+    /// (the language server's re-check after a keystroke).
+    pub parses: Option<crate::source::ParseCache>,
 }
 
 impl LoadOptions {
@@ -492,7 +495,11 @@ impl<'a> Loader<'a> {
             );
             return None;
         }
-        let doc = match crate::source::parse(file.text(), &limits) {
+        let parsed = match &self.opts.parses {
+            Some(cache) => cache.parse(path, file.text(), &limits),
+            None => crate::source::parse(file.text(), &limits).map(Arc::new),
+        };
+        let doc = match parsed {
             Ok(doc) => doc,
             Err(e) => {
                 let code = match e.kind {

@@ -4,6 +4,7 @@
 //! a tree of nodes that keeps the byte span, scalar style, anchor, tag and comments of every node
 //! and leaves aliases unexpanded.
 
+mod cache;
 pub mod directive;
 mod fast;
 mod line_index;
@@ -12,6 +13,7 @@ mod parse;
 mod scalar;
 mod tree;
 
+pub use cache::ParseCache;
 pub use line_index::{LineCol, LineIndex};
 pub use parse::{Limits, ParseError, ParseErrorKind, parse};
 pub use scalar::{ScalarValue, plain_or_quoted, resolve_plain};
