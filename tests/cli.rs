@@ -673,3 +673,29 @@ fn a_name_that_a_sibling_file_defines_is_not_unknown() {
     );
     assert_eq!(codes(&["ui.yml"]), Vec::<String>::new());
 }
+
+#[test]
+fn a_bad_env_line_does_not_hide_a_project_that_includes_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "include:\n  - other.yaml\nservices:\n  web:\n    image: nginx:1.27\n",
+    );
+    write(
+        dir.path(),
+        "other.yaml",
+        "services:\n  db:\n    image: postgres:16.4\n",
+    );
+    write(dir.path(), ".env", "BAD LINE\n");
+    let out = composefix(&["--format", "json", "."], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["projects"].as_u64(), Some(1), "{v}");
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["SYN001"]);
+}

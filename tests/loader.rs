@@ -102,7 +102,7 @@ fn every_interpolation_form() {
 fn override_changes_a_port_and_adds_environment_in_list_form() {
     let p = load_dir(&scenario("override"));
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
-    assert_eq!(p.named_files, 2);
+    assert_eq!(p.named.len(), 2);
     let web = service(&p, "web");
     let ports: Vec<String> = web
         .get("ports")

@@ -14,6 +14,7 @@ use crate::config::discover::Configs;
 use crate::config::{ConfigChoice, ConfigError, Overrides, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::project::discover::{self, ProjectFiles};
+use crate::project::value::FileId;
 use crate::project::{self, LoadOptions, Project};
 use crate::rules;
 use exclude::Exclude;
@@ -231,7 +232,13 @@ fn drop_fragments(projects: &mut Vec<Project>, named: &[PathBuf]) {
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let used: std::collections::HashSet<PathBuf> = projects
         .iter()
-        .flat_map(|p| p.files[p.named_files.min(p.files.len())..].iter())
+        .flat_map(|p| {
+            p.files
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !p.named.contains(&FileId(*i as u32)))
+                .map(|(_, f)| f)
+        })
         .map(|f| canonical(f.path()))
         .collect();
     if used.is_empty() {
@@ -243,10 +250,9 @@ fn drop_fragments(projects: &mut Vec<Project>, named: &[PathBuf]) {
         .map(|p| canonical(p))
         .collect();
     projects.retain(|p| {
-        let own = &p.files[..p.named_files.min(p.files.len())];
-        own.is_empty()
-            || own.iter().any(|f| {
-                let path = canonical(f.path());
+        p.named.is_empty()
+            || p.named.iter().any(|id| {
+                let path = canonical(p.file(*id).path());
                 named.contains(&path) || !used.contains(&path)
             })
     });

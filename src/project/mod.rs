@@ -101,8 +101,9 @@ pub struct Project {
     pub dir: PathBuf,
     /// The files read, indexed by [`FileId`]: compose files, includes, extends targets, env files.
     pub files: Vec<Arc<SourceFile>>,
-    /// How many of `files` are compose files named for the project (base and overrides).
-    pub named_files: usize,
+    /// The compose files named for the project (base and overrides), as opposed to those it
+    /// `include`s or `extends` and its env files.
+    pub named: Vec<FileId>,
     /// The merged, interpolated model; None when no file could be read as a mapping.
     pub model: Option<Value>,
     /// `SYN` and `SCH` findings.
@@ -205,6 +206,16 @@ fn unlocated(paths: &[PathBuf]) -> Vec<(PathBuf, Option<(FileId, Span)>)> {
     paths.iter().map(|p| (p.clone(), None)).collect()
 }
 
+/// The first file of `files` read from each of `paths` (an env file or an include may come
+/// before a compose file, and may name the same file again).
+fn named_ids(files: &[Arc<SourceFile>], paths: &[PathBuf]) -> Vec<FileId> {
+    paths
+        .iter()
+        .filter_map(|p| files.iter().position(|f| f.path() == p))
+        .map(|i| FileId(i as u32))
+        .collect()
+}
+
 fn load_inputs(
     dir: PathBuf,
     inputs: Vec<(PathBuf, String, Vec<u8>)>,
@@ -213,7 +224,7 @@ fn load_inputs(
     let mut loader = Loader::new(opts, &dir);
     let env = loader.project_environment(&dir, &unlocated(&opts.env_files));
     let mut model: Option<Value> = None;
-    let named_files = inputs.len();
+    let paths: Vec<PathBuf> = inputs.iter().map(|(p, _, _)| p.clone()).collect();
     for (path, name, bytes) in inputs {
         let Some((id, mut root)) = loader.parse_bytes(&path, name, bytes, &env) else {
             continue;
@@ -233,8 +244,8 @@ fn load_inputs(
     Project {
         name,
         dir,
+        named: named_ids(&loader.files, &paths),
         files: loader.files,
-        named_files,
         model,
         diagnostics: loader.diagnostics,
         unvalidated: loader.unvalidated,
