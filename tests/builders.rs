@@ -300,8 +300,8 @@ fn set_service_env_creates_a_block_environment_one_step_deeper() {
     // The step comes from the service's nested blocks (four spaces here), not a guess.
     let text = "services:\n    es:\n        image: elasticsearch:8.13.0\n        ports:\n            - \"9200:9200\"\n";
     let p = load(text);
-    let e = builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node")
-        .unwrap();
+    let e =
+        builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node").unwrap();
     assert_eq!(
         apply(&p, &[e]),
         "services:\n    es:\n        image: elasticsearch:8.13.0\n        ports:\n            - \"9200:9200\"\n        environment:\n            discovery.type: single-node\n"
@@ -309,8 +309,8 @@ fn set_service_env_creates_a_block_environment_one_step_deeper() {
     // Without nested blocks, the step of the service's keys under its name.
     let text = "services:\n  es:\n    image: elasticsearch:8.13.0 # pinned\n";
     let p = load(text);
-    let e = builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node")
-        .unwrap();
+    let e =
+        builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node").unwrap();
     assert_eq!(
         apply(&p, &[e]),
         "services:\n  es:\n    image: elasticsearch:8.13.0 # pinned\n    environment:\n      discovery.type: single-node\n"
@@ -318,16 +318,16 @@ fn set_service_env_creates_a_block_environment_one_step_deeper() {
     // A flow service gets a flow mapping; an existing environment keeps its form.
     let text = "services:\n  es: {image: elasticsearch:8.13.0}\n";
     let p = load(text);
-    let e = builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node")
-        .unwrap();
+    let e =
+        builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node").unwrap();
     assert_eq!(
         apply(&p, &[e]),
         "services:\n  es: {image: elasticsearch:8.13.0, environment: {discovery.type: single-node}}\n"
     );
     let text = "services:\n  es:\n    environment:\n      - ES_JAVA_OPTS=-Xmx1g\n";
     let p = load(text);
-    let e = builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node")
-        .unwrap();
+    let e =
+        builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node").unwrap();
     assert_eq!(
         apply(&p, &[e]),
         "services:\n  es:\n    environment:\n      - ES_JAVA_OPTS=-Xmx1g\n      - discovery.type=single-node\n"
@@ -336,7 +336,12 @@ fn set_service_env_creates_a_block_environment_one_step_deeper() {
 
 #[test]
 fn append_args_to_string_flow_and_block_commands() {
-    let args = ["--cluster-announce-ip", "127.0.0.1", "--cluster-announce-port", "7001"];
+    let args = [
+        "--cluster-announce-ip",
+        "127.0.0.1",
+        "--cluster-announce-port",
+        "7001",
+    ];
     let cases = [
         (
             "services:\n  r:\n    command: redis-server --port 7001  # node 1\n",

@@ -4,10 +4,9 @@
 //! when a value it depends on is unknown: the rules then stay silent.
 
 use crate::facts::service::Service;
-use crate::facts::values::{Arg, args_known, command_lines, flag_value, has_flag};
+use crate::facts::values::{Arg, args_known, command_lines, flag_value};
 use crate::images::TagVersion;
 use crate::images::advertising::{self as catalog, Advertiser};
-use crate::project::Project;
 use crate::project::value::Value;
 
 /// An environment setting: None when unset, `Some(None)` when its value is unknown (an unset
@@ -30,18 +29,6 @@ fn known_lines<'p>(service: &Service<'p>) -> Option<Vec<Vec<Arg<'p>>>> {
     let mut lines = command_lines(spec, "entrypoint");
     lines.extend(command_lines(spec, "command"));
     Some(lines)
-}
-
-/// The words of every command line, joined by spaces (quotes removed): where settings written
-/// into an inline configuration by a script (`echo "cluster-enabled yes" >> redis.conf`) show.
-fn joined(lines: &[Vec<Arg>]) -> String {
-    let words: Vec<&str> = lines.iter().flatten().map(|a| a.text.as_str()).collect();
-    words.join(" ")
-}
-
-/// The base name of a program argument (`/usr/bin/mongod` → `mongod`).
-fn program<'a>(arg: &'a Arg) -> &'a str {
-    arg.text.rsplit('/').next().unwrap_or(&arg.text)
 }
 
 /// A member of a MongoDB replica set.
@@ -97,145 +84,6 @@ pub(crate) fn replica_set_member<'p>(service: &Service<'p>) -> Option<ReplicaSet
     }
 }
 
-/// How a Redis Cluster node is set up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RedisNodeKind {
-    /// `redis-server` with `--cluster-enabled yes` (or `cluster-enabled yes` in an inline
-    /// configuration): options can be added to its command.
-    CommandLine,
-    /// `bitnami/redis-cluster`: its scripts write the configuration from the environment.
-    Bitnami,
-    /// `grokzen/redis-cluster`: a whole cluster in one container.
-    Grokzen,
-}
-
-/// A Redis node in cluster mode.
-#[derive(Debug)]
-pub(crate) struct RedisClusterNode<'p> {
-    /// How it is set up.
-    pub kind: RedisNodeKind,
-    /// The ports its clients connect to.
-    pub client_ports: Vec<u16>,
-    /// Whether it announces an address of its choosing (`cluster-announce-ip`, or
-    /// `cluster-announce-hostname` from Redis 7) rather than the container's IP.
-    pub announced: bool,
-    /// The `command` value, when the node's options are written there.
-    pub command: Option<&'p Value>,
-}
-
-/// Settings of a Redis configuration that announce an address.
-const ANNOUNCES: [&str; 2] = ["cluster-announce-ip", "cluster-announce-hostname"];
-
-/// The Redis Cluster node a service runs (RULES.md ADV002), from its image and command line and
-/// the top-level `configs` with inline `content` it mounts.
-pub(crate) fn redis_cluster_node<'p>(
-    project: &'p Project,
-    service: &Service<'p>,
-) -> Option<RedisClusterNode<'p>> {
-    if service.is_helper() {
-        return None;
-    }
-    let advertiser = service.repo().and_then(catalog::advertiser);
-    let lines = known_lines(service)?;
-    let text = joined(&lines);
-    let announced_in = |text: &str| ANNOUNCES.iter().any(|a| text.contains(a));
-    let port_of = |key: &str| -> Option<u16> {
-        match env_text(service, key) {
-            None => Some(crate::images::ports::REDIS),
-            Some(v) => v?.parse().ok(),
-        }
-    };
-    match advertiser {
-        Some(Advertiser::BitnamiRedisCluster) => {
-            let extra = match env_text(service, "REDIS_EXTRA_FLAGS") {
-                None => String::new(),
-                Some(v) => v?,
-            };
-            let hostname = env_text(service, "REDIS_CLUSTER_ANNOUNCE_HOSTNAME")
-                .is_some_and(|v| v.is_none_or(|h| !h.is_empty()));
-            let dynamic = match env_text(service, "REDIS_CLUSTER_DYNAMIC_IPS") {
-                None => catalog::bitnami_yes(catalog::BITNAMI_REDIS_CLUSTER_DYNAMIC_IPS_DEFAULT),
-                Some(v) => catalog::bitnami_yes(&v?),
-            };
-            let ip = env_text(service, "REDIS_CLUSTER_ANNOUNCE_IP")
-                .is_some_and(|v| v.is_none_or(|ip| !ip.is_empty()));
-            // Without dynamic IPs and without an address the container exits at validation.
-            if !dynamic && !ip {
-                return None;
-            }
-            Some(RedisClusterNode {
-                kind: RedisNodeKind::Bitnami,
-                client_ports: vec![port_of("REDIS_PORT_NUMBER")?],
-                announced: hostname || !dynamic || announced_in(&extra) || announced_in(&text),
-                command: service.command_value(),
-            })
-        }
-        Some(Advertiser::GrokzenRedisCluster) => {
-            let command = lines.last().filter(|_| service.command_value().is_some());
-            // Another command than `redis-cluster` is run as it is, without a cluster.
-            if command.is_some_and(|c| c.first().is_none_or(|a| a.text != catalog::GROKZEN_COMMAND))
-            {
-                return None;
-            }
-            let number = |key: &str, default: u16| -> Option<u16> {
-                match env_text(service, key) {
-                    None => Some(default),
-                    Some(v) => v?.parse().ok(),
-                }
-            };
-            let (first, masters, replicas) = catalog::GROKZEN_DEFAULTS;
-            let first = number("INITIAL_PORT", first)?;
-            let nodes = number("MASTERS", masters)?.checked_mul(number("SLAVES_PER_MASTER", replicas)?.checked_add(1)?)?;
-            let last = first.checked_add(nodes.checked_sub(1)?)?;
-            let announced = service.sets_env("IP") || command.is_some_and(|c| c.len() > 1);
-            Some(RedisClusterNode {
-                kind: RedisNodeKind::Grokzen,
-                client_ports: (first..=last).collect(),
-                announced,
-                command: service.command_value(),
-            })
-        }
-        _ => {
-            let server = matches!(advertiser, Some(Advertiser::Redis | Advertiser::BitnamiRedis))
-                || lines
-                    .iter()
-                    .flatten()
-                    .any(|a| matches!(program(a), "redis-server" | "valkey-server"));
-            if !server {
-                return None;
-            }
-            let inline = inline_configs(project, service);
-            let configured = |t: &str| t.contains("cluster-enabled yes") || t.contains("cluster-enabled=yes");
-            if !configured(&text) && !inline.iter().any(|c| configured(c)) {
-                return None;
-            }
-            // A configuration file passed on the command line may announce an address.
-            let inline_targets = inline_config_targets(service);
-            let file_config = lines.iter().flatten().any(|a| {
-                a.text.ends_with(".conf") && !inline_targets.iter().any(|t| *t == a.text)
-            });
-            if file_config {
-                return None;
-            }
-            let port = match lines.iter().find_map(|l| flag_value(l, &["--port"])) {
-                Some(flag) => flag.text.trim().parse().ok()?,
-                None if advertiser == Some(Advertiser::BitnamiRedis) => port_of("REDIS_PORT_NUMBER")?,
-                None => inline
-                    .iter()
-                    .flat_map(|c| c.lines())
-                    .find_map(|l| l.trim().strip_prefix("port "))
-                    .map_or(Some(crate::images::ports::REDIS), |p| p.trim().parse().ok())?,
-            };
-            Some(RedisClusterNode {
-                kind: RedisNodeKind::CommandLine,
-                client_ports: vec![port],
-                announced: announced_in(&text) || inline.iter().any(|c| announced_in(c)),
-                command: service.command_value(),
-            })
-        }
-    }
-}
-
 /// The `configs` of a service, as `(source, target)`: short syntax names the source and mounts
 /// it at `/<source>`; the long syntax says both.
 fn service_configs(service: &Service) -> Vec<(String, String)> {
@@ -263,66 +111,10 @@ fn service_configs(service: &Service) -> Vec<(String, String)> {
 
 /// Where the service mounts configs.
 fn inline_config_targets(service: &Service) -> Vec<String> {
-    service_configs(service).into_iter().map(|(_, t)| t).collect()
-}
-
-/// The inline `content` of the top-level `configs` a service mounts (known text only).
-fn inline_configs<'p>(project: &'p Project, service: &Service) -> Vec<&'p str> {
-    let Some(top) = project
-        .model
-        .as_ref()
-        .and_then(|m| m.get("configs"))
-        .and_then(Value::as_map)
-    else {
-        return Vec::new();
-    };
     service_configs(service)
-        .iter()
-        .filter_map(|(source, _)| {
-            let content = top.get(source)?.get("content")?.as_str()?;
-            content.is_known().then_some(content.text.as_str())
-        })
+        .into_iter()
+        .map(|(_, t)| t)
         .collect()
-}
-
-/// A Pulsar broker started with `bin/pulsar standalone`.
-#[derive(Debug)]
-pub(crate) struct PulsarStandalone<'p> {
-    /// The `standalone` argument, after which an advertised address goes.
-    pub standalone: Arg<'p>,
-    /// Whether `standalone` is an item of its own in the `command` list (new options then go
-    /// at the end of the list) rather than a word inside a string.
-    pub own_item: bool,
-    /// Whether the advertised address is set: `--advertised-address`/`-a`, or
-    /// `advertisedAddress`/`advertisedListeners` in the environment (also with
-    /// `PULSAR_PREFIX_`).
-    pub advertised: bool,
-}
-
-/// The Pulsar standalone broker a service runs (RULES.md ADV003).
-pub(crate) fn pulsar_standalone<'p>(service: &Service<'p>) -> Option<PulsarStandalone<'p>> {
-    if service.repo().and_then(catalog::advertiser) != Some(Advertiser::Pulsar) {
-        return None;
-    }
-    let lines = known_lines(service)?;
-    let (line, at) = lines.iter().find_map(|line| {
-        let [pulsar, standalone] = catalog::PULSAR_STANDALONE;
-        line.windows(2)
-            .position(|w| program(&w[0]) == pulsar && w[1].text == standalone)
-            .map(|i| (line, i + 1))
-    })?;
-    let standalone = line[at].clone();
-    let own_item = standalone.offset == Some(0)
-        && standalone.value.as_str().is_some_and(|s| s.text == standalone.text);
-    let by_flag = has_flag(&line[at + 1..], &catalog::PULSAR_ADVERTISED_FLAGS);
-    let by_env = catalog::PULSAR_ADVERTISED_SETTINGS.iter().any(|k| {
-        service.sets_env(k) || service.sets_env(&format!("{}{k}", catalog::PULSAR_ENV_PREFIX))
-    });
-    Some(PulsarStandalone {
-        standalone,
-        own_item,
-        advertised: by_flag || by_env,
-    })
 }
 
 /// An Elasticsearch or OpenSearch node.
@@ -387,7 +179,11 @@ fn is_loopback(host: &str) -> bool {
 
 /// Whether a volume or config is mounted into an Elasticsearch/OpenSearch config directory.
 fn mounts_search_config(service: &Service) -> bool {
-    let volumes = service.spec.get("volumes").and_then(Value::as_seq).unwrap_or_default();
+    let volumes = service
+        .spec
+        .get("volumes")
+        .and_then(Value::as_seq)
+        .unwrap_or_default();
     let targets = volumes
         .iter()
         .filter_map(|v| match v.get("target") {
@@ -408,7 +204,7 @@ fn mounts_search_config(service: &Service) -> bool {
 mod tests {
     use super::*;
 
-    fn with_services(yaml: &str, f: impl FnOnce(&Project, &[Service])) {
+    fn with_services(yaml: &str, f: impl FnOnce(&crate::project::Project, &[Service])) {
         let project = crate::project::from_yaml(yaml);
         let services = crate::facts::service::services(&project);
         f(&project, &services);
@@ -451,107 +247,6 @@ services:
                     None,
                     None,
                     Some(("replicaset".into(), false)),
-                ]
-            );
-        });
-    }
-
-    #[test]
-    fn redis_cluster_nodes() {
-        let yaml = r#"
-services:
-  flags:
-    image: redis:7
-    command: redis-server --cluster-enabled yes --port 7001
-    ports: ["7001:7001"]
-  list-announced:
-    image: redis:7
-    command: ["--cluster-enabled", "yes", "--cluster-announce-ip", "127.0.0.1"]
-  inline:
-    image: redis:7
-    configs: [{source: node, target: /usr/local/etc/redis/redis.conf}]
-    command: redis-server /usr/local/etc/redis/redis.conf
-  mounted-file:
-    image: redis:7
-    command: redis-server /conf/redis.conf --cluster-enabled yes
-  plain:
-    image: redis:7
-  bitnami:
-    image: bitnami/redis-cluster:7.2
-    environment: {REDIS_CLUSTER_ANNOUNCE_IP: 127.0.0.1, REDIS_PORT_NUMBER: "7002"}
-  bitnami-static:
-    image: bitnami/redis-cluster:7.2
-    environment: {REDIS_CLUSTER_ANNOUNCE_IP: 127.0.0.1, REDIS_CLUSTER_DYNAMIC_IPS: "no"}
-  grokzen:
-    image: grokzen/redis-cluster:7.0.10
-  grokzen-ip:
-    image: grokzen/redis-cluster:7.0.10
-    environment: {IP: 0.0.0.0, MASTERS: "2", SLAVES_PER_MASTER: "0"}
-  unknown:
-    image: redis:7
-    command: ["--cluster-enabled", "yes", "${MORE}"]
-configs:
-  node:
-    content: |
-      port 7003
-      cluster-enabled yes
-"#;
-        with_services(yaml, |project, services| {
-            let got: Vec<Option<(RedisNodeKind, Vec<u16>, bool)>> = services
-                .iter()
-                .map(|s| {
-                    redis_cluster_node(project, s).map(|n| (n.kind, n.client_ports, n.announced))
-                })
-                .collect();
-            use RedisNodeKind::*;
-            assert_eq!(
-                got,
-                [
-                    Some((CommandLine, vec![7001], false)),
-                    Some((CommandLine, vec![6379], true)),
-                    Some((CommandLine, vec![7003], false)),
-                    None,
-                    None,
-                    Some((Bitnami, vec![7002], false)),
-                    Some((Bitnami, vec![6379], true)),
-                    Some((Grokzen, (7000..=7005).collect(), false)),
-                    Some((Grokzen, vec![7000, 7001], true)),
-                    None,
-                ]
-            );
-        });
-    }
-
-    #[test]
-    fn pulsar_standalones() {
-        let yaml = r#"
-services:
-  string:
-    image: apachepulsar/pulsar:3.3.0
-    command: bin/pulsar standalone
-  list:
-    image: apachepulsar/pulsar:3.3.0
-    command: ["bin/pulsar", "standalone", "-a", "localhost"]
-  script:
-    image: apachepulsar/pulsar-all:3.3.0
-    command: sh -c "bin/apply-config-from-env.py conf/standalone.conf && bin/pulsar standalone"
-    environment: {PULSAR_PREFIX_advertisedAddress: pulsar}
-  broker:
-    image: apachepulsar/pulsar:3.3.0
-    command: bin/pulsar broker
-"#;
-        with_services(yaml, |_, services| {
-            let got: Vec<Option<(bool, bool)>> = services
-                .iter()
-                .map(|s| pulsar_standalone(s).map(|p| (p.own_item, p.advertised)))
-                .collect();
-            assert_eq!(
-                got,
-                [
-                    Some((false, false)),
-                    Some((true, true)),
-                    Some((false, true)),
-                    None
                 ]
             );
         });

@@ -466,7 +466,11 @@ pub fn add_block_key(project: &Project, map_value: &Value, key: &str, child: &st
 /// The indentation step a block mapping's entries use: how much deeper the first nested block
 /// mapping's keys (or a block sequence's dashes) sit than their key, else how much deeper the
 /// mapping's keys sit than the line above them.
-fn indent_step(file: &SourceFile, entries: &[(&str, &Origin, &Value)], indent: usize) -> Option<usize> {
+fn indent_step(
+    file: &SourceFile,
+    entries: &[(&str, &Origin, &Value)],
+    indent: usize,
+) -> Option<usize> {
     let text = file.text();
     let nested = entries.iter().find_map(|(_, key, value)| {
         if is_flow(file, value) || value.origin.file != key.file {

@@ -52,7 +52,10 @@ const REPOSITORIES: [(&str, Advertiser); 15] = [
     ("bitnami/redis", Advertiser::BitnamiRedis),
     ("bitnamilegacy/redis", Advertiser::BitnamiRedis),
     ("bitnami/redis-cluster", Advertiser::BitnamiRedisCluster),
-    ("bitnamilegacy/redis-cluster", Advertiser::BitnamiRedisCluster),
+    (
+        "bitnamilegacy/redis-cluster",
+        Advertiser::BitnamiRedisCluster,
+    ),
     ("grokzen/redis-cluster", Advertiser::GrokzenRedisCluster),
     ("elasticsearch", Advertiser::Elasticsearch),
     ("elasticsearch/elasticsearch", Advertiser::Elasticsearch),
@@ -87,17 +90,6 @@ pub(crate) fn bitnami_yes(value: &str) -> bool {
     v == "1" || v.eq_ignore_ascii_case("yes") || v.eq_ignore_ascii_case("true")
 }
 
-/// Bitnami Redis Cluster's `REDIS_CLUSTER_DYNAMIC_IPS` when unset: yes, the container's IP is
-/// announced.
-pub(crate) const BITNAMI_REDIS_CLUSTER_DYNAMIC_IPS_DEFAULT: &str = "yes";
-
-/// Grokzen's defaults: first client port, masters, replicas per master.
-pub(crate) const GROKZEN_DEFAULTS: (u16, u16, u16) = (7000, 3, 1);
-
-/// The command word with which Grokzen's entrypoint builds the cluster (anything else is run
-/// as it is).
-pub(crate) const GROKZEN_COMMAND: &str = "redis-cluster";
-
 /// Settings of Elasticsearch and OpenSearch that configure discovery: any one of them passes
 /// the discovery bootstrap check (Elasticsearch's "the default discovery settings are
 /// unsuitable for production use; at least one of [discovery.seed_hosts,
@@ -115,15 +107,18 @@ pub(crate) const DISCOVERY_SETTINGS: [&str; 7] = [
 
 /// Settings that bind a node's transport: on loopback the node runs in development mode, where
 /// the bootstrap checks only warn.
-pub(crate) const BIND_SETTINGS: [&str; 3] = ["network.host", "transport.host", "transport.bind_host"];
+pub(crate) const BIND_SETTINGS: [&str; 3] =
+    ["network.host", "transport.host", "transport.bind_host"];
 
 /// The value that makes a node a cluster of its own.
 pub(crate) const SINGLE_NODE: (&str, &str) = ("discovery.type", "single-node");
 
 /// The configuration directories of Elasticsearch and OpenSearch images: a file mounted there
 /// may configure discovery.
-pub(crate) const SEARCH_CONFIG_DIRS: [&str; 2] =
-    ["/usr/share/elasticsearch/config", "/usr/share/opensearch/config"];
+pub(crate) const SEARCH_CONFIG_DIRS: [&str; 2] = [
+    "/usr/share/elasticsearch/config",
+    "/usr/share/opensearch/config",
+];
 
 /// The setting an Elasticsearch or OpenSearch environment key sets: the key itself when it
 /// has a dot (`discovery.type`), else the upper-case form with `_` for `.` and `__` for `_`
@@ -143,21 +138,6 @@ pub(crate) fn search_setting(key: &str) -> String {
 /// settings (RULES.md ADV004).
 pub(crate) const FIRST_CHECKED_ELASTICSEARCH: u32 = 6;
 
-/// Pulsar's standalone command, and its flags and settings for the advertised address
-/// (`PulsarStandaloneStarter`: `-a`/`--advertised-address`; `standalone.conf`'s
-/// `advertisedAddress` and `advertisedListeners`, which `apply-config-from-env.py` takes from
-/// the environment, with or without `PULSAR_PREFIX_`).
-pub(crate) const PULSAR_STANDALONE: [&str; 2] = ["pulsar", "standalone"];
-
-/// Pulsar standalone's flags that set the advertised address.
-pub(crate) const PULSAR_ADVERTISED_FLAGS: [&str; 2] = ["--advertised-address", "-a"];
-
-/// Pulsar settings that decide what the broker advertises.
-pub(crate) const PULSAR_ADVERTISED_SETTINGS: [&str; 2] = ["advertisedAddress", "advertisedListeners"];
-
-/// The prefix with which Pulsar's `apply-config-from-env.py` accepts any setting.
-pub(crate) const PULSAR_ENV_PREFIX: &str = "PULSAR_PREFIX_";
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,11 +150,20 @@ mod tests {
             ("bitnami/mongodb", Some(Advertiser::BitnamiMongo)),
             ("bitnami/mongodb-sharded", None),
             ("redis", Some(Advertiser::Redis)),
-            ("bitnami/redis-cluster", Some(Advertiser::BitnamiRedisCluster)),
-            ("grokzen/redis-cluster", Some(Advertiser::GrokzenRedisCluster)),
+            (
+                "bitnami/redis-cluster",
+                Some(Advertiser::BitnamiRedisCluster),
+            ),
+            (
+                "grokzen/redis-cluster",
+                Some(Advertiser::GrokzenRedisCluster),
+            ),
             ("apachepulsar/pulsar", Some(Advertiser::Pulsar)),
             ("apachepulsar/pulsar-all", Some(Advertiser::Pulsar)),
-            ("elasticsearch/elasticsearch", Some(Advertiser::Elasticsearch)),
+            (
+                "elasticsearch/elasticsearch",
+                Some(Advertiser::Elasticsearch),
+            ),
             ("elasticsearch", Some(Advertiser::Elasticsearch)),
             ("bitnami/elasticsearch", None),
             ("opensearchproject/opensearch", Some(Advertiser::OpenSearch)),
@@ -184,7 +173,8 @@ mod tests {
             assert_eq!(advertiser(repo), expected, "{repo}");
         }
         // Through the one reference parser, with registries and tags.
-        let repo = crate::images::repository("docker.elastic.co/elasticsearch/elasticsearch:8.13.0");
+        let repo =
+            crate::images::repository("docker.elastic.co/elasticsearch/elasticsearch:8.13.0");
         assert_eq!(advertiser(repo), Some(Advertiser::Elasticsearch));
         let repo = crate::images::repository("docker.io/bitnami/redis-cluster:7.2");
         assert_eq!(advertiser(repo), Some(Advertiser::BitnamiRedisCluster));
@@ -198,7 +188,6 @@ mod tests {
         for no in ["no", "false", "0", "", "y"] {
             assert!(!bitnami_yes(no), "{no}");
         }
-        assert!(bitnami_yes(BITNAMI_REDIS_CLUSTER_DYNAMIC_IPS_DEFAULT));
     }
 
     #[test]

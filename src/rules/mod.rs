@@ -3,6 +3,7 @@
 //! Every code a user can see is registered here, including the `SYN` and `SCH` findings that
 //! the loader and the schema validator produce and the engine's own (`SUP`).
 
+pub(crate) mod advertised;
 mod context;
 pub(crate) mod engine_codes;
 pub(crate) mod kafka;
@@ -103,6 +104,8 @@ pub static CHECKS: &[&dyn Rule] = &[
     &mac::container_ip_advertised_to_host::ContainerIpAdvertisedToHost,
     &mac::desktop_legacy_dns_name::DesktopLegacyDnsName,
     &mac::unpublished_port_unreachable_from_host::UnpublishedPortUnreachableFromHost,
+    &advertised::mongo_replset_advertised_loopback::MongoReplsetAdvertisedLoopback,
+    &advertised::elasticsearch_discovery_unset::ElasticsearchDiscoveryUnset,
     &ports::host_port_conflict::HostPortConflict,
     &ports::published_target_not_listening::PublishedTargetNotListening,
 ];
