@@ -4,7 +4,7 @@
 //! when a value it depends on is unknown: the rules then stay silent.
 
 use crate::facts::service::Service;
-use crate::facts::values::{Arg, args_known, command_lines, flag_value};
+use crate::facts::values::{Arg, args_known, command_lines, flag_value, has_flag};
 use crate::images::TagVersion;
 use crate::images::advertising::{self as catalog, Advertiser};
 use crate::project::value::Value;
@@ -29,6 +29,11 @@ fn known_lines<'p>(service: &Service<'p>) -> Option<Vec<Vec<Arg<'p>>>> {
     let mut lines = command_lines(spec, "entrypoint");
     lines.extend(command_lines(spec, "command"));
     Some(lines)
+}
+
+/// The base name of a program argument (`/usr/bin/mongod` → `mongod`).
+fn program<'a>(arg: &'a Arg) -> &'a str {
+    arg.text.rsplit('/').next().unwrap_or(&arg.text)
 }
 
 /// A member of a MongoDB replica set.
@@ -115,6 +120,49 @@ fn inline_config_targets(service: &Service) -> Vec<String> {
         .into_iter()
         .map(|(_, t)| t)
         .collect()
+}
+
+/// A Pulsar broker started with `bin/pulsar standalone`.
+#[derive(Debug)]
+pub(crate) struct PulsarStandalone<'p> {
+    /// The `standalone` argument, after which an advertised address goes.
+    pub standalone: Arg<'p>,
+    /// Whether `standalone` is an item of its own in the `command` list (new options then go
+    /// at the end of the list) rather than a word inside a string.
+    pub own_item: bool,
+    /// Whether the advertised address is set: `--advertised-address`/`-a`, or
+    /// `advertisedAddress`/`advertisedListeners` in the environment (also with
+    /// `PULSAR_PREFIX_`).
+    pub advertised: bool,
+}
+
+/// The Pulsar standalone broker a service runs (RULES.md ADV003).
+pub(crate) fn pulsar_standalone<'p>(service: &Service<'p>) -> Option<PulsarStandalone<'p>> {
+    if service.repo().and_then(catalog::advertiser) != Some(Advertiser::Pulsar) {
+        return None;
+    }
+    let lines = known_lines(service)?;
+    let (line, at) = lines.iter().find_map(|line| {
+        let [pulsar, standalone] = catalog::PULSAR_STANDALONE;
+        line.windows(2)
+            .position(|w| program(&w[0]) == pulsar && w[1].text == standalone)
+            .map(|i| (line, i + 1))
+    })?;
+    let standalone = line[at].clone();
+    let own_item = standalone.offset == Some(0)
+        && standalone
+            .value
+            .as_str()
+            .is_some_and(|s| s.text == standalone.text);
+    let by_flag = has_flag(&line[at + 1..], &catalog::PULSAR_ADVERTISED_FLAGS);
+    let by_env = catalog::PULSAR_ADVERTISED_SETTINGS.iter().any(|k| {
+        service.sets_env(k) || service.sets_env(&format!("{}{k}", catalog::PULSAR_ENV_PREFIX))
+    });
+    Some(PulsarStandalone {
+        standalone,
+        own_item,
+        advertised: by_flag || by_env,
+    })
 }
 
 /// An Elasticsearch or OpenSearch node.
@@ -247,6 +295,41 @@ services:
                     None,
                     None,
                     Some(("replicaset".into(), false)),
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn pulsar_standalones() {
+        let yaml = r#"
+services:
+  string:
+    image: apachepulsar/pulsar:3.3.0
+    command: bin/pulsar standalone
+  list:
+    image: apachepulsar/pulsar:3.3.0
+    command: ["bin/pulsar", "standalone", "-a", "localhost"]
+  script:
+    image: apachepulsar/pulsar-all:3.3.0
+    command: sh -c "bin/apply-config-from-env.py conf/standalone.conf && bin/pulsar standalone"
+    environment: {PULSAR_PREFIX_advertisedAddress: pulsar}
+  broker:
+    image: apachepulsar/pulsar:3.3.0
+    command: bin/pulsar broker
+"#;
+        with_services(yaml, |_, services| {
+            let got: Vec<Option<(bool, bool)>> = services
+                .iter()
+                .map(|s| pulsar_standalone(s).map(|p| (p.own_item, p.advertised)))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    Some((false, false)),
+                    Some((true, true)),
+                    Some((false, true)),
+                    None
                 ]
             );
         });

@@ -212,6 +212,18 @@ pub(crate) fn flag_value<'a, 'p>(line: &'a [Arg<'p>], names: &[&str]) -> Option<
     })
 }
 
+/// Whether a command line names one of `names` as an option, with or without a value (its
+/// value may be an unknown variable).
+pub(crate) fn has_flag(line: &[Arg], names: &[&str]) -> bool {
+    line.iter().any(|arg| {
+        names.iter().any(|name| {
+            arg.text
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['=', ' ']))
+        })
+    })
+}
+
 /// Whether every argument of `command` (`key` = "command") or `entrypoint` is known: [`args`]
 /// stops at an unknown one, so a rule that needs an option to be absent must ask this first.
 pub(crate) fn args_known(service: &Value, key: &str) -> bool {
@@ -285,7 +297,7 @@ pub(crate) fn shell_words(text: &str) -> Vec<(String, Option<usize>)> {
 mod tests {
     use super::{
         args_known, command_lines, contains_ignore_case, ends_with_ignore_case, flag_value,
-        shell_words, starts_with_ignore_case,
+        has_flag, shell_words, starts_with_ignore_case,
     };
 
     #[test]
@@ -368,6 +380,7 @@ services:
         assert_eq!(got(&["--z"]), Some(("9.9.9.9".into(), Some(4))));
         assert_eq!(got(&["--w", "-a"]), Some(("h".into(), Some(0))));
         assert_eq!(got(&["--w"]), None);
+        assert!(has_flag(line, &["--xx"]) && !has_flag(line, &["--q"]));
         let line = &command_lines(services[1], "command")[0];
         assert_eq!(
             flag_value(line, &["--replSet"]).map(|f| f.text),

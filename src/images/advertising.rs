@@ -138,6 +138,22 @@ pub(crate) fn search_setting(key: &str) -> String {
 /// settings (RULES.md ADV004).
 pub(crate) const FIRST_CHECKED_ELASTICSEARCH: u32 = 6;
 
+/// Pulsar's standalone command, and its flags and settings for the advertised address
+/// (`PulsarStandaloneStarter`: `-a`/`--advertised-address`; `standalone.conf`'s
+/// `advertisedAddress` and `advertisedListeners`, which `apply-config-from-env.py` takes from
+/// the environment, with or without `PULSAR_PREFIX_`).
+pub(crate) const PULSAR_STANDALONE: [&str; 2] = ["pulsar", "standalone"];
+
+/// Pulsar standalone's flags that set the advertised address.
+pub(crate) const PULSAR_ADVERTISED_FLAGS: [&str; 2] = ["--advertised-address", "-a"];
+
+/// Pulsar settings that decide what the broker advertises.
+pub(crate) const PULSAR_ADVERTISED_SETTINGS: [&str; 2] =
+    ["advertisedAddress", "advertisedListeners"];
+
+/// The prefix with which Pulsar's `apply-config-from-env.py` accepts any setting.
+pub(crate) const PULSAR_ENV_PREFIX: &str = "PULSAR_PREFIX_";
+
 #[cfg(test)]
 mod tests {
     use super::*;
