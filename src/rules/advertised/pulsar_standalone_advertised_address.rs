@@ -7,6 +7,7 @@ use crate::facts::address_book::Addressee;
 use crate::facts::advertising::{PulsarStandalone, pulsar_standalone};
 use crate::facts::service::Service;
 use crate::fix::builders;
+use crate::images::TagVersion;
 use crate::images::ports::PULSAR;
 use crate::project::Project;
 use crate::rules::{Context, Rule};
@@ -54,8 +55,15 @@ impl Rule for PulsarStandaloneAdvertisedAddress {
                 containers.push(other.name);
             }
         }
+        // From 2.5 until apache/pulsar#25238 (not in any 3.x release) the default is
+        // `localhost`, which is right for clients on the host alone.
+        let defaults_to_localhost = matches!(
+            service.repository.map(|(_, v)| v),
+            Some(TagVersion::Known(2, Some(5..)) | TagVersion::Known(3, _))
+        );
         let (message, help, address) = match (host_clients, containers.is_empty()) {
             (false, true) => return,
+            (true, true) if defaults_to_localhost => return,
             (true, true) => (
                 format!("clients on the host reach `{name}` through the published port {PULSAR}"),
                 "advertise `localhost` to them: `--advertised-address localhost`".to_string(),
