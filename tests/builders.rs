@@ -294,3 +294,80 @@ fn rename_key_refuses_to_collide_with_an_existing_key() {
     let p = load("services:\n  a:\n    environment:\n      X_A: 1\n      Y_A: 2\n");
     assert!(builders::rename_key(&p, env(&p, "a"), "X_A", "Y_A").is_none());
 }
+
+#[test]
+fn set_service_env_creates_a_block_environment_one_step_deeper() {
+    // The step comes from the service's nested blocks (four spaces here), not a guess.
+    let text = "services:\n    es:\n        image: elasticsearch:8.13.0\n        ports:\n            - \"9200:9200\"\n";
+    let p = load(text);
+    let e =
+        builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node").unwrap();
+    assert_eq!(
+        apply(&p, &[e]),
+        "services:\n    es:\n        image: elasticsearch:8.13.0\n        ports:\n            - \"9200:9200\"\n        environment:\n            discovery.type: single-node\n"
+    );
+    // Without nested blocks, the step of the service's keys under its name.
+    let text = "services:\n  es:\n    image: elasticsearch:8.13.0 # pinned\n";
+    let p = load(text);
+    let e =
+        builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node").unwrap();
+    assert_eq!(
+        apply(&p, &[e]),
+        "services:\n  es:\n    image: elasticsearch:8.13.0 # pinned\n    environment:\n      discovery.type: single-node\n"
+    );
+    // A flow service gets a flow mapping; an existing environment keeps its form.
+    let text = "services:\n  es: {image: elasticsearch:8.13.0}\n";
+    let p = load(text);
+    let e =
+        builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node").unwrap();
+    assert_eq!(
+        apply(&p, &[e]),
+        "services:\n  es: {image: elasticsearch:8.13.0, environment: {discovery.type: single-node}}\n"
+    );
+    let text = "services:\n  es:\n    environment:\n      - ES_JAVA_OPTS=-Xmx1g\n";
+    let p = load(text);
+    let e =
+        builders::set_service_env(&p, service(&p, "es"), "discovery.type", "single-node").unwrap();
+    assert_eq!(
+        apply(&p, &[e]),
+        "services:\n  es:\n    environment:\n      - ES_JAVA_OPTS=-Xmx1g\n      - discovery.type=single-node\n"
+    );
+}
+
+#[test]
+fn append_args_to_string_flow_and_block_commands() {
+    let args = [
+        "--cluster-announce-ip",
+        "127.0.0.1",
+        "--cluster-announce-port",
+        "7001",
+    ];
+    let cases = [
+        (
+            "services:\n  r:\n    command: redis-server --port 7001  # node 1\n",
+            "services:\n  r:\n    command: redis-server --port 7001 --cluster-announce-ip 127.0.0.1 --cluster-announce-port 7001  # node 1\n",
+        ),
+        (
+            "services:\n  r:\n    command: \"redis-server --port 7001\"\n",
+            "services:\n  r:\n    command: \"redis-server --port 7001 --cluster-announce-ip 127.0.0.1 --cluster-announce-port 7001\"\n",
+        ),
+        (
+            "services:\n  r:\n    command: [\"redis-server\", \"--port\", \"7001\"]\n",
+            "services:\n  r:\n    command: [\"redis-server\", \"--port\", \"7001\", \"--cluster-announce-ip\", \"127.0.0.1\", \"--cluster-announce-port\", \"7001\"]\n",
+        ),
+        (
+            "services:\n  r:\n    command:\n      - redis-server\n      - --port\n      - \"7001\"\n",
+            "services:\n  r:\n    command:\n      - redis-server\n      - --port\n      - \"7001\"\n      - \"--cluster-announce-ip\"\n      - 127.0.0.1\n      - \"--cluster-announce-port\"\n      - \"7001\"\n",
+        ),
+    ];
+    for (text, want) in cases {
+        let p = load(text);
+        let command = service(&p, "r").get("command").unwrap();
+        let e = builders::append_args(&p, command, &args).unwrap();
+        assert_eq!(apply(&p, &[e]), want);
+    }
+    // A command with a variable is not rewritten.
+    let p = load("services:\n  r:\n    command: redis-server --port ${PORT:-7001}\n");
+    let command = service(&p, "r").get("command").unwrap();
+    assert!(builders::append_args(&p, command, &args).is_none());
+}

@@ -1,6 +1,7 @@
 //! Facts about services that rules share: what an image is, what a connection string names.
 
 pub(crate) mod address_book;
+pub(crate) mod advertising;
 pub(crate) mod bootstrap;
 pub(crate) mod clients;
 pub(crate) mod completeness;

@@ -191,6 +191,70 @@ pub(crate) fn command_lines<'p>(service: &'p Value, key: &str) -> Vec<Vec<Arg<'p
     std::iter::once(args).chain(scripts).collect()
 }
 
+/// The value of an option on a command line, with the value holding it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FlagValue<'a, 'p> {
+    /// The option's value after unquoting.
+    pub text: &'a str,
+    /// The value holding it (a list item, or the whole string of the string form).
+    pub value: &'p Value,
+    /// Where `text` starts in `value`'s text, when it is written there unchanged.
+    pub offset: Option<usize>,
+}
+
+/// The value of the first of `names` on a command line: `--flag value`, `--flag=value`, or one
+/// list item `"--flag value"` (Redpanda's examples write it so, and images whose entrypoint
+/// splits `$@` read it as two words). Options are matched whole: `-a` is not `-ab`.
+pub(crate) fn flag_value<'a, 'p>(line: &'a [Arg<'p>], names: &[&str]) -> Option<FlagValue<'a, 'p>> {
+    line.iter().enumerate().find_map(|(i, arg)| {
+        names.iter().find_map(|name| {
+            if arg.text == *name {
+                let next = line.get(i + 1)?;
+                return Some(FlagValue {
+                    text: next.text.as_str(),
+                    value: next.value,
+                    offset: next.offset,
+                });
+            }
+            let rest = arg.text.strip_prefix(name)?;
+            let text = rest.strip_prefix(['=', ' '])?.trim_end();
+            Some(FlagValue {
+                text,
+                value: arg.value,
+                offset: arg.offset.map(|o| o + name.len() + 1),
+            })
+        })
+    })
+}
+
+/// Whether a command line names one of `names` as an option, with or without a value (its
+/// value may be an unknown variable).
+pub(crate) fn has_flag(line: &[Arg], names: &[&str]) -> bool {
+    line.iter().any(|arg| {
+        names.iter().any(|name| {
+            arg.text
+                .strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['=', ' ']))
+        })
+    })
+}
+
+/// Whether every argument of `command` (`key` = "command") or `entrypoint` is known: [`args`]
+/// stops at an unknown one, so a rule that needs an option to be absent must ask this first.
+pub(crate) fn args_known(service: &Value, key: &str) -> bool {
+    match service.get(key) {
+        None => true,
+        Some(Value {
+            kind: Kind::Seq(items),
+            ..
+        }) => items.iter().all(|i| {
+            i.as_str()
+                .map_or(i.scalar_text().is_some(), |s| s.is_known())
+        }),
+        Some(value) => value.as_str().is_some_and(|s| s.is_known()),
+    }
+}
+
 /// Splits a command line into words as a POSIX shell would (single and double quotes,
 /// backslash escapes; no expansion), each with its start in `text` when the word is written
 /// there unchanged.
@@ -247,7 +311,8 @@ pub(crate) fn shell_words(text: &str) -> Vec<(String, Option<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::{
-        contains_ignore_case, ends_with_ignore_case, shell_words, starts_with_ignore_case,
+        args_known, command_lines, contains_ignore_case, ends_with_ignore_case, flag_value,
+        has_flag, shell_words, starts_with_ignore_case,
     };
 
     #[test]
@@ -306,5 +371,38 @@ mod tests {
         assert_eq!(w("--url='a b'x"), [("--url=a bx".to_string(), None)]);
         assert_eq!(w(r"a\ b"), [("a b".to_string(), None)]);
         assert_eq!(w("  "), Vec::<(String, Option<usize>)>::new());
+    }
+
+    #[test]
+    fn flag_forms() {
+        let yaml = r#"
+services:
+  a:
+    command: ["--x", "1.2.3.4", "--y=5.6.7.8", "--z 9.9.9.9", "--xx", "no", "-a", "h"]
+  b:
+    command: mongod --replSet=rs0 --bind_ip_all
+  c:
+    command: ["--cluster-announce-ip", "${UNSET_ANNOUNCE_X}", "--port", "7000"]
+  d:
+    command: "redis-server --cluster-announce-ip ${UNSET_ANNOUNCE_X}"
+"#;
+        let project = crate::project::from_yaml(yaml);
+        let services: Vec<_> = project.services().map(|(_, s)| s).collect();
+        let line = &command_lines(services[0], "command")[0];
+        let got = |names: &[&str]| flag_value(line, names).map(|f| (f.text.to_string(), f.offset));
+        assert_eq!(got(&["--x"]), Some(("1.2.3.4".into(), Some(0))));
+        assert_eq!(got(&["--y"]), Some(("5.6.7.8".into(), Some(4))));
+        assert_eq!(got(&["--z"]), Some(("9.9.9.9".into(), Some(4))));
+        assert_eq!(got(&["--w", "-a"]), Some(("h".into(), Some(0))));
+        assert_eq!(got(&["--w"]), None);
+        assert!(has_flag(line, &["--xx"]) && !has_flag(line, &["--q"]));
+        let line = &command_lines(services[1], "command")[0];
+        assert_eq!(
+            flag_value(line, &["--replSet"]).map(|f| f.text),
+            Some("rs0")
+        );
+        // An unknown value: the line is incomplete.
+        assert!(!args_known(services[2], "command") && !args_known(services[3], "command"));
+        assert!(args_known(services[0], "command") && args_known(services[0], "entrypoint"));
     }
 }

@@ -446,6 +446,149 @@ pub fn add_key(project: &Project, map_value: &Value, key: &str, value: &str) -> 
     ))
 }
 
+/// Sets `key` to `value` in a service's `environment`, in the form it uses ([`set_env`]), or
+/// adds an `environment` mapping holding it when the service has none: a block mapping one
+/// indentation step below the service's keys (the step the file uses), or a flow mapping in a
+/// flow service.
+pub fn set_service_env(project: &Project, service: &Value, key: &str, value: &str) -> Option<Edit> {
+    if let Some(env) = service.get("environment") {
+        return set_env(project, env, key, value);
+    }
+    let entry = format!("{}: {}", plain_or_quoted(key), plain_or_quoted(value));
+    let file = file_of(project, &service.origin);
+    if is_flow(&file, service) {
+        return add_key(project, service, "environment", &format!("{{{entry}}}"));
+    }
+    add_block_key(project, service, "environment", &entry)
+}
+
+/// Adds `key:` at the end of a block mapping with `child` (one line, already YAML) below it,
+/// one indentation step deeper: the step of the mapping's own nested blocks, else of the
+/// mapping's keys under its parent, else two spaces.
+pub fn add_block_key(project: &Project, map_value: &Value, key: &str, child: &str) -> Option<Edit> {
+    let map = map_value.as_map()?;
+    if map.contains_key(key) {
+        return None;
+    }
+    let file = file_of(project, &map_value.origin);
+    let text = file.text();
+    let entries = own_entries(map_value);
+    let (_, first_key, _) = entries.first()?;
+    let (_, last_key, last_value) = entries.last()?;
+    let indent = column(text, first_key.span.start);
+    let step = indent_step(&file, &entries, indent).unwrap_or(2);
+    let nl = eol(text);
+    let lines = format!(
+        "{}{key}:{nl}{}{child}",
+        " ".repeat(indent),
+        " ".repeat(indent + step)
+    );
+    Some(line_insert(
+        &file,
+        after_last(&file, last_value.origin.span.cover(last_key.span)),
+        &lines,
+    ))
+}
+
+/// The indentation step a block mapping's entries use: how much deeper the first nested block
+/// mapping's keys (or a block sequence's dashes) sit than their key, else how much deeper the
+/// mapping's keys sit than the line above them.
+fn indent_step(
+    file: &SourceFile,
+    entries: &[(&str, &Origin, &Value)],
+    indent: usize,
+) -> Option<usize> {
+    let text = file.text();
+    let nested = entries.iter().find_map(|(_, key, value)| {
+        if is_flow(file, value) || value.origin.file != key.file {
+            return None;
+        }
+        let start = match &value.kind {
+            Kind::Map(m) => m.iter().next().map(|(_, k, _)| k.span.start)?,
+            Kind::Seq(items) => {
+                let first = items.first()?;
+                let line = line_start(text, first.origin.span.start);
+                line + text[line..first.origin.span.start].rfind('-')?
+            }
+            _ => return None,
+        };
+        let child = column(text, start);
+        (line_start(text, start) != line_start(text, key.span.start) && child > indent)
+            .then(|| child - indent)
+    });
+    nested.or_else(|| {
+        let line = line_start(text, entries.first()?.1.span.start);
+        let above = line_start(text, line.checked_sub(1)?);
+        let parent = text[above..line].len() - text[above..line].trim_start().len();
+        (indent > parent).then(|| indent - parent)
+    })
+}
+
+/// Appends `args` to a command: words at the end of a one-line string (without variables),
+/// items at the end of a list, quoted as its first item is.
+pub fn append_args(project: &Project, command: &Value, args: &[&str]) -> Option<Edit> {
+    let file = file_of(project, &command.origin);
+    let text = file.text();
+    match &command.kind {
+        Kind::Str(s) => {
+            if s.interpolation.is_some() || s.text.contains(['\n', '\r']) {
+                return None;
+            }
+            let span = command.origin.span;
+            let written = text.get(span.start..span.end)?;
+            let words = format!(" {}", args.join(" "));
+            let at = match s.style {
+                ScalarStyle::Plain => {
+                    let whole = format!("{}{words}", s.text);
+                    if plain_or_quoted(&whole) != whole || written != s.text {
+                        return None;
+                    }
+                    span.end
+                }
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => span.end.checked_sub(1)?,
+                ScalarStyle::Literal | ScalarStyle::Folded => return None,
+            };
+            Some(edit(&file, Span::at(at), words))
+        }
+        Kind::Seq(items) => {
+            let quote = items
+                .first()
+                .and_then(|i| text.get(i.origin.span.start..i.origin.span.start + 1))
+                .and_then(|c| c.chars().next())
+                .filter(|c| *c == '"' || *c == '\'');
+            let item = |a: &str| match quote {
+                Some('"') => format!("\"{}\"", escape_double(a)),
+                Some(_) => format!("'{}'", a.replace('\'', "''")),
+                None => plain_or_quoted(a),
+            };
+            if is_flow(&file, command) {
+                let joined: Vec<String> = args.iter().map(|a| item(a)).collect();
+                return flow_insert(&file, command, items.is_empty(), &joined.join(", "));
+            }
+            let mine: Vec<&Value> = items
+                .iter()
+                .filter(|v| v.origin.file == command.origin.file)
+                .collect();
+            let (first, last) = (mine.first()?, mine.last()?);
+            let start = line_start(text, first.origin.span.start);
+            let prefix = &text[start..first.origin.span.start];
+            let dash = prefix.rfind('-')?;
+            let indent = " ".repeat(column(text, start + dash));
+            let gap = &prefix[dash + 1..];
+            let lines: Vec<String> = args
+                .iter()
+                .map(|a| format!("{indent}-{gap}{}", item(a)))
+                .collect();
+            Some(line_insert(
+                &file,
+                after_last(&file, last.origin.span),
+                &lines.join(eol(text)),
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// Appends `item` (already YAML, one line) to a sequence, with the dash column and spacing of
 /// its items, or inside the brackets of a flow sequence.
 pub fn add_item(project: &Project, seq_value: &Value, item: &str) -> Option<Edit> {

@@ -3,6 +3,7 @@
 //! read and what their entrypoints run, each with its source. Works on strings (repository,
 //! tag, key names), not on the compose model, so that it sits below the facts.
 
+pub(crate) mod advertising;
 pub(crate) mod entrypoint;
 pub(crate) mod env;
 pub(crate) mod family;

@@ -3,6 +3,7 @@
 //! Every code a user can see is registered here, including the `SYN` and `SCH` findings that
 //! the loader and the schema validator produce and the engine's own (`SUP`).
 
+pub(crate) mod advertised;
 mod context;
 pub(crate) mod engine_codes;
 pub(crate) mod kafka;
@@ -104,6 +105,9 @@ pub static CHECKS: &[&dyn Rule] = &[
     &mac::container_ip_advertised_to_host::ContainerIpAdvertisedToHost,
     &mac::desktop_legacy_dns_name::DesktopLegacyDnsName,
     &mac::unpublished_port_unreachable_from_host::UnpublishedPortUnreachableFromHost,
+    &advertised::mongo_replset_advertised_loopback::MongoReplsetAdvertisedLoopback,
+    &advertised::pulsar_standalone_advertised_address::PulsarStandaloneAdvertisedAddress,
+    &advertised::elasticsearch_discovery_unset::ElasticsearchDiscoveryUnset,
     &ports::host_port_conflict::HostPortConflict,
     &ports::published_target_not_listening::PublishedTargetNotListening,
     &security::host_control_socket_mounted::HostControlSocketMounted,

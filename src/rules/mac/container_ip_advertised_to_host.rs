@@ -7,7 +7,7 @@ use crate::facts::images;
 use crate::facts::ports;
 use crate::facts::service::Service;
 use crate::facts::topology::{Blocked, Client, Topology};
-use crate::facts::values::{Arg, backticked, command_lines};
+use crate::facts::values::{Arg, backticked, command_lines, flag_value};
 use crate::images::{self as catalog, ListenerDialect};
 use crate::project::Project;
 use crate::project::value::{Map, Value};
@@ -547,19 +547,10 @@ fn command_line<'p>(line: &[Arg<'p>], key: &str, out: &mut Vec<Advertised<'p>>) 
     }
 }
 
-/// The value of `name` on a command line, with the value holding it and where the text starts
-/// in that value's text, when known: `--flag value`, `--flag=value`, or one list item
-/// `"--flag value"` (Redpanda's examples write it so; its entrypoint splits the words).
+/// The value of option `name` on a command line, with the value holding it and where the text
+/// starts in that value's text, when known.
 fn flag<'a, 'p>(line: &'a [Arg<'p>], name: &str) -> Option<(&'a str, &'p Value, Option<usize>)> {
-    line.iter().enumerate().find_map(|(i, arg)| {
-        if arg.text == name {
-            let next = line.get(i + 1)?;
-            return Some((next.text.as_str(), next.value, next.offset));
-        }
-        let rest = arg.text.strip_prefix(name)?;
-        let text = rest.strip_prefix(['=', ' '])?.trim_end();
-        Some((text, arg.value, arg.offset.map(|o| o + name.len() + 1)))
-    })
+    flag_value(line, &[name]).map(|f| (f.text, f.value, f.offset))
 }
 
 #[cfg(test)]
@@ -647,22 +638,5 @@ services:
             hostname_command_ports("INSIDE://:9092,OUTSIDE://_{HOSTNAME_COMMAND}:9094"),
             [9094]
         );
-    }
-
-    #[test]
-    fn flag_forms() {
-        let yaml = r#"
-services:
-  a:
-    command: ["--x", "1.2.3.4", "--y=5.6.7.8", "--z 9.9.9.9", "--xx", "no"]
-"#;
-        let project = crate::project::from_yaml(yaml);
-        let (_, service) = project.services().next().unwrap();
-        let line = &command_lines(service, "command")[0];
-        let got = |name| flag(line, name).map(|(text, _, offset)| (text.to_string(), offset));
-        assert_eq!(got("--x"), Some(("1.2.3.4".into(), Some(0))));
-        assert_eq!(got("--y"), Some(("5.6.7.8".into(), Some(4))));
-        assert_eq!(got("--z"), Some(("9.9.9.9".into(), Some(4))));
-        assert_eq!(got("--w"), None);
     }
 }
