@@ -18,7 +18,7 @@ pub use scalar::{ScalarValue, plain_or_quoted, resolve_plain};
 pub use tree::{Comment, Document, Node, NodeId, NodeKind, ScalarStyle, Span};
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One file's text, as read, with the index that turns byte offsets into lines and columns.
 #[derive(Debug)]
@@ -27,6 +27,9 @@ pub struct SourceFile {
     name: String,
     text: Arc<str>,
     lines: LineIndex,
+    /// The YAML tree the loader parsed from `text`, kept for the checks that look at how the
+    /// file is written (key order, quoting): one parse per file.
+    tree: OnceLock<Document>,
 }
 
 impl SourceFile {
@@ -39,6 +42,7 @@ impl SourceFile {
             name,
             text,
             lines,
+            tree: OnceLock::new(),
         }
     }
 
@@ -65,6 +69,17 @@ impl SourceFile {
     /// The line index.
     pub fn lines(&self) -> &LineIndex {
         &self.lines
+    }
+
+    /// The YAML tree of the text, when the loader parsed it as a compose file (env files and
+    /// files that failed to parse have none).
+    pub fn tree(&self) -> Option<&Document> {
+        self.tree.get()
+    }
+
+    /// Keeps `doc`, parsed from this file's text, as its tree (the first one kept stays).
+    pub fn keep_tree(&self, doc: Document) {
+        let _ = self.tree.set(doc);
     }
 
     /// 1-based line and column (in Unicode scalar values) of a byte offset.
