@@ -10,6 +10,7 @@ pub(crate) mod mac;
 pub(crate) mod network;
 pub(crate) mod ports;
 mod select;
+pub(crate) mod style;
 
 use crate::diagnostic::RuleInfo;
 
@@ -105,6 +106,13 @@ pub static CHECKS: &[&dyn Rule] = &[
     &mac::unpublished_port_unreachable_from_host::UnpublishedPortUnreachableFromHost,
     &ports::host_port_conflict::HostPortConflict,
     &ports::published_target_not_listening::PublishedTargetNotListening,
+    &style::services_not_alphabetical::ServicesNotAlphabetical,
+    &style::top_level_keys_order::TopLevelKeysOrder,
+    &style::service_keys_order::ServiceKeysOrder,
+    &style::ports_not_sorted::PortsNotSorted,
+    &style::depends_on_not_sorted::DependsOnNotSorted,
+    &style::quoted_volume::QuotedVolume,
+    &style::project_name_missing::ProjectNameMissing,
 ];
 
 /// Every code a user can see, in listing order: the loader's and the schema's, then the checks'.
