@@ -1,8 +1,9 @@
 //! HYG014 depends-on-not-sorted.
 
-use super::{Name, Owner, Sorting, entries, get, scalar, services, trees};
+use super::{setting, Name, Owner, Sorting, entries, scalar, services, trees};
 use crate::diagnostic::{Activation, Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
 use crate::rules::{Context, Rule};
+use std::collections::HashSet;
 use crate::source::NodeKind;
 
 rule_info!(
@@ -23,8 +24,9 @@ impl Rule for DependsOnNotSorted {
 
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (_, file, doc) in trees(cx.project) {
+            let mut seen = HashSet::new();
             for (service, _, spec) in services(doc) {
-                let Some(deps) = get(doc, spec, "depends_on") else {
+                let Some(deps) = setting(doc, spec, "depends_on", &mut seen) else {
                     continue;
                 };
                 // Short syntax names items, long syntax keys.

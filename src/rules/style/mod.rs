@@ -21,7 +21,7 @@ use crate::project::Project;
 use crate::project::value::FileId;
 use crate::source::{Document, NodeId, NodeKind, SourceFile};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 /// The compose files of a loaded project with their trees, in file order.
@@ -59,17 +59,26 @@ fn get(doc: &Document, id: NodeId, key: &str) -> Option<NodeId> {
         .map(|(_, v)| *v)
 }
 
-/// The services a file writes: name, key node and mapping node (a service written as an
-/// alias is checked where its anchor is).
+/// The services a file writes: name, key node and mapping node. A service written as an
+/// alias is its anchored mapping, reported once, for the first service that uses it.
 fn services(doc: &Document) -> Vec<(&str, NodeId, NodeId)> {
     let Some(services) = doc.root().and_then(|r| get(doc, r, "services")) else {
         return Vec::new();
     };
+    let mut seen = HashSet::new();
     entries(doc, services)
         .iter()
-        .filter(|(_, v)| matches!(doc.node(*v).kind, NodeKind::Mapping { .. }))
-        .filter_map(|(k, v)| Some((scalar(doc, *k)?, *k, *v)))
+        .map(|(k, v)| (*k, doc.resolve(*v)))
+        .filter(|(_, v)| matches!(doc.node(*v).kind, NodeKind::Mapping { .. }) && seen.insert(*v))
+        .filter_map(|(k, v)| Some((scalar(doc, k)?, k, v)))
         .collect()
+}
+
+/// The collection of a service's `key`, through an alias (`ports: *web-ports`); each
+/// collection once per file, however many services use it.
+fn setting(doc: &Document, spec: NodeId, key: &str, seen: &mut HashSet<NodeId>) -> Option<NodeId> {
+    let id = doc.resolve(get(doc, spec, key)?);
+    seen.insert(id).then_some(id)
 }
 
 /// True for the merge key `<<`.

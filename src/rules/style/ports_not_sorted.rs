@@ -1,10 +1,11 @@
 //! HYG013 ports-not-sorted.
 
-use super::{Owner, Sorting, get, scalar, services, trees};
+use super::{setting, Owner, Sorting, get, scalar, services, trees};
 use crate::diagnostic::{Activation, Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
 use crate::facts::ports::sort_port;
 use crate::project::value::{FileId, Value};
 use crate::rules::{Context, Rule};
+use std::collections::HashSet;
 use crate::source::{Document, NodeId, NodeKind, Span};
 use std::collections::HashMap;
 
@@ -46,8 +47,9 @@ impl Rule for PortsNotSorted {
             }
         }
         for (id, file, doc) in trees(cx.project) {
+            let mut seen = HashSet::new();
             for (service, _, spec) in services(doc) {
-                let Some(ports) = get(doc, spec, "ports") else {
+                let Some(ports) = setting(doc, spec, "ports", &mut seen) else {
                     continue;
                 };
                 let NodeKind::Sequence { items, .. } = &doc.node(ports).kind else {

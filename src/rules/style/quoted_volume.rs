@@ -1,9 +1,10 @@
 //! HYG015 quoted-volume.
 
-use super::{get, services, trees};
+use super::{services, setting, trees};
 use crate::diagnostic::{Activation, Applicability, Diagnostic, Edit, Fix};
 use crate::diagnostic::{FixAvailability, Platform, RuleInfo, Severity};
 use crate::rules::{Context, Rule};
+use std::collections::HashSet;
 use crate::source::{NodeKind, ScalarStyle, plain_or_quoted, yaml11_not_a_string};
 use std::sync::Arc;
 
@@ -35,8 +36,9 @@ impl Rule for QuotedVolume {
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (_, file, doc) in trees(cx.project) {
             let text = file.text();
+            let mut seen = HashSet::new();
             for (service, _, spec) in services(doc) {
-                let Some(volumes) = get(doc, spec, "volumes") else {
+                let Some(volumes) = setting(doc, spec, "volumes", &mut seen) else {
                     continue;
                 };
                 let NodeKind::Sequence { items, flow } = &doc.node(volumes).kind else {
