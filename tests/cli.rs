@@ -217,7 +217,11 @@ fn style_rules_are_opt_in() {
         .filter(|r| ("HYG010"..="HYG016").contains(&r["code"].as_str().unwrap()))
         .collect();
     assert_eq!(style.len(), 7);
-    assert!(style.iter().all(|r| r["default"] == "off" && r["severity"] == "info"));
+    assert!(
+        style
+            .iter()
+            .all(|r| r["default"] == "off" && r["severity"] == "info")
+    );
     let human = String::from_utf8_lossy(&composefix(&["rules"], dir.path()).stdout).into_owned();
     let line = human.lines().find(|l| l.starts_with("HYG010")).unwrap();
     assert!(line.contains("default: off"), "{line}");
@@ -230,7 +234,11 @@ fn style_rules_are_opt_in() {
     let selected = composefix(&["--format", "concise", "--select", "HYG010"], dir.path());
     let out = String::from_utf8_lossy(&selected.stdout);
     assert!(out.contains("compose.yaml:4:3: HYG010 [info]"), "{out}");
-    write(dir.path(), "composefix.toml", "extend-select = [\"HYG010\"]\n");
+    write(
+        dir.path(),
+        "composefix.toml",
+        "extend-select = [\"HYG010\"]\n",
+    );
     let fixed = composefix(&["--write"], dir.path());
     assert_eq!(fixed.status.code(), Some(0), "{fixed:?}");
     assert_eq!(
@@ -238,7 +246,11 @@ fn style_rules_are_opt_in() {
         "services:\n  app:\n    image: node:22\n  web:\n    image: nginx:1.27\n"
     );
     let again = composefix(&["--diff"], dir.path());
-    assert_eq!(again.status.code(), Some(0), "a second pass changes nothing");
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "a second pass changes nothing"
+    );
     assert!(again.stdout.is_empty());
 }
 

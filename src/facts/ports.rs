@@ -407,13 +407,26 @@ services:
 "#;
         let project = crate::project::from_yaml(yaml);
         let (_, service) = project.services().next().unwrap();
-        let ports: Vec<_> = service.get("ports").and_then(Value::as_seq).unwrap()
+        let ports: Vec<_> = service
+            .get("ports")
+            .and_then(Value::as_seq)
+            .unwrap()
             .iter()
             .map(sort_port)
             .collect();
         assert_eq!(
             ports,
-            [Some(9092), Some(8080), Some(5432), Some(6000), Some(7000), None, None, Some(7001), Some(7002)]
+            [
+                Some(9092),
+                Some(8080),
+                Some(5432),
+                Some(6000),
+                Some(7000),
+                None,
+                None,
+                Some(7001),
+                Some(7002)
+            ]
         );
     }
 

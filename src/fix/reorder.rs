@@ -10,7 +10,9 @@
 //! in a pass, and the fix moves nothing that would change what the file means: never an alias
 //! above its anchor, never a merge key `<<` (nor any entry across it).
 
-use super::text::{column, ends_with_break, eol, is_comment_line, last_byte, line_start, next_line};
+use super::text::{
+    column, ends_with_break, eol, is_comment_line, last_byte, line_start, next_line,
+};
 use crate::diagnostic::Edit;
 use crate::source::{Document, NodeId, NodeKind, ScalarStyle, SourceFile, Span};
 use std::collections::HashMap;
@@ -277,48 +279,83 @@ fn own_tail(text: &str, end: usize, limit: usize, indent: usize) -> usize {
     taken
 }
 
-/// True when, after the move, every alias in the moved text still follows its anchor and
-/// names the same node. Anchor names defined twice in the file could change meaning when
-/// moved, so a collection that defines one is left alone.
+/// True when, after the move, every alias in the moved text still names the node it names now
+/// (it follows its anchor, and no other anchor of the same name comes between), and the text
+/// after the collection sees the same last definition of each anchor name moved.
 fn aliases_stay_below_anchors(doc: &Document, chunks: &[Span], order: &[usize]) -> bool {
     let region = Span::new(chunks[0].start, chunks[chunks.len() - 1].end);
     let inside = |at: usize| region.start <= at && at < region.end;
-    let chunk_of = |at: usize| chunks.partition_point(|c| c.start <= at).checked_sub(1);
+    let chunk_of = |at: usize| chunks.partition_point(|c| c.start <= at).saturating_sub(1);
     let mut position = vec![0; order.len()];
     for (k, &i) in order.iter().enumerate() {
         position[i] = k;
     }
-    let mut defined: HashMap<&str, usize> = HashMap::new();
-    let mut anchors: HashMap<NodeId, usize> = HashMap::new();
+    // Anchors and aliases inside the collection; where each anchor is.
+    let mut anchored: HashMap<NodeId, (&str, usize)> = HashMap::new();
+    let mut events: Vec<((usize, usize), Event)> = Vec::new();
     for (i, node) in doc.nodes.iter().enumerate() {
         if let Some(anchor) = node.anchor.as_deref() {
-            *defined.entry(anchor.0.as_str()).or_default() += 1;
-            anchors.insert(NodeId(i as u32), anchor.1.start);
+            let id = NodeId(i as u32);
+            anchored.insert(id, (anchor.0.as_str(), anchor.1.start));
+            if inside(anchor.1.start) {
+                let at = anchor.1.start;
+                events.push(((position[chunk_of(at)], at), Event::Anchor(&anchor.0, id)));
+            }
         }
     }
     for node in &doc.nodes {
-        if let Some(anchor) = node.anchor.as_deref()
-            && inside(anchor.1.start)
-            && defined.get(anchor.0.as_str()).copied().unwrap_or(0) > 1
+        if let NodeKind::Alias { target } = node.kind
+            && inside(node.span.start)
+            && let Some(&(name, _)) = anchored.get(&target)
         {
-            return false;
-        }
-        let NodeKind::Alias { target } = node.kind else {
-            continue;
-        };
-        let Some(&anchor_at) = anchors.get(&target) else {
-            continue;
-        };
-        if !inside(node.span.start) || !inside(anchor_at) {
-            continue;
-        }
-        match (chunk_of(anchor_at), chunk_of(node.span.start)) {
-            (Some(a), Some(b)) if a == b => {}
-            (Some(a), Some(b)) if position[a] < position[b] => {}
-            _ => return false,
+            let at = node.span.start;
+            events.push(((position[chunk_of(at)], at), Event::Alias(name, target)));
         }
     }
-    true
+    events.sort_by_key(|((_, at), _)| *at);
+    let before = last_defined(events.iter().map(|(_, e)| e));
+    events.sort_by_key(|(key, _)| *key);
+    let mut seen: HashMap<&str, NodeId> = HashMap::new();
+    for (_, event) in &events {
+        match event {
+            Event::Anchor(name, id) => {
+                seen.insert(name, *id);
+            }
+            Event::Alias(name, target) => {
+                let ok = match seen.get(name) {
+                    Some(id) => id == target,
+                    // Not defined above it in the collection: it must still see its anchor
+                    // above the collection.
+                    None => anchored
+                        .get(target)
+                        .is_some_and(|&(_, at)| at < region.start),
+                };
+                if !ok {
+                    return false;
+                }
+            }
+        }
+    }
+    before == last_defined(events.iter().map(|(_, e)| e))
+}
+
+/// An anchor or an alias, with its name and the node it defines or names.
+enum Event<'d> {
+    Anchor(&'d str, NodeId),
+    Alias(&'d str, NodeId),
+}
+
+/// The node each anchor name is last defined at, in the order of `events`.
+fn last_defined<'e, 'd: 'e>(
+    events: impl Iterator<Item = &'e Event<'d>>,
+) -> HashMap<&'d str, NodeId> {
+    let mut last = HashMap::new();
+    for event in events {
+        if let Event::Anchor(name, id) = event {
+            last.insert(*name, *id);
+        }
+    }
+    last
 }
 
 #[cfg(test)]
@@ -362,7 +399,9 @@ mod tests {
         let text = "services:\n  # the web server\n  web:\n    image: nginx:1.27 # pinned\n    # ports: [\"80:80\"]\n\n  # the database\n  db:\n    image: postgres:16\n";
         assert_eq!(
             sorted(text, &["services"], &[1, 0]).as_deref(),
-            Some("services:\n  # the database\n  db:\n    image: postgres:16\n\n  # the web server\n  web:\n    image: nginx:1.27 # pinned\n    # ports: [\"80:80\"]\n")
+            Some(
+                "services:\n  # the database\n  db:\n    image: postgres:16\n\n  # the web server\n  web:\n    image: nginx:1.27 # pinned\n    # ports: [\"80:80\"]\n"
+            )
         );
     }
 
@@ -446,11 +485,23 @@ mod tests {
             sorted(text, &["s"], &[0, 2, 1]).as_deref(),
             Some("s:\n  b: &b {x: 1}\n  c: 1\n  a: *b\n")
         );
-        let twice = "x: &b 1\ns:\n  b: &b 2\n  a: 3\n";
+        let twice = "x: &b 1\ns:\n  b: &b 2\n  a: *b\n  c: &b 3\n";
         assert_eq!(
-            sorted(twice, &["s"], &[1, 0]),
+            sorted(twice, &["s"], &[0, 2, 1]),
             None,
-            "a redefined anchor name"
+            "`a` would see the other `&b`"
+        );
+        let redefined = "s:\n  b: &i x\n  a: 1\nt:\n  d: &i y\n  c: *i\n";
+        assert_eq!(
+            sorted(redefined, &["s"], &[1, 0]).as_deref(),
+            Some("s:\n  a: 1\n  b: &i x\nt:\n  d: &i y\n  c: *i\n"),
+            "a name defined again elsewhere moves with its entry"
+        );
+        let last = "s:\n  b: &i x\n  a: &i y\nt: *i\n";
+        assert_eq!(
+            sorted(last, &["s"], &[1, 0]),
+            None,
+            "`t` would see the other `&i`"
         );
     }
 
@@ -482,14 +533,29 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_move_exactly() {
-        assert_eq!(sorted("s:\n  b: 1\n  a: 2\n", &["s"], &[0, 1]), None, "identity");
-        assert_eq!(sorted("s:\n  b: 1\n  a: 2\n", &["s"], &[0, 0]), None, "not a permutation");
-        assert_eq!(sorted("s:\n  ? b\n  : 1\n  a: 2\n", &["s"], &[1, 0]), None, "explicit key");
+        assert_eq!(
+            sorted("s:\n  b: 1\n  a: 2\n", &["s"], &[0, 1]),
+            None,
+            "identity"
+        );
+        assert_eq!(
+            sorted("s:\n  b: 1\n  a: 2\n", &["s"], &[0, 0]),
+            None,
+            "not a permutation"
+        );
+        assert_eq!(
+            sorted("s:\n  ? b\n  : 1\n  a: 2\n", &["s"], &[1, 0]),
+            None,
+            "explicit key"
+        );
         let compact = "s:\n- b: 1\n  a: 2\n";
         let (file, doc) = file(compact);
         let NodeKind::Sequence { items, .. } = &doc.node(at(&doc, &["s"])).kind else {
             panic!("a sequence");
         };
-        assert!(reorder(&file, &doc, items[0], &[1, 0]).is_none(), "a compact mapping");
+        assert!(
+            reorder(&file, &doc, items[0], &[1, 0]).is_none(),
+            "a compact mapping"
+        );
     }
 }

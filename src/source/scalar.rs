@@ -113,8 +113,8 @@ fn is_float(s: &str) -> bool {
 /// characters counts.
 pub fn yaml11_not_a_string(s: &str) -> bool {
     const WORDS: [&str; 22] = [
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
     ];
     if WORDS.contains(&s) || resolve_plain(s) != ScalarValue::String {
         return true;
@@ -197,10 +197,17 @@ mod tests {
             assert_eq!(resolve_plain(input), want, "{input:?}");
         }
         assert!(matches!(resolve_plain(".nan"), Float(f) if f.is_nan()));
-        for yaml11 in ["yes", "Off", "y", "~", "22:22", "0b101", "1_000", "-1.5", ".inf"] {
+        for yaml11 in [
+            "yes", "Off", "y", "~", "22:22", "0b101", "1_000", "-1.5", ".inf",
+        ] {
             assert!(yaml11_not_a_string(yaml11), "{yaml11}");
         }
-        for string in ["./data:/data", "data", "/var/run/docker.sock:/var/run/docker.sock", "1st"] {
+        for string in [
+            "./data:/data",
+            "data",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "1st",
+        ] {
             assert!(!yaml11_not_a_string(string), "{string}");
         }
     }

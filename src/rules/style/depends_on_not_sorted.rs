@@ -1,10 +1,10 @@
 //! HYG014 depends-on-not-sorted.
 
-use super::{setting, Name, Owner, Sorting, entries, scalar, services, trees};
+use super::{Name, Owner, Sorting, entries, scalar, services, setting, trees};
 use crate::diagnostic::{Activation, Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
 use crate::rules::{Context, Rule};
-use std::collections::HashSet;
 use crate::source::NodeKind;
+use std::collections::HashSet;
 
 rule_info!(
     DependsOnNotSorted,
@@ -32,7 +32,9 @@ impl Rule for DependsOnNotSorted {
                 // Short syntax names items, long syntax keys.
                 let at: Vec<_> = match &doc.node(deps).kind {
                     NodeKind::Sequence { items, .. } => items.clone(),
-                    NodeKind::Mapping { .. } => entries(doc, deps).iter().map(|(k, _)| *k).collect(),
+                    NodeKind::Mapping { .. } => {
+                        entries(doc, deps).iter().map(|(k, _)| *k).collect()
+                    }
                     _ => continue,
                 };
                 let names: Vec<Option<&str>> = at.iter().map(|n| scalar(doc, *n)).collect();

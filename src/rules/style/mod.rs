@@ -131,7 +131,10 @@ fn natural(a: &str, b: &str) -> Ordering {
         if x.is_ascii_digit() && y.is_ascii_digit() {
             let da = a.len() - a.trim_start_matches(|c: char| c.is_ascii_digit()).len();
             let db = b.len() - b.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            let (na, nb) = (a[..da].trim_start_matches('0'), b[..db].trim_start_matches('0'));
+            let (na, nb) = (
+                a[..da].trim_start_matches('0'),
+                b[..db].trim_start_matches('0'),
+            );
             let by_value = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
             if by_value != Ordering::Equal {
                 return by_value;
@@ -250,11 +253,15 @@ mod tests {
 
     #[test]
     fn names_sort_naturally_and_without_case() {
-        let mut names = ["web10", "Web2", "web2", "app_db", "app-db", "app", "app2", "b"];
+        let mut names = [
+            "web10", "Web2", "web2", "app_db", "app-db", "app", "app2", "b",
+        ];
         names.sort_by(|a, b| Name(a).cmp(&Name(b)));
         assert_eq!(
             names,
-            ["app", "app_db", "app-db", "app2", "b", "web2", "Web2", "web10"]
+            [
+                "app", "app_db", "app-db", "app2", "b", "web2", "Web2", "web10"
+            ]
         );
     }
 

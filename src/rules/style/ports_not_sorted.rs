@@ -1,13 +1,13 @@
 //! HYG013 ports-not-sorted.
 
-use super::{setting, Owner, Sorting, get, scalar, services, trees};
+use super::{Owner, Sorting, get, scalar, services, setting, trees};
 use crate::diagnostic::{Activation, Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
 use crate::facts::ports::sort_port;
 use crate::project::value::{FileId, Value};
 use crate::rules::{Context, Rule};
-use std::collections::HashSet;
 use crate::source::{Document, NodeId, NodeKind, Span};
 use std::collections::HashMap;
+use std::collections::HashSet;
 
 rule_info!(
     PortsNotSorted,
@@ -57,7 +57,11 @@ impl Rule for PortsNotSorted {
                 };
                 let keys: Vec<Option<u16>> = items
                     .iter()
-                    .map(|&i| written.get(&(id, doc.node(i).span)).and_then(|v| sort_port(v)))
+                    .map(|&i| {
+                        written
+                            .get(&(id, doc.node(i).span))
+                            .and_then(|v| sort_port(v))
+                    })
                     .collect();
                 let sorting = Sorting {
                     rule: &INFO,

@@ -4,8 +4,8 @@ use super::{services, setting, trees};
 use crate::diagnostic::{Activation, Applicability, Diagnostic, Edit, Fix};
 use crate::diagnostic::{FixAvailability, Platform, RuleInfo, Severity};
 use crate::rules::{Context, Rule};
-use std::collections::HashSet;
 use crate::source::{NodeKind, ScalarStyle, plain_or_quoted, yaml11_not_a_string};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 rule_info!(

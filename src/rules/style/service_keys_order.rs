@@ -24,7 +24,13 @@ const GROUPS: [&[&str]; 8] = [
     &["volumes", "volumes_from", "configs", "secrets"],
     &["environment", "env_file"],
     &["ports", "networks", "network_mode", "extra_hosts"],
-    &["command", "entrypoint", "working_dir", "restart", "healthcheck"],
+    &[
+        "command",
+        "entrypoint",
+        "working_dir",
+        "restart",
+        "healthcheck",
+    ],
     &["logging", "labels"],
     &["user", "isolation"],
 ];

@@ -17,8 +17,7 @@ rule_info!(
 
 /// dclint's order after the `x-*` extensions, then `models` (newer than dclint's list).
 const ORDER: [&str; 9] = [
-    "version", "name", "include", "services", "networks", "volumes", "secrets", "configs",
-    "models",
+    "version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models",
 ];
 
 /// A top-level key's place: extensions first, by name, then [`ORDER`]; None for other keys.
