@@ -203,6 +203,57 @@ fn rules_and_rule_documents() {
     );
 }
 
+/// The style rules are listed as off by default, stay silent unless selected, and fire and
+/// fix when a selector or the configuration names them.
+#[test]
+fn style_rules_are_opt_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = composefix(&["rules", "--format", "json"], dir.path());
+    let rules: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let style: Vec<&serde_json::Value> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| ("HYG010"..="HYG016").contains(&r["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(style.len(), 7);
+    assert!(
+        style
+            .iter()
+            .all(|r| r["default"] == "off" && r["severity"] == "info")
+    );
+    let human = String::from_utf8_lossy(&composefix(&["rules"], dir.path()).stdout).into_owned();
+    let line = human.lines().find(|l| l.starts_with("HYG010")).unwrap();
+    assert!(line.contains("default: off"), "{line}");
+
+    let text = "services:\n  web:\n    image: nginx:1.27\n  app:\n    image: node:22\n";
+    write(dir.path(), "compose.yaml", text);
+    let quiet = composefix(&["--format", "concise"], dir.path());
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&quiet.stdout).contains("HYG"));
+    let selected = composefix(&["--format", "concise", "--select", "HYG010"], dir.path());
+    let out = String::from_utf8_lossy(&selected.stdout);
+    assert!(out.contains("compose.yaml:4:3: HYG010 [info]"), "{out}");
+    write(
+        dir.path(),
+        "composefix.toml",
+        "extend-select = [\"HYG010\"]\n",
+    );
+    let fixed = composefix(&["--write"], dir.path());
+    assert_eq!(fixed.status.code(), Some(0), "{fixed:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap(),
+        "services:\n  app:\n    image: node:22\n  web:\n    image: nginx:1.27\n"
+    );
+    let again = composefix(&["--diff"], dir.path());
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "a second pass changes nothing"
+    );
+    assert!(again.stdout.is_empty());
+}
+
 #[test]
 fn config_prints_the_resolved_project_which_loads_back() {
     let dir = tempfile::tempdir().unwrap();

@@ -46,6 +46,16 @@ pub(crate) fn targets(service: &Value) -> Vec<PortTarget<'_>> {
     items.iter().filter_map(target).collect()
 }
 
+/// The port a reader sorts a `ports` entry by: the first host port it publishes, else (no
+/// host port written, or an ephemeral one) its first container port. None when the entry
+/// does not parse or holds an unknown variable.
+pub(crate) fn sort_port(item: &Value) -> Option<u16> {
+    match entry(item) {
+        Some(published) => Some(*published.host_ports.start()),
+        None => target(item).map(|t| *t.ports.start()),
+    }
+}
+
 fn target(item: &Value) -> Option<PortTarget<'_>> {
     match &item.kind {
         Kind::Str(s) if s.is_known() => {
@@ -545,6 +555,40 @@ services:
                 (5432..=5432, "tcp".into(), 15..19, Some(5432)),
                 (6000..=6001, "tcp".into(), 16..25, None),
                 (7000..=7000, "tcp".into(), 0..4, Some(7001)),
+            ]
+        );
+    }
+
+    #[test]
+    fn sort_ports_are_the_host_side_first() {
+        let yaml = r#"
+services:
+  s:
+    ports: ["9092", "8080:80/udp", "127.0.0.1:5432:5432", "[::1]:6000-6001:6000-6001",
+            "127.0.0.1::7000", "x:y", "${UNSET}:80", {target: 7000, published: "7001"},
+            {target: 7002}]
+"#;
+        let project = crate::project::from_yaml(yaml);
+        let (_, service) = project.services().next().unwrap();
+        let ports: Vec<_> = service
+            .get("ports")
+            .and_then(Value::as_seq)
+            .unwrap()
+            .iter()
+            .map(sort_port)
+            .collect();
+        assert_eq!(
+            ports,
+            [
+                Some(9092),
+                Some(8080),
+                Some(5432),
+                Some(6000),
+                Some(7000),
+                None,
+                None,
+                Some(7001),
+                Some(7002)
             ]
         );
     }

@@ -6,4 +6,5 @@
 //! [`crate::engine::write`] puts it on disk atomically or renders a diff.
 
 pub mod builders;
+pub mod reorder;
 mod text;

@@ -526,7 +526,9 @@ impl<'a> Loader<'a> {
         self.directives
             .extend(crate::source::directive::directives(&file, &doc));
         let budget = limits.max_expanded_nodes + 4 * doc.len();
-        let mut root = match yaml::to_value(&doc, &file, id, budget) {
+        let converted = yaml::to_value(&doc, &file, id, budget);
+        file.keep_tree(doc);
+        let mut root = match converted {
             Ok(Some(root)) => root,
             Ok(None) => {
                 self.diagnostics.push(

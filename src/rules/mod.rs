@@ -12,6 +12,7 @@ pub(crate) mod network;
 pub(crate) mod ports;
 pub(crate) mod security;
 mod select;
+pub(crate) mod style;
 
 use crate::diagnostic::RuleInfo;
 
@@ -110,6 +111,13 @@ pub static CHECKS: &[&dyn Rule] = &[
     &advertised::elasticsearch_discovery_unset::ElasticsearchDiscoveryUnset,
     &ports::host_port_conflict::HostPortConflict,
     &ports::published_target_not_listening::PublishedTargetNotListening,
+    &style::services_not_alphabetical::ServicesNotAlphabetical,
+    &style::top_level_keys_order::TopLevelKeysOrder,
+    &style::service_keys_order::ServiceKeysOrder,
+    &style::ports_not_sorted::PortsNotSorted,
+    &style::depends_on_not_sorted::DependsOnNotSorted,
+    &style::quoted_volume::QuotedVolume,
+    &style::project_name_missing::ProjectNameMissing,
     &security::host_control_socket_mounted::HostControlSocketMounted,
     &security::privileged_mode::PrivilegedMode,
     &security::no_new_privileges_unset::NoNewPrivilegesUnset,

@@ -16,11 +16,11 @@ mod tree;
 pub use cache::ParseCache;
 pub use line_index::{LineCol, LineIndex};
 pub use parse::{Limits, ParseError, ParseErrorKind, parse};
-pub use scalar::{ScalarValue, plain_or_quoted, resolve_plain};
+pub use scalar::{ScalarValue, plain_or_quoted, resolve_plain, yaml11_not_a_string};
 pub use tree::{Comment, Document, Node, NodeId, NodeKind, ScalarStyle, Span};
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One file's text, as read, with the index that turns byte offsets into lines and columns.
 #[derive(Debug)]
@@ -29,6 +29,9 @@ pub struct SourceFile {
     name: String,
     text: Arc<str>,
     lines: LineIndex,
+    /// The YAML tree the loader parsed from `text`, kept for the checks that look at how the
+    /// file is written (key order, quoting): one parse per file.
+    tree: OnceLock<Document>,
 }
 
 impl SourceFile {
@@ -41,6 +44,7 @@ impl SourceFile {
             name,
             text,
             lines,
+            tree: OnceLock::new(),
         }
     }
 
@@ -67,6 +71,17 @@ impl SourceFile {
     /// The line index.
     pub fn lines(&self) -> &LineIndex {
         &self.lines
+    }
+
+    /// The YAML tree of the text, when the loader parsed it as a compose file (env files and
+    /// files that failed to parse have none).
+    pub fn tree(&self) -> Option<&Document> {
+        self.tree.get()
+    }
+
+    /// Keeps `doc`, parsed from this file's text, as its tree (the first one kept stays).
+    pub fn keep_tree(&self, doc: Document) {
+        let _ = self.tree.set(doc);
     }
 
     /// 1-based line and column (in Unicode scalar values) of a byte offset.

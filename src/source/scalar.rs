@@ -107,6 +107,25 @@ fn is_float(s: &str) -> bool {
     i == b.len()
 }
 
+/// True when a YAML 1.1 reader (PyYAML, older tools around Compose) would not read plain `s`
+/// as a string: its booleans (`yes`, `off`, `y`), null, and number shapes (base 60 `22:22`,
+/// `0b1`, `1_000`). Conservative: anything starting like a number and made only of number
+/// characters counts.
+pub fn yaml11_not_a_string(s: &str) -> bool {
+    const WORDS: [&str; 22] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+    ];
+    if WORDS.contains(&s) || resolve_plain(s) != ScalarValue::String {
+        return true;
+    }
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        && body
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || "xXoObB_:.+-".contains(c))
+}
+
 /// `s` as a YAML scalar: plain when it reads back as the same string, else double-quoted.
 pub fn plain_or_quoted(s: &str) -> String {
     let plain_ok = !s.is_empty()
@@ -178,5 +197,18 @@ mod tests {
             assert_eq!(resolve_plain(input), want, "{input:?}");
         }
         assert!(matches!(resolve_plain(".nan"), Float(f) if f.is_nan()));
+        for yaml11 in [
+            "yes", "Off", "y", "~", "22:22", "0b101", "1_000", "-1.5", ".inf",
+        ] {
+            assert!(yaml11_not_a_string(yaml11), "{yaml11}");
+        }
+        for string in [
+            "./data:/data",
+            "data",
+            "/var/run/docker.sock:/var/run/docker.sock",
+            "1st",
+        ] {
+            assert!(!yaml11_not_a_string(string), "{string}");
+        }
     }
 }
