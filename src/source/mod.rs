@@ -31,7 +31,7 @@ pub struct SourceFile {
     lines: LineIndex,
     /// The YAML tree the loader parsed from `text`, kept for the checks that look at how the
     /// file is written (key order, quoting): one parse per file.
-    tree: OnceLock<Document>,
+    tree: OnceLock<Arc<Document>>,
 }
 
 impl SourceFile {
@@ -76,11 +76,12 @@ impl SourceFile {
     /// The YAML tree of the text, when the loader parsed it as a compose file (env files and
     /// files that failed to parse have none).
     pub fn tree(&self) -> Option<&Document> {
-        self.tree.get()
+        self.tree.get().map(|d| &**d)
     }
 
-    /// Keeps `doc`, parsed from this file's text, as its tree (the first one kept stays).
-    pub fn keep_tree(&self, doc: Document) {
+    /// Keeps `doc`, parsed from this file's text, as its tree (the first one kept stays;
+    /// shared with the language server's parse cache).
+    pub fn keep_tree(&self, doc: Arc<Document>) {
         let _ = self.tree.set(doc);
     }
 
