@@ -11,6 +11,7 @@ pub(crate) mod kafka;
 pub(crate) mod listens;
 pub(crate) mod network_mode;
 pub(crate) mod ports;
+pub(crate) mod resources;
 pub(crate) mod service;
 pub(crate) mod topology;
 pub(crate) mod values;

@@ -5,6 +5,7 @@
 
 mod context;
 pub(crate) mod engine_codes;
+pub(crate) mod hygiene;
 pub(crate) mod kafka;
 pub(crate) mod mac;
 pub(crate) mod network;
@@ -105,6 +106,15 @@ pub static CHECKS: &[&dyn Rule] = &[
     &mac::unpublished_port_unreachable_from_host::UnpublishedPortUnreachableFromHost,
     &ports::host_port_conflict::HostPortConflict,
     &ports::published_target_not_listening::PublishedTargetNotListening,
+    &hygiene::obsolete_version_field::ObsoleteVersionField,
+    &hygiene::duplicate_container_name::DuplicateContainerName,
+    &hygiene::build_and_image_without_pull_policy::BuildAndImageWithoutPullPolicy,
+    &hygiene::image_tag_unpinned::ImageTagUnpinned,
+    &hygiene::invalid_container_name::InvalidContainerName,
+    &hygiene::port_yaml11_ambiguous::PortYaml11Ambiguous,
+    &hygiene::depends_on_unknown_service::DependsOnUnknownService,
+    &hygiene::undefined_top_level_resource::UndefinedTopLevelResource,
+    &hygiene::unused_top_level_resource::UnusedTopLevelResource,
 ];
 
 /// Every code a user can see, in listing order: the loader's and the schema's, then the checks'.
