@@ -30,8 +30,8 @@ pub(crate) fn is_partial(project: &Project) -> bool {
     };
     let incomplete_service = project.services().any(|(_, s)| {
         keys(s, "networks")
-                .iter()
-                .any(|n| n != "default" && !networks.contains(&n.as_str()))
+            .iter()
+            .any(|n| n != "default" && !networks.contains(&n.as_str()))
             || keys(s, "depends_on")
                 .iter()
                 .any(|d| !services.contains(&d.as_str()))

@@ -96,7 +96,7 @@ fn named_volume(item: &Value) -> Option<(&str, Origin)> {
             .get("type")
             .and_then(Value::as_str)
             .is_some_and(|t| t.text == "volume");
-        return (is_volume && is_volume_name(&s.text)).then(|| (s.text.as_str(), source.origin));
+        return (is_volume && is_volume_name(&s.text)).then_some((s.text.as_str(), source.origin));
     }
     let s = item.as_str().filter(|s| s.is_known())?;
     let (source, _) = s.text.split_once(':')?;
@@ -109,7 +109,9 @@ fn file_reference(item: &Value) -> Option<(&str, Origin)> {
         Some(m) => m.get("source")?,
         None => item,
     };
-    let s = value.as_str().filter(|s| s.is_known() && !s.text.is_empty())?;
+    let s = value
+        .as_str()
+        .filter(|s| s.is_known() && !s.text.is_empty())?;
     Some((s.text.as_str(), value.origin))
 }
 
@@ -143,7 +145,9 @@ pub(crate) fn uses(service: &Value) -> Vec<Use<'_>> {
     {
         push(&mut out, Section::Networks, (name, mode.origin), false);
     }
-    let build_secrets = service.get("build").map_or(&[][..], |b| items(b, "secrets"));
+    let build_secrets = service
+        .get("build")
+        .map_or(&[][..], |b| items(b, "secrets"));
     for item in items(service, "secrets").iter().chain(build_secrets) {
         if let Some(found) = file_reference(item) {
             push(&mut out, Section::Secrets, found, true);

@@ -17,6 +17,9 @@ rule_info!(
     FixAvailability::None
 );
 
+/// A service that set a container name: its name, the value and its profiles.
+type Named<'p> = (&'p str, &'p Value, Vec<&'p str>);
+
 impl Rule for DuplicateContainerName {
     fn info(&self) -> &'static RuleInfo {
         &INFO
@@ -24,12 +27,15 @@ impl Rule for DuplicateContainerName {
 
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
-        let mut seen: HashMap<&str, Vec<(&str, &Value, Vec<&str>)>> = HashMap::new();
+        let mut seen: HashMap<&str, Vec<Named>> = HashMap::new();
         for (name, service) in project.services() {
             let Some(value) = service.get("container_name") else {
                 continue;
             };
-            let Some(text) = value.as_str().filter(|s| s.is_known()).map(|s| s.text.as_str())
+            let Some(text) = value
+                .as_str()
+                .filter(|s| s.is_known())
+                .map(|s| s.text.as_str())
             else {
                 continue;
             };

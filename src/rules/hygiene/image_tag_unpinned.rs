@@ -95,10 +95,12 @@ fn unpinned(s: &Str) -> Option<(Problem, std::ops::Range<usize>)> {
         None => Some((Problem::NoTag, 0..text.len())),
         Some(colon) => {
             let tag = &text[name_start + colon + 1..];
-            MOVING
-                .iter()
-                .any(|m| tag.eq_ignore_ascii_case(m))
-                .then(|| (Problem::Moving(tag.to_string()), name_start + colon + 1..text.len()))
+            MOVING.iter().any(|m| tag.eq_ignore_ascii_case(m)).then(|| {
+                (
+                    Problem::Moving(tag.to_string()),
+                    name_start + colon + 1..text.len(),
+                )
+            })
         }
     }
 }

@@ -22,9 +22,7 @@ fn allowed(c: char) -> bool {
 /// Docker's rule for container names: `^[a-zA-Z0-9][a-zA-Z0-9_.-]+$`.
 fn docker_accepts(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.len() >= 2
-        && chars.all(allowed)
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric()) && name.len() >= 2 && chars.all(allowed)
 }
 
 /// The Compose Specification's pattern for `container_name`, unanchored as the schema writes

@@ -59,9 +59,10 @@ fn top_level_version(text: &str) -> Option<(Span, Span)> {
     let mut previous: Option<(usize, &str)> = None;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        let key = ["version", "\"version\"", "'version'"]
-            .iter()
-            .find(|k| body.strip_prefix(**k).is_some_and(|r| r.trim_start().starts_with(':')));
+        let key = ["version", "\"version\"", "'version'"].iter().find(|k| {
+            body.strip_prefix(**k)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        });
         if key.is_some() {
             let content_end = body.find(" #").unwrap_or(body.len());
             let shown = Span::new(offset, offset + body[..content_end].trim_end().len());
@@ -103,7 +104,11 @@ fn top_level_version(text: &str) -> Option<(Span, Span)> {
 /// them goes instead, so that the file keeps ending without one.
 fn removal(text: &str, start: usize, end: usize) -> Span {
     if end == text.len() && !text.ends_with('\n') && start > 0 {
-        let before = if text[..start].ends_with("\r\n") { 2 } else { 1 };
+        let before = if text[..start].ends_with("\r\n") {
+            2
+        } else {
+            1
+        };
         return Span::new(start - before, end);
     }
     Span::new(start, end)
@@ -143,7 +148,8 @@ mod tests {
 
     #[test]
     fn fires_once_per_file() {
-        let found = crate::rules::findings_of(&ObsoleteVersionField, "version: '3'\nservices: {}\n");
+        let found =
+            crate::rules::findings_of(&ObsoleteVersionField, "version: '3'\nservices: {}\n");
         assert_eq!(found.len(), 1);
     }
 }

@@ -110,19 +110,19 @@ fn sexagesimal_value(text: &str) -> String {
 /// of any service), double quotes when none is quoted.
 fn quote_of(project: &Project, ports: &[Value]) -> char {
     let style_of = |items: &[Value]| {
-        items.iter().find_map(|v| match v.as_str().map(|s| s.style) {
-            Some(ScalarStyle::SingleQuoted) => Some('\''),
-            Some(ScalarStyle::DoubleQuoted) => Some('"'),
-            _ => None,
-        })
+        items
+            .iter()
+            .find_map(|v| match v.as_str().map(|s| s.style) {
+                Some(ScalarStyle::SingleQuoted) => Some('\''),
+                Some(ScalarStyle::DoubleQuoted) => Some('"'),
+                _ => None,
+            })
     };
     style_of(ports)
         .or_else(|| {
-            project.services().find_map(|(_, s)| {
-                s.get("ports")
-                    .and_then(Value::as_seq)
-                    .and_then(|items| style_of(items))
-            })
+            project
+                .services()
+                .find_map(|(_, s)| s.get("ports").and_then(Value::as_seq).and_then(&style_of))
         })
         .unwrap_or('"')
 }

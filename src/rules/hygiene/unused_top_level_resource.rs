@@ -137,7 +137,10 @@ fn breaks_an_alias(edit: &Edit) -> bool {
     let rest = format!("{}{}", &text[..edit.span.start], &text[edit.span.end..]);
     let name_char = |c: char| !c.is_whitespace() && !",[]{}".contains(c);
     removed.match_indices('&').any(|(i, _)| {
-        let name: String = removed[i + 1..].chars().take_while(|c| name_char(*c)).collect();
+        let name: String = removed[i + 1..]
+            .chars()
+            .take_while(|c| name_char(*c))
+            .collect();
         !name.is_empty() && rest.contains(&format!("*{name}"))
     })
 }
