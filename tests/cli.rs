@@ -18,7 +18,7 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
-const DUPLICATE: &str = "services:\n  web:\n    image: nginx\n    image: httpd\n";
+const DUPLICATE: &str = "services:\n  web:\n    image: nginx:1.27\n    image: httpd:2.4\n";
 
 #[test]
 fn exit_codes() {
@@ -26,7 +26,7 @@ fn exit_codes() {
     write(
         dir.path(),
         "compose.yaml",
-        "services:\n  web:\n    image: nginx\n",
+        "services:\n  web:\n    image: nginx:1.27\n",
     );
     let clean = composefix(&[], dir.path());
     assert_eq!(clean.status.code(), Some(0), "{clean:?}");
@@ -70,7 +70,7 @@ fn json_output_matches_the_contract() {
     write(
         dir.path(),
         "compose.yaml",
-        "services:\n  kafka:\n    image: apache/kafka\n    image: x\n",
+        "services:\n  kafka:\n    image: apache/kafka:3.8.0\n    image: x:1\n",
     );
     let out = composefix(&["--format", "json"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -118,11 +118,11 @@ fn json_output_matches_the_contract() {
     assert!(d["service"].is_null() || d["service"].is_string());
     assert_eq!(
         d["span"]["start"],
-        serde_json::json!({"line": 4, "column": 5, "offset": 47})
+        serde_json::json!({"line": 4, "column": 5, "offset": 53})
     );
     assert_eq!(
         d["span"]["end"],
-        serde_json::json!({"line": 4, "column": 10, "offset": 52})
+        serde_json::json!({"line": 4, "column": 10, "offset": 58})
     );
     assert!(d["fix"].is_null());
     assert_eq!(d["suppressed"], false);
@@ -321,7 +321,7 @@ fn first_five_minutes() {
     write(
         dir.path(),
         "compose.yaml",
-        "services:\n  web:\n    image: nginx\n",
+        "services:\n  web:\n    image: nginx:1.27\n",
     );
     // A clean run says so on stderr, with what was checked; -q says nothing.
     let clean = composefix(&[], dir.path());
@@ -359,7 +359,7 @@ fn first_five_minutes() {
     write(
         dir.path(),
         "legacy.yaml",
-        "services:\n  app:\n    image: myapp\n    environment:\n      API: http://docker.for.mac.localhost:8080\n",
+        "services:\n  app:\n    image: myapp:1.0\n    environment:\n      API: http://docker.for.mac.localhost:8080\n",
     );
     let fixed = composefix(&["--fix", "legacy.yaml"], dir.path());
     assert_eq!(fixed.status.code(), Some(0), "{fixed:?}");
@@ -437,12 +437,12 @@ fn fragments_are_checked_in_the_project_that_uses_them() {
     write(
         dir.path(),
         "compose.yaml",
-        "include:\n  - docker-compose.kafka.yml\nservices:\n  web:\n    image: nginx\n    extends:\n      file: common.compose.yaml\n      service: base\n",
+        "include:\n  - docker-compose.kafka.yml\nservices:\n  web:\n    image: nginx:1.27\n    extends:\n      file: common.compose.yaml\n      service: base\n",
     );
     write(
         dir.path(),
         "docker-compose.kafka.yml",
-        "services:\n  cache:\n    image: redis\n    depends_on: [web]\n",
+        "services:\n  cache:\n    image: redis:7.4\n    depends_on: [web]\n",
     );
     write(
         dir.path(),
@@ -452,7 +452,7 @@ fn fragments_are_checked_in_the_project_that_uses_them() {
     write(
         dir.path(),
         "docker-compose.other.yml",
-        "services:\n  other:\n    image: nginx\n",
+        "services:\n  other:\n    image: nginx:1.27\n",
     );
     let projects = |args: &[&str]| {
         let out = composefix(&[&["--format", "json"], args].concat(), dir.path());
@@ -522,7 +522,7 @@ fn statistics_count_findings_per_rule() {
     write(
         dir.path(),
         "other.yaml",
-        "services:\n  a:\n    image: x\n    image: y\n  b:\n    image: x\n    image: y\n",
+        "services:\n  a:\n    image: x:1\n    image: y:1\n  b:\n    image: x:1\n    image: y:1\n",
     );
     write(dir.path(), "legacy.yaml", LEGACY_NAME);
     let out = composefix(
@@ -542,7 +542,7 @@ fn statistics_count_findings_per_rule() {
     write(
         clean.path(),
         "compose.yaml",
-        "services:\n  web:\n    image: nginx\n",
+        "services:\n  web:\n    image: nginx:1.27\n",
     );
     let quiet = composefix(&["--statistics"], clean.path());
     assert_eq!(quiet.status.code(), Some(0));
@@ -591,7 +591,7 @@ fn messages_and_redacted_config_name_variables_instead_of_their_values() {
     let out = composefix(&["--format", "concise"], d);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("invalid value `${PW}!` for `container_name`"),
+        text.contains("container name `${PW}!` is refused by Docker"),
         "{text}"
     );
     assert!(
@@ -619,7 +619,7 @@ fn max_file_size_overrides_the_file_size_limit() {
     write(
         dir.path(),
         "compose.yaml",
-        "services:\n  app: {image: busybox}\n",
+        "services:\n  app: {image: busybox:1.36}\n",
     );
     let out = composefix(
         &["--max-file-size", "16", "--format", "concise"],
@@ -666,7 +666,7 @@ fn stdin_honours_the_configuration_and_suppression_comments() {
         Some(0),
         "SYN002 ignored by the file"
     );
-    let legacy = "services:\n  app:\n    image: myapp\n    environment:\n      API: http://docker.for.mac.localhost:8080\n";
+    let legacy = "services:\n  app:\n    image: myapp:1.0\n    environment:\n      API: http://docker.for.mac.localhost:8080\n";
     assert_eq!(run(legacy).status.code(), Some(1));
     let silenced = legacy.replace(":8080\n", ":8080  # composefix: ignore[MAC002]\n");
     let out = run(&silenced);
@@ -683,7 +683,7 @@ fn no_progress_line_off_a_terminal() {
         write(
             &sub,
             "compose.yaml",
-            "services:\n  web:\n    image: nginx\n",
+            "services:\n  web:\n    image: nginx:1.27\n",
         );
     }
     let out = composefix(&["."], dir.path());

@@ -8,17 +8,17 @@ use std::process::{Command, Output};
 const CONFLICT: &str = "\
 services:
   web:
-    image: nginx
+    image: nginx:1.27
     ports:
       - \"8080:80\"
   api:
-    image: nginx
+    image: nginx:1.27
     ports:
       - \"8080:80\"
 ";
 
 /// Legacy Desktop name: MAC002 (warning, safe fix).
-const LEGACY: &str = "services:\n  app:\n    image: myapp\n    environment:\n      API: http://docker.for.mac.localhost:8080\n";
+const LEGACY: &str = "services:\n  app:\n    image: myapp:1.0\n    environment:\n      API: http://docker.for.mac.localhost:8080\n";
 
 fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -61,7 +61,7 @@ fn the_nearest_file_wins_and_the_search_stops_at_the_repository_root() {
         (
             "b/compose.yaml",
             &format!(
-                "{CONFLICT}  legacy:\n    image: x\n    environment:\n      API: http://docker.for.mac.localhost:8080\n"
+                "{CONFLICT}  legacy:\n    image: x:1\n    environment:\n      API: http://docker.for.mac.localhost:8080\n"
             ),
         ),
     ]);
@@ -94,7 +94,7 @@ fn the_command_line_wins_over_the_file() {
         (
             "compose.yaml",
             &format!(
-                "{CONFLICT}  legacy:\n    image: x\n    environment:\n      API: http://docker.for.mac.localhost:8080\n"
+                "{CONFLICT}  legacy:\n    image: x:1\n    environment:\n      API: http://docker.for.mac.localhost:8080\n"
             ),
         ),
     ]);

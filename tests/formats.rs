@@ -374,7 +374,7 @@ fn github_lines_are_exact_and_escaped() {
     let odd = dir.path().join("a,b:c%d.yaml");
     std::fs::write(
         &odd,
-        "services:\n  web:\n    image: nginx\n    image: httpd\n",
+        "services:\n  web:\n    image: nginx:1.27\n    image: httpd:2.4\n",
     )
     .unwrap();
     let opts = CheckOptions {

@@ -13,12 +13,12 @@ use std::process::Command;
 const CONFLICT: &str = "\
 services:
   web:
-    image: nginx
+    image: nginx:1.27
     ports:
       - \"8080:80\"
       - \"9090:90\"
   api:
-    image: nginx
+    image: nginx:1.27
     ports:
       - \"8080:80\"
       - \"9090:90\"
@@ -113,8 +113,8 @@ fn a_comment_alone_above_silences_the_next_line_by_code_or_name() {
                 "    ports:\n      # composefix: ignore[{selector}]\n      # another comment\n      - \"8080:80\"\n"
             );
         let text = text.replacen(
-            "    image: nginx\n",
-            "    image: nginx\n    ports: [\"8080:80\"]\n",
+            "    image: nginx:1.27\n",
+            "    image: nginx:1.27\n    ports: [\"8080:80\"]\n",
             1,
         );
         let dir = project(&[("compose.yaml", &text)]);
@@ -146,8 +146,7 @@ fn ignore_file_silences_the_whole_file() {
 
 #[test]
 fn a_suppression_in_an_override_file_silences_the_finding_there() {
-    let base =
-        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n  api:\n    image: nginx\n";
+    let base = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n  api:\n    image: nginx:1.27\n";
     let over = "services:\n  api:\n    ports:\n      - \"8080:80\"  # composefix: ignore[PRT001]\n";
     let dir = project(&[("compose.yaml", base), ("compose.override.yaml", over)]);
     let d = check(dir.path(), &[]);
@@ -166,7 +165,7 @@ fn unused_unknown_and_malformed_comments_are_sup001_with_fixes() {
     let text = "\
 services:
   web:
-    image: nginx  # composefix: ignore[PRT001] stale
+    image: nginx:1.27  # composefix: ignore[PRT001] stale
     # composefix: ignore[NET001]
     ports: [\"8080:80\"]
     hostname: web  # composefix: ignore[NOPE999]
@@ -221,7 +220,7 @@ services:
     let (_, fixed) = outcome.changed.values().next().expect("the file is fixed");
     assert_eq!(
         fixed,
-        "services:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\n    hostname: web\n    restart: always\n"
+        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n    hostname: web\n    restart: always\n"
     );
 }
 
@@ -268,7 +267,7 @@ fn codes_of_rules_that_do_not_run_are_not_called_unused() {
 /// in JSON.
 #[test]
 fn a_suppressed_finding_is_not_fixed_not_failing_and_marked_in_json() {
-    let text = "services:\n  app:\n    image: myapp\n    environment:\n      API: http://docker.for.mac.localhost:8080  # composefix: ignore[MAC002] old Desktop in CI\n";
+    let text = "services:\n  app:\n    image: myapp:1.0\n    environment:\n      API: http://docker.for.mac.localhost:8080  # composefix: ignore[MAC002] old Desktop in CI\n";
     let dir = project(&[("compose.yaml", text)]);
     let path: PathBuf = dir.path().join("compose.yaml");
     let run = |args: &[&str]| {

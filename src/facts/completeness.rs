@@ -31,18 +31,29 @@ pub(crate) fn is_partial(project: &Project) -> bool {
             .unwrap_or_default()
     };
     let incomplete_service = project.services().any(|(_, s)| {
-        ["image", "build", "extends"]
+        keys(s, "networks")
             .iter()
-            .all(|k| s.get(k).is_none())
-            || keys(s, "networks")
-                .iter()
-                .any(|n| n != "default" && !networks.contains(&n.as_str()))
+            .any(|n| n != "default" && !networks.contains(&n.as_str()))
             || keys(s, "depends_on")
                 .iter()
                 .any(|d| !services.contains(&d.as_str()))
             || named_volumes(s).any(|v| !volumes.contains(&v))
     });
-    incomplete_service || project.diagnostics.iter().any(|d| d.rule.code == "SYN006")
+    incomplete_service || is_fragment(project)
+}
+
+/// True when the project is plainly a piece of a larger one: a service has neither `image`,
+/// `build` nor `extends` (an override written for `-f base.yml -f this.yml`), or the loader
+/// could not read an included or extended file. The names such a project refers to without
+/// declaring them may be declared in the files it is combined with.
+pub(crate) fn is_fragment(project: &Project) -> bool {
+    project.model.is_none()
+        || project.services().any(|(_, s)| {
+            ["image", "build", "extends"]
+                .iter()
+                .all(|k| s.get(k).is_none())
+        })
+        || project.diagnostics.iter().any(|d| d.rule.code == "SYN006")
 }
 
 /// At most this many sibling files are read.

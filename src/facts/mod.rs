@@ -14,6 +14,7 @@ pub(crate) mod mounts;
 pub(crate) mod network_mode;
 pub(crate) mod ports;
 pub(crate) mod privileges;
+pub(crate) mod resources;
 pub(crate) mod service;
 pub(crate) mod topology;
 pub(crate) mod values;

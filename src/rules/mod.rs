@@ -6,6 +6,7 @@
 pub(crate) mod advertised;
 mod context;
 pub(crate) mod engine_codes;
+pub(crate) mod hygiene;
 pub(crate) mod kafka;
 pub(crate) mod mac;
 pub(crate) mod network;
@@ -111,6 +112,15 @@ pub static CHECKS: &[&dyn Rule] = &[
     &advertised::elasticsearch_discovery_unset::ElasticsearchDiscoveryUnset,
     &ports::host_port_conflict::HostPortConflict,
     &ports::published_target_not_listening::PublishedTargetNotListening,
+    &hygiene::obsolete_version_field::ObsoleteVersionField,
+    &hygiene::duplicate_container_name::DuplicateContainerName,
+    &hygiene::build_and_image_without_pull_policy::BuildAndImageWithoutPullPolicy,
+    &hygiene::image_tag_unpinned::ImageTagUnpinned,
+    &hygiene::invalid_container_name::InvalidContainerName,
+    &hygiene::port_yaml11_ambiguous::PortYaml11Ambiguous,
+    &hygiene::depends_on_unknown_service::DependsOnUnknownService,
+    &hygiene::undefined_top_level_resource::UndefinedTopLevelResource,
+    &hygiene::unused_top_level_resource::UnusedTopLevelResource,
     &style::services_not_alphabetical::ServicesNotAlphabetical,
     &style::top_level_keys_order::TopLevelKeysOrder,
     &style::service_keys_order::ServiceKeysOrder,

@@ -1,0 +1,49 @@
+//! HYG003 build-and-image-without-pull-policy.
+
+use crate::diagnostic::{Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
+use crate::facts::service::Service;
+use crate::rules::{Context, Rule};
+
+rule_info!(
+    BuildAndImageWithoutPullPolicy,
+    INFO,
+    "HYG003",
+    "build-and-image-without-pull-policy",
+    Severity::Info,
+    &Platform::ALL,
+    FixAvailability::None
+);
+
+impl Rule for BuildAndImageWithoutPullPolicy {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if !service.is_built() || service.spec.get("pull_policy").is_some() {
+            return;
+        }
+        let Some(image) = service.image_value() else {
+            return;
+        };
+        let shown = image.quoted_text().unwrap_or_default();
+        out.push(
+            Diagnostic::new(
+                &INFO,
+                format!(
+                    "`{shown}` is both built and named as `image` without `pull_policy`: when \
+                     it is not on this machine, Compose first pulls it and runs the registry's \
+                     image instead of building"
+                ),
+            )
+            .at(cx.project.file(image.origin.file), image.origin.span)
+            .service(service.name)
+            .help("add `pull_policy: build` to always build, or `pull_policy: missing` to make pulling a published image the intent"),
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! HYG007 depends-on-unknown-service.
+
+use super::run_together;
+use crate::diagnostic::{Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
+use crate::facts::completeness::is_fragment;
+use crate::facts::resources::{ServiceRef, profiles, service_refs};
+use crate::facts::service::Service;
+use crate::rules::{Context, Rule};
+
+rule_info!(
+    DependsOnUnknownService,
+    INFO,
+    "HYG007",
+    "depends-on-unknown-service",
+    Severity::Error,
+    &Platform::ALL,
+    FixAvailability::None
+);
+
+impl Rule for DependsOnUnknownService {
+    fn info(&self) -> &'static RuleInfo {
+        &INFO
+    }
+
+    fn check_service<'p>(
+        &self,
+        cx: &Context<'p>,
+        service: &Service<'p>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let project = cx.project;
+        if is_fragment(project) {
+            return;
+        }
+        let mine = profiles(service.spec);
+        for (how, target, origin) in service_refs(service.spec) {
+            if target == service.name && how != ServiceRef::NetworkMode {
+                continue;
+            }
+            let key = how.key();
+            let (message, help) = match cx.service(target) {
+                None => (
+                    format!(
+                        "`{key}` names `{target}`, which is not a service of the project: \
+                         Compose refuses to start `{}`",
+                        service.name
+                    ),
+                    "correct the name, or add the service".to_string(),
+                ),
+                Some(other) => {
+                    let theirs = profiles(other.spec);
+                    if theirs.is_empty() || (!mine.is_empty() && run_together(&mine, &theirs)) {
+                        continue;
+                    }
+                    let list = theirs
+                        .iter()
+                        .map(|p| format!("`{p}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let when = if mine.is_empty() {
+                        "whenever it runs".to_string()
+                    } else {
+                        "under its own profiles".to_string()
+                    };
+                    (
+                        format!(
+                            "`{key}` names `{target}`, which runs only with profile {list}: \
+                             Compose refuses to start `{}` {when}",
+                            service.name
+                        ),
+                        format!("give `{target}` and `{}` a common profile", service.name),
+                    )
+                }
+            };
+            out.push(
+                Diagnostic::new(&INFO, message)
+                    .at(project.file(origin.file), origin.span)
+                    .service(service.name)
+                    .help(help),
+            );
+        }
+    }
+}
