@@ -99,6 +99,12 @@ fn named_volume(item: &Value) -> Option<(&str, Origin)> {
         return (is_volume && is_volume_name(&s.text)).then_some((s.text.as_str(), source.origin));
     }
     let s = item.as_str().filter(|s| s.is_known())?;
+    // A Windows drive (`C:\data:/data`, `C:/data:/data`) starts a path.
+    if let [drive, b':', b'\\' | b'/', ..] = s.text.as_bytes()
+        && drive.is_ascii_alphabetic()
+    {
+        return None;
+    }
     let (source, _) = s.text.split_once(':')?;
     is_volume_name(source).then(|| (source, narrowed(item, 0..source.len())))
 }
