@@ -16,7 +16,7 @@ mod tree;
 pub use cache::ParseCache;
 pub use line_index::{LineCol, LineIndex};
 pub use parse::{Limits, ParseError, ParseErrorKind, parse};
-pub use scalar::{ScalarValue, plain_or_quoted, resolve_plain, yaml11_not_a_string};
+pub use scalar::{ScalarValue, plain_or_quoted, resolve_plain, yaml11_base60, yaml11_not_a_string};
 pub use tree::{Comment, Document, Node, NodeId, NodeKind, ScalarStyle, Span};
 
 use std::path::{Path, PathBuf};

@@ -107,6 +107,26 @@ fn is_float(s: &str) -> bool {
     i == b.len()
 }
 
+/// True for a YAML 1.1 base-60 integer (`[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`, as PyYAML and
+/// other YAML 1.1 readers resolve it): `22:22` is read as 1342.
+pub fn yaml11_base60(text: &str) -> bool {
+    let text = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let mut parts = text.split(':');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let first_ok = first.starts_with(|c: char| ('1'..='9').contains(&c))
+        && first.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let mut rest = 0;
+    let rest_ok = parts.all(|p| {
+        rest += 1;
+        (1..=2).contains(&p.len())
+            && p.chars().all(|c| c.is_ascii_digit())
+            && (p.len() == 1 || p.as_bytes()[0] <= b'5')
+    });
+    first_ok && rest > 0 && rest_ok
+}
+
 /// True when a YAML 1.1 reader (PyYAML, older tools around Compose) would not read plain `s`
 /// as a string: its booleans (`yes`, `off`, `y`), null, and number shapes (base 60 `22:22`,
 /// `0b1`, `1_000`). Conservative: anything starting like a number and made only of number

@@ -7,6 +7,7 @@ use crate::project::Project;
 use crate::project::value::{Kind, Value};
 use crate::rules::{Context, Rule};
 use crate::source::ScalarStyle;
+use crate::source::yaml11_base60;
 use std::sync::Arc;
 
 rule_info!(
@@ -18,26 +19,6 @@ rule_info!(
     &Platform::ALL,
     FixAvailability::Safe
 );
-
-/// True for a YAML 1.1 base-60 integer (`[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`, as PyYAML and
-/// other YAML 1.1 readers resolve it): `22:22` is read as 1342.
-fn is_sexagesimal(text: &str) -> bool {
-    let text = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let mut parts = text.split(':');
-    let Some(first) = parts.next() else {
-        return false;
-    };
-    let first_ok = first.starts_with(|c: char| ('1'..='9').contains(&c))
-        && first.chars().all(|c| c.is_ascii_digit() || c == '_');
-    let mut rest = 0;
-    let rest_ok = parts.all(|p| {
-        rest += 1;
-        (1..=2).contains(&p.len())
-            && p.chars().all(|c| c.is_ascii_digit())
-            && (p.len() == 1 || p.as_bytes()[0] <= b'5')
-    });
-    first_ok && rest > 0 && rest_ok
-}
 
 impl Rule for PortYaml11Ambiguous {
     fn info(&self) -> &'static RuleInfo {
@@ -61,7 +42,7 @@ impl Rule for PortYaml11Ambiguous {
                 .text()
                 .get(item.origin.span.start..item.origin.span.end)
                 .unwrap_or_default();
-            if s.style != ScalarStyle::Plain || written != s.text || !is_sexagesimal(written) {
+            if s.style != ScalarStyle::Plain || written != s.text || !yaml11_base60(written) {
                 continue;
             }
             let quote = quote_of(project, ports);
@@ -134,7 +115,7 @@ mod tests {
     #[test]
     fn base_60() {
         for yes in ["22:22", "21:21", "2222:22", "1:2:3", "25:5"] {
-            assert!(is_sexagesimal(yes), "{yes}");
+            assert!(yaml11_base60(yes), "{yes}");
         }
         for no in [
             "80:80",
@@ -147,7 +128,7 @@ mod tests {
             "22:",
             "22:222",
         ] {
-            assert!(!is_sexagesimal(no), "{no}");
+            assert!(!yaml11_base60(no), "{no}");
         }
         assert_eq!(sexagesimal_value("22:22"), "1342");
     }
