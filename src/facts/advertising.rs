@@ -7,6 +7,7 @@ use crate::facts::service::Service;
 use crate::facts::values::{Arg, args_known, command_lines, flag_value, has_flag};
 use crate::images::TagVersion;
 use crate::images::advertising::{self as catalog, Advertiser};
+use crate::project::Project;
 use crate::project::value::Value;
 
 /// An environment setting: None when unset, `Some(None)` when its value is unknown (an unset
@@ -29,6 +30,13 @@ fn known_lines<'p>(service: &Service<'p>) -> Option<Vec<Vec<Arg<'p>>>> {
     let mut lines = command_lines(spec, "entrypoint");
     lines.extend(command_lines(spec, "command"));
     Some(lines)
+}
+
+/// The words of every command line, joined by spaces (quotes removed): where settings written
+/// into an inline configuration by a script (`echo "cluster-enabled yes" >> redis.conf`) show.
+fn joined(lines: &[Vec<Arg>]) -> String {
+    let words: Vec<&str> = lines.iter().flatten().map(|a| a.text.as_str()).collect();
+    words.join(" ")
 }
 
 /// The base name of a program argument (`/usr/bin/mongod` → `mongod`).
@@ -89,6 +97,147 @@ pub(crate) fn replica_set_member<'p>(service: &Service<'p>) -> Option<ReplicaSet
     }
 }
 
+/// How a Redis Cluster node is set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RedisNodeKind {
+    /// `redis-server` with `--cluster-enabled yes` (or `cluster-enabled yes` in an inline
+    /// configuration): options can be added to its command.
+    CommandLine,
+    /// `bitnami/redis-cluster`: its scripts write the configuration from the environment.
+    Bitnami,
+    /// `grokzen/redis-cluster`: a whole cluster in one container.
+    Grokzen,
+}
+
+/// A Redis node in cluster mode.
+#[derive(Debug)]
+pub(crate) struct RedisClusterNode {
+    /// How it is set up.
+    pub kind: RedisNodeKind,
+    /// The ports its clients connect to.
+    pub client_ports: Vec<u16>,
+    /// Whether it announces an address of its choosing (`cluster-announce-ip`, or
+    /// `cluster-announce-hostname` from Redis 7) rather than the container's IP.
+    pub announced: bool,
+}
+
+/// Settings of a Redis configuration that announce an address.
+const ANNOUNCES: [&str; 2] = ["cluster-announce-ip", "cluster-announce-hostname"];
+
+/// The Redis Cluster node a service runs (RULES.md ADV002), from its image and command line and
+/// the top-level `configs` with inline `content` it mounts.
+pub(crate) fn redis_cluster_node<'p>(
+    project: &'p Project,
+    service: &Service<'p>,
+) -> Option<RedisClusterNode> {
+    if service.is_helper() {
+        return None;
+    }
+    let advertiser = service.repo().and_then(catalog::advertiser);
+    let lines = known_lines(service)?;
+    let text = joined(&lines);
+    let announced_in = |text: &str| ANNOUNCES.iter().any(|a| text.contains(a));
+    let port_of = |key: &str| -> Option<u16> {
+        match env_text(service, key) {
+            None => Some(crate::images::ports::REDIS),
+            Some(v) => v?.parse().ok(),
+        }
+    };
+    match advertiser {
+        Some(Advertiser::BitnamiRedisCluster) => {
+            let extra = match env_text(service, "REDIS_EXTRA_FLAGS") {
+                None => String::new(),
+                Some(v) => v?,
+            };
+            let hostname = env_text(service, "REDIS_CLUSTER_ANNOUNCE_HOSTNAME")
+                .is_some_and(|v| v.is_none_or(|h| !h.is_empty()));
+            let dynamic = match env_text(service, "REDIS_CLUSTER_DYNAMIC_IPS") {
+                None => catalog::bitnami_yes(catalog::BITNAMI_REDIS_CLUSTER_DYNAMIC_IPS_DEFAULT),
+                Some(v) => catalog::bitnami_yes(&v?),
+            };
+            let ip = env_text(service, "REDIS_CLUSTER_ANNOUNCE_IP")
+                .is_some_and(|v| v.is_none_or(|ip| !ip.is_empty()));
+            // Without dynamic IPs and without an address the container exits at validation.
+            if !dynamic && !ip {
+                return None;
+            }
+            Some(RedisClusterNode {
+                kind: RedisNodeKind::Bitnami,
+                client_ports: vec![port_of("REDIS_PORT_NUMBER")?],
+                announced: hostname || !dynamic || announced_in(&extra) || announced_in(&text),
+            })
+        }
+        Some(Advertiser::GrokzenRedisCluster) => {
+            let command = lines.last().filter(|_| service.command_value().is_some());
+            // Another command than `redis-cluster` is run as it is, without a cluster.
+            if command.is_some_and(|c| c.first().is_none_or(|a| a.text != catalog::GROKZEN_COMMAND))
+            {
+                return None;
+            }
+            let number = |key: &str, default: u16| -> Option<u16> {
+                match env_text(service, key) {
+                    None => Some(default),
+                    Some(v) => v?.parse().ok(),
+                }
+            };
+            let (first, masters, replicas) = catalog::GROKZEN_DEFAULTS;
+            let first = number("INITIAL_PORT", first)?;
+            let nodes = number("MASTERS", masters)?
+                .checked_mul(number("SLAVES_PER_MASTER", replicas)?.checked_add(1)?)?;
+            let last = first.checked_add(nodes.checked_sub(1)?)?;
+            let announced = service.sets_env("IP") || command.is_some_and(|c| c.len() > 1);
+            Some(RedisClusterNode {
+                kind: RedisNodeKind::Grokzen,
+                client_ports: (first..=last).collect(),
+                announced,
+            })
+        }
+        _ => {
+            let server = matches!(
+                advertiser,
+                Some(Advertiser::Redis | Advertiser::BitnamiRedis)
+            ) || lines
+                .iter()
+                .flatten()
+                .any(|a| matches!(program(a), "redis-server" | "valkey-server"));
+            if !server {
+                return None;
+            }
+            let inline = inline_configs(project, service);
+            let configured =
+                |t: &str| t.contains("cluster-enabled yes") || t.contains("cluster-enabled=yes");
+            if !configured(&text) && !inline.iter().any(|c| configured(c)) {
+                return None;
+            }
+            // A configuration file passed on the command line may announce an address.
+            let inline_targets = inline_config_targets(service);
+            let file_config = lines
+                .iter()
+                .flatten()
+                .any(|a| a.text.ends_with(".conf") && !inline_targets.contains(&a.text));
+            if file_config {
+                return None;
+            }
+            let port = match lines.iter().find_map(|l| flag_value(l, &["--port"])) {
+                Some(flag) => flag.text.trim().parse().ok()?,
+                None if advertiser == Some(Advertiser::BitnamiRedis) => {
+                    port_of("REDIS_PORT_NUMBER")?
+                }
+                None => inline
+                    .iter()
+                    .flat_map(|c| c.lines())
+                    .find_map(|l| l.trim().strip_prefix("port "))
+                    .map_or(Some(crate::images::ports::REDIS), |p| p.trim().parse().ok())?,
+            };
+            Some(RedisClusterNode {
+                kind: RedisNodeKind::CommandLine,
+                client_ports: vec![port],
+                announced: announced_in(&text) || inline.iter().any(|c| announced_in(c)),
+            })
+        }
+    }
+}
+
 /// The `configs` of a service, as `(source, target)`: short syntax names the source and mounts
 /// it at `/<source>`; the long syntax says both.
 fn service_configs(service: &Service) -> Vec<(String, String)> {
@@ -119,6 +268,25 @@ fn inline_config_targets(service: &Service) -> Vec<String> {
     service_configs(service)
         .into_iter()
         .map(|(_, t)| t)
+        .collect()
+}
+
+/// The inline `content` of the top-level `configs` a service mounts (known text only).
+fn inline_configs<'p>(project: &'p Project, service: &Service) -> Vec<&'p str> {
+    let Some(top) = project
+        .model
+        .as_ref()
+        .and_then(|m| m.get("configs"))
+        .and_then(Value::as_map)
+    else {
+        return Vec::new();
+    };
+    service_configs(service)
+        .iter()
+        .filter_map(|(source, _)| {
+            let content = top.get(source)?.get("content")?.as_str()?;
+            content.is_known().then_some(content.text.as_str())
+        })
         .collect()
 }
 
@@ -295,6 +463,72 @@ services:
                     None,
                     None,
                     Some(("replicaset".into(), false)),
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn redis_cluster_nodes() {
+        let yaml = r#"
+services:
+  flags:
+    image: redis:7
+    command: redis-server --cluster-enabled yes --port 7001
+    ports: ["7001:7001"]
+  list-announced:
+    image: redis:7
+    command: ["--cluster-enabled", "yes", "--cluster-announce-ip", "127.0.0.1"]
+  inline:
+    image: redis:7
+    configs: [{source: node, target: /usr/local/etc/redis/redis.conf}]
+    command: redis-server /usr/local/etc/redis/redis.conf
+  mounted-file:
+    image: redis:7
+    command: redis-server /conf/redis.conf --cluster-enabled yes
+  plain:
+    image: redis:7
+  bitnami:
+    image: bitnami/redis-cluster:7.2
+    environment: {REDIS_CLUSTER_ANNOUNCE_IP: 127.0.0.1, REDIS_PORT_NUMBER: "7002"}
+  bitnami-static:
+    image: bitnami/redis-cluster:7.2
+    environment: {REDIS_CLUSTER_ANNOUNCE_IP: 127.0.0.1, REDIS_CLUSTER_DYNAMIC_IPS: "no"}
+  grokzen:
+    image: grokzen/redis-cluster:7.0.10
+  grokzen-ip:
+    image: grokzen/redis-cluster:7.0.10
+    environment: {IP: 0.0.0.0, MASTERS: "2", SLAVES_PER_MASTER: "0"}
+  unknown:
+    image: redis:7
+    command: ["--cluster-enabled", "yes", "${MORE}"]
+configs:
+  node:
+    content: |
+      port 7003
+      cluster-enabled yes
+"#;
+        with_services(yaml, |project, services| {
+            let got: Vec<Option<(RedisNodeKind, Vec<u16>, bool)>> = services
+                .iter()
+                .map(|s| {
+                    redis_cluster_node(project, s).map(|n| (n.kind, n.client_ports, n.announced))
+                })
+                .collect();
+            use RedisNodeKind::*;
+            assert_eq!(
+                got,
+                [
+                    Some((CommandLine, vec![7001], false)),
+                    Some((CommandLine, vec![6379], true)),
+                    Some((CommandLine, vec![7003], false)),
+                    None,
+                    None,
+                    Some((Bitnami, vec![7002], false)),
+                    Some((Bitnami, vec![6379], true)),
+                    Some((Grokzen, (7000..=7005).collect(), false)),
+                    Some((Grokzen, vec![7000, 7001], true)),
+                    None,
                 ]
             );
         });

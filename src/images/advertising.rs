@@ -90,6 +90,17 @@ pub(crate) fn bitnami_yes(value: &str) -> bool {
     v == "1" || v.eq_ignore_ascii_case("yes") || v.eq_ignore_ascii_case("true")
 }
 
+/// Bitnami Redis Cluster's `REDIS_CLUSTER_DYNAMIC_IPS` when unset: yes, the container's IP is
+/// announced.
+pub(crate) const BITNAMI_REDIS_CLUSTER_DYNAMIC_IPS_DEFAULT: &str = "yes";
+
+/// Grokzen's defaults: first client port, masters, replicas per master.
+pub(crate) const GROKZEN_DEFAULTS: (u16, u16, u16) = (7000, 3, 1);
+
+/// The command word with which Grokzen's entrypoint builds the cluster (anything else is run
+/// as it is).
+pub(crate) const GROKZEN_COMMAND: &str = "redis-cluster";
+
 /// Settings of Elasticsearch and OpenSearch that configure discovery: any one of them passes
 /// the discovery bootstrap check (Elasticsearch's "the default discovery settings are
 /// unsuitable for production use; at least one of [discovery.seed_hosts,
@@ -201,6 +212,7 @@ mod tests {
         for yes in ["yes", "YES", "true", "1", " True "] {
             assert!(bitnami_yes(yes), "{yes}");
         }
+        assert!(bitnami_yes(BITNAMI_REDIS_CLUSTER_DYNAMIC_IPS_DEFAULT));
         for no in ["no", "false", "0", "", "y"] {
             assert!(!bitnami_yes(no), "{no}");
         }

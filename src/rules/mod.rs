@@ -108,6 +108,7 @@ pub static CHECKS: &[&dyn Rule] = &[
     &mac::desktop_legacy_dns_name::DesktopLegacyDnsName,
     &mac::unpublished_port_unreachable_from_host::UnpublishedPortUnreachableFromHost,
     &advertised::mongo_replset_advertised_loopback::MongoReplsetAdvertisedLoopback,
+    &advertised::redis_cluster_unannounced::RedisClusterUnannounced,
     &advertised::pulsar_standalone_advertised_address::PulsarStandaloneAdvertisedAddress,
     &advertised::elasticsearch_discovery_unset::ElasticsearchDiscoveryUnset,
     &ports::host_port_conflict::HostPortConflict,
