@@ -44,7 +44,7 @@ pub fn reorder(
     } else {
         block_layout(text, &spans, dash)?
     };
-    if !aliases_stay_below_anchors(doc, &layout.chunks, order) {
+    if !aliases_stay_below_anchors(doc, node, &layout.chunks, order) {
         return None;
     }
     let content = layout.assemble(text, order)?;
@@ -282,7 +282,12 @@ fn own_tail(text: &str, end: usize, limit: usize, indent: usize) -> usize {
 /// True when, after the move, every alias in the moved text still names the node it names now
 /// (it follows its anchor, and no other anchor of the same name comes between), and the text
 /// after the collection sees the same last definition of each anchor name moved.
-fn aliases_stay_below_anchors(doc: &Document, chunks: &[Span], order: &[usize]) -> bool {
+fn aliases_stay_below_anchors(
+    doc: &Document,
+    node: NodeId,
+    chunks: &[Span],
+    order: &[usize],
+) -> bool {
     let region = Span::new(chunks[0].start, chunks[chunks.len() - 1].end);
     let inside = |at: usize| region.start <= at && at < region.end;
     let chunk_of = |at: usize| chunks.partition_point(|c| c.start <= at).saturating_sub(1);
@@ -290,26 +295,37 @@ fn aliases_stay_below_anchors(doc: &Document, chunks: &[Span], order: &[usize]) 
     for (k, &i) in order.iter().enumerate() {
         position[i] = k;
     }
-    // Anchors and aliases inside the collection; where each anchor is.
-    let mut anchored: HashMap<NodeId, (&str, usize)> = HashMap::new();
+    // Anchors and aliases inside the collection, found by walking only its own nodes (the
+    // whole document once per collection would make sorting every service quadratic).
+    let anchor_of = |id: NodeId| {
+        doc.node(id)
+            .anchor
+            .as_ref()
+            .map(|anchor| (anchor.0.as_str(), anchor.1.start))
+    };
     let mut events: Vec<((usize, usize), Event)> = Vec::new();
-    for (i, node) in doc.nodes.iter().enumerate() {
-        if let Some(anchor) = node.anchor.as_deref() {
-            let id = NodeId(i as u32);
-            anchored.insert(id, (anchor.0.as_str(), anchor.1.start));
-            if inside(anchor.1.start) {
-                let at = anchor.1.start;
-                events.push(((position[chunk_of(at)], at), Event::Anchor(&anchor.0, id)));
-            }
-        }
-    }
-    for node in &doc.nodes {
-        if let NodeKind::Alias { target } = node.kind
-            && inside(node.span.start)
-            && let Some(&(name, _)) = anchored.get(&target)
+    let mut stack = vec![node];
+    while let Some(id) = stack.pop() {
+        let n = doc.node(id);
+        if let Some((name, at)) = anchor_of(id)
+            && inside(at)
         {
-            let at = node.span.start;
-            events.push(((position[chunk_of(at)], at), Event::Alias(name, target)));
+            events.push(((position[chunk_of(at)], at), Event::Anchor(name, id)));
+        }
+        match &n.kind {
+            NodeKind::Alias { target } => {
+                let at = n.span.start;
+                if inside(at)
+                    && let Some((name, _)) = anchor_of(*target)
+                {
+                    events.push(((position[chunk_of(at)], at), Event::Alias(name, *target)));
+                }
+            }
+            NodeKind::Sequence { items, .. } => stack.extend(items.iter().copied()),
+            NodeKind::Mapping { entries, .. } => {
+                stack.extend(entries.iter().flat_map(|&(k, v)| [k, v]));
+            }
+            NodeKind::Scalar { .. } => {}
         }
     }
     events.sort_by_key(|((_, at), _)| *at);
@@ -326,9 +342,7 @@ fn aliases_stay_below_anchors(doc: &Document, chunks: &[Span], order: &[usize]) 
                     Some(id) => id == target,
                     // Not defined above it in the collection: it must still see its anchor
                     // above the collection.
-                    None => anchored
-                        .get(target)
-                        .is_some_and(|&(_, at)| at < region.start),
+                    None => anchor_of(*target).is_some_and(|(_, at)| at < region.start),
                 };
                 if !ok {
                     return false;

@@ -26,6 +26,7 @@ pub struct Context<'p> {
     brokers: OnceLock<(Vec<Broker<'p>>, HashMap<&'p str, usize>)>,
     topology: OnceLock<Topology<'p>>,
     partial: OnceLock<bool>,
+    fragment: OnceLock<bool>,
     /// Client addresses by service, keyed by the service value's address.
     clients: OnceLock<HashMap<usize, Vec<ClientTarget<'p>>>>,
     /// The rules the run reports, so that a rule can leave an item to a more specific one
@@ -43,6 +44,7 @@ impl<'p> Context<'p> {
             brokers: OnceLock::new(),
             topology: OnceLock::new(),
             partial: OnceLock::new(),
+            fragment: OnceLock::new(),
             clients: OnceLock::new(),
             selection: None,
         }
@@ -130,6 +132,14 @@ impl<'p> Context<'p> {
         *self
             .partial
             .get_or_init(|| completeness::is_partial(self.project))
+    }
+
+    /// Whether the project is plainly a piece of a larger one (`completeness::is_fragment`);
+    /// computed once, since service-level rules ask for every service.
+    pub fn is_fragment(&self) -> bool {
+        *self
+            .fragment
+            .get_or_init(|| completeness::is_fragment(self.project))
     }
 
     /// The client addresses of `service`, a service of the project (another value gets its

@@ -2,7 +2,6 @@
 
 use super::run_together;
 use crate::diagnostic::{Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
-use crate::facts::completeness::is_fragment;
 use crate::facts::resources::{ServiceRef, profiles, service_refs};
 use crate::facts::service::Service;
 use crate::rules::{Context, Rule};
@@ -29,7 +28,7 @@ impl Rule for DependsOnUnknownService {
         out: &mut Vec<Diagnostic>,
     ) {
         let project = cx.project;
-        if is_fragment(project) {
+        if cx.is_fragment() {
             return;
         }
         let mine = profiles(service.spec);

@@ -2,7 +2,6 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, FixAvailability, Platform};
 use crate::diagnostic::{RuleInfo, Severity};
-use crate::facts::completeness::is_fragment;
 use crate::facts::resources::{Section, Use, uses};
 use crate::fix::builders;
 use crate::project::Project;
@@ -31,7 +30,7 @@ impl Rule for UndefinedTopLevelResource {
         let Some(model) = project.model.as_ref() else {
             return;
         };
-        if is_fragment(project) {
+        if cx.is_fragment() {
             return;
         }
         for (name, service) in project.services() {
