@@ -730,20 +730,10 @@ fn remove_flow(file: &Arc<SourceFile>, span: Span) -> Option<Edit> {
 /// The services whose model holds a value written at the same place as `value` (an anchor
 /// merged or aliased into several services): a fix there changes all of them.
 pub fn services_sharing(project: &Project, value: &Value) -> Vec<String> {
-    fn holds(v: &Value, target: &Origin) -> bool {
-        if v.origin.file == target.file && v.origin.span == target.span {
-            return true;
-        }
-        match &v.kind {
-            Kind::Map(m) => m.iter().any(|(_, _, v)| holds(v, target)),
-            Kind::Seq(items) => items.iter().any(|v| holds(v, target)),
-            _ => false,
-        }
-    }
     project
-        .services()
-        .filter(|(_, s)| holds(s, &value.origin))
-        .map(|(name, _)| name.to_string())
+        .services_holding(&value.origin)
+        .into_iter()
+        .map(str::to_string)
         .collect()
 }
 

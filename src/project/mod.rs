@@ -26,8 +26,8 @@ use crate::source::{Limits, ParseErrorKind, SourceFile, Span};
 use discover::ProjectFiles;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use value::{FileId, Kind, Value};
+use std::sync::{Arc, OnceLock};
+use value::{FileId, Kind, Origin, Value};
 use vars::Environment;
 
 /// How to load.
@@ -92,6 +92,10 @@ fn refused_read(path: &Path, e: &std::io::Error) -> Refused {
     }
 }
 
+/// The service names, and for each place a value was written the indices of the services
+/// holding it.
+type Holders = (Vec<String>, HashMap<(FileId, Span), Vec<u32>>);
+
 /// A loaded project: its files, the merged model and what went wrong while loading.
 #[derive(Debug)]
 pub struct Project {
@@ -113,6 +117,9 @@ pub struct Project {
     unvalidated: Vec<(Value, Arc<SourceFile>)>,
     /// The `# composefix:` suppression comments of its compose files.
     pub directives: Vec<Directive>,
+    /// For each place a value of a service was written, the services (by index) holding it;
+    /// built on first use by [`Project::services_holding`].
+    holders: OnceLock<Holders>,
 }
 
 impl Project {
@@ -121,6 +128,37 @@ impl Project {
         for (root, file) in std::mem::take(&mut self.unvalidated) {
             crate::project::schema::validate(&root, &file, &mut self.diagnostics);
         }
+    }
+
+    /// The names of the services whose merged value holds a value written at `origin`: more
+    /// than one when it is shared through an anchor, a merge key or `extends`. One walk of the
+    /// model answers every later question, so fixes that ask for each service stay linear.
+    pub fn services_holding(&self, origin: &Origin) -> Vec<&str> {
+        let holders = self.holders.get_or_init(|| {
+            fn walk(v: &Value, i: u32, out: &mut HashMap<(FileId, Span), Vec<u32>>) {
+                let held = out.entry((v.origin.file, v.origin.span)).or_default();
+                if held.last() != Some(&i) {
+                    held.push(i);
+                }
+                match &v.kind {
+                    Kind::Map(m) => m.iter().for_each(|(_, _, v)| walk(v, i, out)),
+                    Kind::Seq(items) => items.iter().for_each(|v| walk(v, i, out)),
+                    _ => {}
+                }
+            }
+            let mut names = Vec::new();
+            let mut out = HashMap::new();
+            for (i, (name, service)) in self.services().enumerate() {
+                names.push(name.to_string());
+                walk(service, i as u32, &mut out);
+            }
+            (names, out)
+        });
+        let (names, index) = holders;
+        index
+            .get(&(origin.file, origin.span))
+            .map(|held| held.iter().map(|&i| names[i as usize].as_str()).collect())
+            .unwrap_or_default()
     }
 
     /// The file a value was written in.
@@ -250,6 +288,7 @@ fn load_inputs(
         diagnostics: loader.diagnostics,
         unvalidated: loader.unvalidated,
         directives: loader.directives,
+        holders: OnceLock::new(),
     }
 }
 
