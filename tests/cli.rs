@@ -750,3 +750,27 @@ fn a_bad_env_line_does_not_hide_a_project_that_includes_files() {
         .collect();
     assert_eq!(codes, ["SYN001"]);
 }
+
+/// A file that breaks lines with a lone CR (classic Mac) is shown line by line in the human
+/// excerpt, with the right line numbers, as its findings' locations read it.
+#[test]
+fn human_excerpts_of_a_lone_cr_file_show_its_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", &DUPLICATE.replace('\n', "\r"));
+    let out = composefix(&["--format", "human"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\r'), "no raw CR in the report:\n{text}");
+    let numbered = |n: usize, content: &str| {
+        text.lines()
+            .any(|l| l.trim_start().starts_with(&format!("{n} ")) && l.ends_with(content))
+    };
+    assert!(
+        numbered(3, "image: nginx:1.27"),
+        "line 3 on its own:\n{text}"
+    );
+    assert!(
+        numbered(4, "image: httpd:2.4"),
+        "line 4 on its own:\n{text}"
+    );
+}

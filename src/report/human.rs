@@ -50,14 +50,15 @@ impl SourceCode for Source {
     }
 }
 
-/// The files that hold bytes some finding marks secret ([`Diagnostic::redact`]), each with a
-/// copy whose secret bytes are `*`: every excerpt of such a file is shown from the copy, so
-/// that a credential on a line next to another finding's is masked too.
-fn masked_files(diagnostics: &[&Diagnostic]) -> Vec<(Arc<SourceFile>, Arc<SourceFile>)> {
-    let mut out: Vec<(Arc<SourceFile>, Arc<SourceFile>)> = Vec::new();
+/// The files whose excerpts are shown from a copy, each with that copy: where some finding
+/// marks bytes secret ([`Diagnostic::redact`]), the secret bytes are `*`, so that a credential
+/// on a line next to another finding's is masked too; and where the file breaks lines with a
+/// lone CR, which miette does not read as a line break, that CR is a LF. Both keep every byte
+/// offset, so spans and the line index stay right.
+fn shown_files(diagnostics: &[&Diagnostic]) -> Vec<(Arc<SourceFile>, Arc<SourceFile>)> {
     let mut spans: Vec<(Arc<SourceFile>, Vec<crate::source::Span>)> = Vec::new();
     for d in diagnostics {
-        let Some(l) = d.location.as_ref().filter(|_| !d.redact.is_empty()) else {
+        let Some(l) = d.location.as_ref() else {
             continue;
         };
         match spans.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &l.file)) {
@@ -65,8 +66,15 @@ fn masked_files(diagnostics: &[&Diagnostic]) -> Vec<(Arc<SourceFile>, Arc<Source
             None => spans.push((Arc::clone(&l.file), d.redact.clone())),
         }
     }
+    let mut out = Vec::new();
     for (file, list) in spans {
-        let mut bytes = file.text().as_bytes().to_vec();
+        let text = file.text().as_bytes();
+        let lone_cr = |i: usize| text.get(i + 1) != Some(&b'\n');
+        let has_lone_cr = cr_offsets(text).any(lone_cr);
+        if list.is_empty() && !has_lone_cr {
+            continue;
+        }
+        let mut bytes = text.to_vec();
         for span in list {
             let end = span.end.min(bytes.len());
             for b in bytes
@@ -74,10 +82,14 @@ fn masked_files(diagnostics: &[&Diagnostic]) -> Vec<(Arc<SourceFile>, Arc<Source
                 .into_iter()
                 .flatten()
             {
-                // Same length, so the line index and every offset stay right; still UTF-8.
                 if *b != b'\n' && *b != b'\r' {
                     *b = b'*';
                 }
+            }
+        }
+        if has_lone_cr {
+            for i in cr_offsets(text).filter(|&i| lone_cr(i)) {
+                bytes[i] = b'\n';
             }
         }
         let text = String::from_utf8(bytes).unwrap_or_default();
@@ -85,6 +97,14 @@ fn masked_files(diagnostics: &[&Diagnostic]) -> Vec<(Arc<SourceFile>, Arc<Source
         out.push((file, Arc::new(copy)));
     }
     out
+}
+
+/// The offsets of the CR bytes of `text`.
+fn cr_offsets(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    text.iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\r')
+        .map(|(i, _)| i)
 }
 
 /// One finding in miette's terms.
@@ -182,15 +202,15 @@ pub(super) fn write(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
-    let masked = masked_files(diagnostics);
+    let shown = shown_files(diagnostics);
     for d in diagnostics {
         let report = Report {
             d,
             source: d.location.as_ref().map(|l| {
-                let file = masked
+                let file = shown
                     .iter()
                     .find(|(original, _)| Arc::ptr_eq(original, &l.file))
-                    .map_or(&l.file, |(_, masked)| masked);
+                    .map_or(&l.file, |(_, copy)| copy);
                 Source(Arc::clone(file))
             }),
             code: match super::suppressed_mark(d) {
