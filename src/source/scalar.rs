@@ -146,10 +146,63 @@ pub fn yaml11_not_a_string(s: &str) -> bool {
             .all(|c| c.is_ascii_hexdigit() || "xXoObB_:.+-".contains(c))
 }
 
-/// `s` as a YAML scalar: plain when it reads back as the same string, else double-quoted.
+/// True when a YAML 1.1 reader resolves plain `s` to something other than a string: PyYAML's
+/// implicit resolvers for null, bool, int and float (`yes`, `0755`, `1_000`, `22:22`, `~`),
+/// plus the `y`/`n` booleans of Go's yaml.v2. Exact where [`yaml11_not_a_string`] is
+/// conservative:
+/// `127.0.0.1` and `8080:80` stay strings.
+pub fn yaml11_resolves_non_string(s: &str) -> bool {
+    const WORDS: [&str; 26] = [
+        "~", "null", "Null", "NULL", "y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+    ];
+    let all = |t: &str, ok: fn(char) -> bool| !t.is_empty() && t.chars().all(ok);
+    let digits_ = |c: char| c.is_ascii_digit() || c == '_';
+    if WORDS.contains(&s) || matches!(s, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let int = body
+        .strip_prefix("0b")
+        .is_some_and(|t| all(t, |c| "01_".contains(c)))
+        || body
+            .strip_prefix("0x")
+            .is_some_and(|t| all(t, |c| c.is_ascii_hexdigit() || c == '_'))
+        || body
+            .strip_prefix('0')
+            .is_some_and(|t| t.chars().all(|c| ('0'..='7').contains(&c) || c == '_'))
+        || (body.starts_with(|c: char| ('1'..='9').contains(&c)) && all(body, digits_))
+        || yaml11_base60(s);
+    if int || matches!(body, ".inf" | ".Inf" | ".INF") {
+        return true;
+    }
+    // Floats: `1.5`, `1.`, `.5`, `1_0.5e+3`, and base 60 `1:30.5`.
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        e.strip_prefix(['-', '+'])
+            .is_some_and(|d| all(d, |c| c.is_ascii_digit()))
+    });
+    let Some((whole, fraction)) = mantissa.split_once('.') else {
+        return false;
+    };
+    let whole_ok = if whole.is_empty() {
+        all(fraction, digits_)
+    } else {
+        (whole.starts_with(|c: char| c.is_ascii_digit()) && all(whole, digits_))
+            || (exponent.is_none() && yaml11_base60(whole))
+    };
+    exponent_ok && whole_ok && fraction.chars().all(digits_)
+}
+
+/// `s` as a YAML scalar: plain when YAML 1.2 and YAML 1.1 readers both read it back as the
+/// same string (as `docker compose config` writes `"yes"` and `"22:22"`), else double-quoted.
 pub fn plain_or_quoted(s: &str) -> String {
     let plain_ok = !s.is_empty()
         && resolve_plain(s) == ScalarValue::String
+        && !yaml11_resolves_non_string(s)
         && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
         && !s.ends_with(' ')
         && !s.contains(": ")
@@ -221,6 +274,24 @@ mod tests {
             "yes", "Off", "y", "~", "22:22", "0b101", "1_000", "-1.5", ".inf",
         ] {
             assert!(yaml11_not_a_string(yaml11), "{yaml11}");
+        }
+        for other in [
+            "yes", "N", "~", "0755", "1_000", "22:22", "-1.5", ".5", "1:30.5", ".NaN",
+        ] {
+            assert!(yaml11_resolves_non_string(other), "{other}");
+            assert!(plain_or_quoted(other).starts_with('"'), "{other}");
+        }
+        for string in [
+            "127.0.0.1",
+            "8080:80",
+            "1.2.3",
+            "nginx:1.27",
+            "60:60",
+            "e5",
+            "yes!",
+        ] {
+            assert!(!yaml11_resolves_non_string(string), "{string}");
+            assert_eq!(plain_or_quoted(string), string);
         }
         for string in [
             "./data:/data",
