@@ -151,7 +151,7 @@ pub fn yaml11_not_a_string(s: &str) -> bool {
 /// plus the `y`/`n` booleans of Go's yaml.v2. Exact where [`yaml11_not_a_string`] is
 /// conservative:
 /// `127.0.0.1` and `8080:80` stay strings.
-pub fn yaml11_resolves_non_string(s: &str) -> bool {
+fn yaml11_resolves_non_string(s: &str) -> bool {
     const WORDS: [&str; 26] = [
         "~", "null", "Null", "NULL", "y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO",
         "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
