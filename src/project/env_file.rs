@@ -37,7 +37,9 @@ pub(super) fn apply(
             Kind::Seq(items) => items.iter().collect(),
             _ => vec![&env_files],
         };
-        for entry in entries {
+        // Read last to first: a key already set (by `environment`, or by a later file) is kept,
+        // so the later of several env_files wins, as in compose-go.
+        for entry in entries.into_iter().rev() {
             let (path, required, span) = match &entry.kind {
                 Kind::Str(s) => (s.text.clone(), true, entry.origin.span),
                 Kind::Map(m) => {
