@@ -107,7 +107,12 @@ fn read_into(loader: &mut Loader, path: &Path, text: String, service: &mut Map, 
         }
     };
     for entry in entries {
-        if environment.contains_key(&entry.key) {
+        // A key set by `environment` or a later env_file stays; within this file, a later
+        // duplicate overrides an earlier one.
+        if environment
+            .get(&entry.key)
+            .is_some_and(|v| v.origin.file != file_id)
+        {
             continue;
         }
         let start = file.lines().line_start(entry.line).unwrap_or(0);
