@@ -614,6 +614,35 @@ fn messages_and_redacted_config_name_variables_instead_of_their_values() {
 }
 
 #[test]
+fn rule_messages_name_variables_instead_of_their_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".env",
+        "ZK=localhost:2181\nADV=PLAINTEXT://:9092\nRF=3\n",
+    );
+    write(
+        d,
+        "compose.yaml",
+        "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.0\n    environment:\n      \
+         ZOOKEEPER_CLIENT_PORT: 2181\n  kafka:\n    image: confluentinc/cp-kafka:7.6.0\n    \
+         ports:\n      - \"9092:9092\"\n    environment:\n      KAFKA_BROKER_ID: 1\n      \
+         KAFKA_ZOOKEEPER_CONNECT: ${ZK}\n      KAFKA_ADVERTISED_LISTENERS: ${ADV}\n      \
+         KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: ${RF}\n",
+    );
+    // SARIF also carries the rule documents, whose examples write such values literally.
+    for format in ["concise", "json", "github"] {
+        let out = composefix(&["--format", format, "--select", "ALL"], d);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("points at `${ZK}`"), "{format}: {text}");
+        assert!(text.contains("advertises `${ADV}`"), "{format}: {text}");
+        assert!(!text.contains("localhost:2181"), "{format}: {text}");
+        assert!(!text.contains("PLAINTEXT://:9092"), "{format}: {text}");
+    }
+}
+
+#[test]
 fn max_file_size_overrides_the_file_size_limit() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -284,6 +284,7 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, RunError> {
         found.retain_mut(|d| {
             settings.selection.enabled(d.rule) && d.target(&settings.targets) && settings.adjust(d)
         });
+        crate::project::masking::name_variables(project, &mut found);
         suppress::apply(&project.directives, &mut found, &|r| settings.runs(r));
         failing |= found
             .iter()

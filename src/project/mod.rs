@@ -12,6 +12,7 @@ mod env_file;
 mod extends;
 mod include;
 pub(crate) mod interpolate;
+pub mod masking;
 mod merge;
 mod normalize;
 mod read;
