@@ -203,6 +203,19 @@ impl<'p> Broker<'p> {
             .then(|| "PLAINTEXT".to_string())
     }
 
+    /// Whether some effective listener speaks SASL (`SASL_PLAINTEXT`, `SASL_SSL`), so that the
+    /// broker reads its `sasl.*` settings; None when its listeners are not known.
+    pub fn speaks_sasl(&self) -> Option<bool> {
+        let (listeners, _) = self.effective_listeners();
+        if listeners.is_empty() {
+            return None;
+        }
+        Some(listeners.iter().any(|l| {
+            self.protocol(&l.name)
+                .is_some_and(|p| p.starts_with("SASL_"))
+        }))
+    }
+
     /// `controller.listener.names`, upper-case.
     pub fn controller_names(&self) -> Vec<String> {
         self.text("controller.listener.names")

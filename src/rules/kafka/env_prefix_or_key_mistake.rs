@@ -404,7 +404,23 @@ fn misspelt(
     if close.is_empty() && line.is_some() {
         close = nearest(&property, &names_of(None));
     }
+    if close.is_empty() {
+        return None;
+    }
     let kafka = line.map_or("Kafka", KafkaLine::label);
+    // A broker without a SASL listener reads no `sasl.*` setting: the key is better removed
+    // than renamed to one (`KAFKA_SSL_ENABLED_MECHANISMS` on an SSL-only broker).
+    if broker.speaks_sasl() == Some(false) {
+        close.retain(|n| !is_sasl_setting(n));
+        if close.is_empty() {
+            let text = format!(
+                "`{key}` sets `{property}`, which {kafka} does not know: the broker logs it as \
+                 \"supplied but isn't a known config\" and ignores it; no listener of the \
+                 broker uses SASL, so no similar setting applies either: remove it"
+            );
+            return Some((Mistake::Misspelt, None, text));
+        }
+    }
     // A slip inside the name is a typo; another first word (`ssl.` for `sasl.`) is a guess
     // the fix does not make, nor a rename for an unknown image, whose naming is not known.
     let first_word = |n: &str| n.split('.').next().unwrap_or_default().to_ascii_lowercase();
@@ -425,6 +441,12 @@ fn misspelt(
          \"supplied but isn't a known config\" and ignores it; did you mean {suggestion}?"
     );
     Some((Mistake::Misspelt, rename, text))
+}
+
+/// Whether a broker property configures SASL (`sasl.enabled.mechanisms`,
+/// `listener.name.x.sasl.jaas.config`).
+fn is_sasl_setting(name: &str) -> bool {
+    name.starts_with("sasl.") || name.contains(".sasl.")
 }
 
 /// The image family as messages name it.
@@ -620,5 +642,42 @@ mod tests {
         assert!(is_exempt("plain.sasl.jaas.config"));
         assert!(is_exempt("log4j.root.loglevel"));
         assert!(!is_exempt("advertised.listeneres"));
+    }
+
+    fn ssl_broker(extra: &str) -> String {
+        format!(
+            "services:\n  kafka:\n    image: confluentinc/cp-kafka:7.6.0\n    environment:\n      \
+             KAFKA_BROKER_ID: 1\n      KAFKA_ZOOKEEPER_CONNECT: zk:2181\n      \
+             KAFKA_LISTENERS: SSL://0.0.0.0:9093{extra}\n      \
+             KAFKA_ADVERTISED_LISTENERS: SSL://kafka:9093\n      \
+             KAFKA_SSL_ENABLED_MECHANISMS: PLAIN,SSL\n"
+        )
+    }
+
+    #[test]
+    fn a_broker_without_sasl_is_told_to_remove_a_sasl_like_key() {
+        let found = crate::rules::findings_of(&EnvPrefixOrKeyMistake, &ssl_broker(""));
+        assert_eq!(found.len(), 1, "{found:?}");
+        let message = &found[0].message;
+        assert!(message.contains("remove it"), "{message}");
+        assert!(!message.contains("did you mean"), "{message}");
+        assert!(found[0].fix.is_none());
+    }
+
+    #[test]
+    fn a_broker_with_a_sasl_listener_is_offered_the_sasl_setting() {
+        let yaml = ssl_broker(",SASL_SSL://0.0.0.0:9094").replace(
+            "SSL://kafka:9093\n",
+            "SSL://kafka:9093,SASL_SSL://kafka:9094\n",
+        );
+        let found = crate::rules::findings_of(&EnvPrefixOrKeyMistake, &yaml);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("did you mean `sasl.enabled.mechanisms`"),
+            "{}",
+            found[0].message
+        );
     }
 }
