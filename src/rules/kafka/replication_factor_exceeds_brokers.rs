@@ -467,3 +467,26 @@ fn fix(project: &Project, excess: &[Excess]) -> Option<Fix> {
         edits,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_names_only_what_the_flagged_keys_break() {
+        // A single broker with the offsets topic at 1 and the transaction-state topic left at
+        // the image's default of 3: only transactional producers fail.
+        let yaml = "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.1\n    \
+                    environment:\n      ZOOKEEPER_CLIENT_PORT: 2181\n  kafka:\n    \
+                    image: confluentinc/cp-kafka:7.6.1\n    environment:\n      \
+                    KAFKA_BROKER_ID: 1\n      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181\n      \
+                    KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092\n      \
+                    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n";
+        let found = crate::rules::findings_of(&ReplicationFactorExceedsBrokers, yaml);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let message = &found[0].message;
+        assert!(message.contains(TRANSACTIONS), "{message}");
+        assert!(!message.contains("consumer groups"), "{message}");
+        assert_eq!(found[0].severity, Severity::Warning);
+    }
+}
