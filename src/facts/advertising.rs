@@ -837,7 +837,8 @@ services:
     image: kibana:8.13.0
 "#;
         with_services(yaml, |_, services| {
-            let got: Vec<Option<(bool, NodeName, Option<bool>, &str, &str)>> = services
+            type Read<'a> = (bool, NodeName, Option<bool>, &'a str, &'a str);
+            let got: Vec<Option<Read>> = services
                 .iter()
                 .map(|s| {
                     let d = search_discovery(s)?;
