@@ -253,9 +253,9 @@ fn initial_masters(
         return;
     }
     let listing = match names.as_slice() {
-        [] => "no node sets a `node.name`".to_string(),
+        [] => "give each master-eligible node a `node.name` and list those names".to_string(),
         names => format!(
-            "the master-eligible nodes are named {}",
+            "list the master-eligible nodes' names: {}",
             names
                 .iter()
                 .map(|n| format!("`{n}`"))
@@ -285,8 +285,8 @@ fn initial_masters(
                     format!("write the node's name `{name}`"),
                 ),
                 _ => (
-                    format!("it is no master-eligible node's `node.name` ({listing})"),
-                    "list the `node.name` of each master-eligible node".to_string(),
+                    "it is no master-eligible node's `node.name`".to_string(),
+                    listing.clone(),
                 ),
             };
             out.push(
