@@ -1,5 +1,5 @@
-//! Every rule document runs: *Example* must be flagged exactly where its markers say, *Use
-//! instead* must be clean, the headings and metadata must match the registry, and every
+//! Every rule document runs: each *Example* block must be flagged exactly where its markers say,
+//! each *Use instead* block must be clean, the headings and metadata must match the registry, and every
 //! document has a rule and every rule a document.
 
 mod common;
@@ -19,18 +19,23 @@ const HEADINGS: [&str; 6] = [
     "## References",
 ];
 
-/// The first fenced YAML block after `heading`.
-fn yaml_block<'a>(doc: &'a str, heading: &str) -> &'a str {
+/// The fenced YAML blocks between `heading` and the next `## ` heading, in order.
+fn yaml_blocks<'a>(doc: &'a str, heading: &str) -> Vec<&'a str> {
     let start = doc
         .find(heading)
         .unwrap_or_else(|| panic!("no `{heading}`"));
-    let rest = &doc[start..];
-    let open = rest
-        .find("```yaml\n")
-        .unwrap_or_else(|| panic!("no yaml block under `{heading}`"));
-    let body = &rest[open + "```yaml\n".len()..];
-    let close = body.find("```").expect("unclosed yaml block");
-    &body[..close]
+    let section = &doc[start + heading.len()..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let mut blocks = Vec::new();
+    let mut rest = section;
+    while let Some(open) = rest.find("```yaml\n") {
+        let body = &rest[open + "```yaml\n".len()..];
+        let close = body.find("```").expect("unclosed yaml block");
+        blocks.push(&body[..close]);
+        rest = &body[close + 3..];
+    }
+    assert!(!blocks.is_empty(), "no yaml block under `{heading}`");
+    blocks
 }
 
 /// The options that check `path` with the default rules, plus `rule` when it is opt-in (its
@@ -82,33 +87,39 @@ fn check_doc(rule: &RuleInfo) {
         rule.fix.as_str()
     );
 
-    let example = yaml_block(doc, "## Example");
-    let expected = common::markers(example);
-    assert!(
-        !expected.is_empty(),
-        "{}: Example has no `# error: [CODE]` marker",
-        rule.code
-    );
-    assert!(
-        expected.iter().any(|(_, _, code)| code == rule.code),
-        "{}: Example markers do not name the rule",
-        rule.code
-    );
-    let found = common::found(&check_text(rule, example), "compose.yaml");
-    assert_eq!(
-        found, expected,
-        "{}: Example findings (line, severity, code)",
-        rule.code
-    );
-
-    let instead = yaml_block(doc, "## Use instead");
-    let found = common::found(&check_text(rule, instead), "compose.yaml");
-    assert_eq!(
-        found,
-        BTreeSet::new(),
-        "{}: Use instead must be clean",
-        rule.code
-    );
+    // Every block under *Example* is flagged exactly where its markers say; every block
+    // under *Use instead* is clean. The first of each are the fix's before and after.
+    let examples = yaml_blocks(doc, "## Example");
+    for example in &examples {
+        let expected = common::markers(example);
+        assert!(
+            !expected.is_empty(),
+            "{}: Example has no `# error: [CODE]` marker",
+            rule.code
+        );
+        assert!(
+            expected.iter().any(|(_, _, code)| code == rule.code),
+            "{}: Example markers do not name the rule",
+            rule.code
+        );
+        let found = common::found(&check_text(rule, example), "compose.yaml");
+        assert_eq!(
+            found, expected,
+            "{}: Example findings (line, severity, code)",
+            rule.code
+        );
+    }
+    let insteads = yaml_blocks(doc, "## Use instead");
+    for instead in &insteads {
+        let found = common::found(&check_text(rule, instead), "compose.yaml");
+        assert_eq!(
+            found,
+            BTreeSet::new(),
+            "{}: Use instead must be clean",
+            rule.code
+        );
+    }
+    let (example, instead) = (examples[0], insteads[0]);
 
     if rule.fix != FixAvailability::None {
         let dir = tempfile::tempdir().unwrap();

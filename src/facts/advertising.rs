@@ -9,6 +9,7 @@ use crate::images::TagVersion;
 use crate::images::advertising::{self as catalog, Advertiser};
 use crate::project::Project;
 use crate::project::value::Value;
+use std::borrow::Cow;
 
 /// An environment setting: None when unset, `Some(None)` when its value is unknown (an unset
 /// variable, a bare `KEY` taken from the shell), else its text.
@@ -387,6 +388,197 @@ pub(crate) fn search_node(service: &Service) -> Option<SearchNode> {
     Some(SearchNode { kind, discovery })
 }
 
+/// A discovery setting of an Elasticsearch or OpenSearch node.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SearchSetting<'p> {
+    /// Set nowhere: the default applies.
+    Unset,
+    /// Set where composefix does not read it (an `-E` option, maybe a configuration mounted
+    /// into the config directory, two environment keys at once) or to an unknown value.
+    Unknown,
+    /// Set in the environment to a known string.
+    Env {
+        /// The key as written (`cluster.initial_master_nodes`, `ES_SETTING_...`).
+        key: &'p str,
+        /// Its value.
+        value: &'p Value,
+    },
+}
+
+impl<'p> SearchSetting<'p> {
+    /// The key, value and text of a setting read from the environment.
+    pub(crate) fn env(&self) -> Option<(&'p str, &'p Value, Cow<'p, str>)> {
+        match *self {
+            SearchSetting::Env { key, value } => Some((key, value, value.scalar_text()?)),
+            _ => None,
+        }
+    }
+}
+
+/// What a node is called, as `cluster.initial_master_nodes` must write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NodeName {
+    /// Its `node.name`, or else the `hostname:` that the name defaults to.
+    Known(String),
+    /// Neither is set: the node is named after its container ID, which no file can write.
+    ContainerId,
+    /// Set to something composefix cannot read.
+    Unknown,
+}
+
+/// How an Elasticsearch or OpenSearch node finds the others and bootstraps a cluster
+/// (RULES.md ADV004, multi-node).
+#[derive(Debug)]
+pub(crate) struct SearchDiscovery<'p> {
+    /// Whether its version bootstraps a new cluster from `cluster.initial_master_nodes`
+    /// (Elasticsearch 7 and later, every OpenSearch).
+    pub bootstraps: bool,
+    /// Its name.
+    pub name: NodeName,
+    /// Whether it is master-eligible (`node.roles`, `node.master`); None when unknown.
+    pub master_eligible: Option<bool>,
+    /// `cluster.initial_master_nodes` (or OpenSearch's cluster-manager name); unknown when
+    /// `discovery.type` is set, which overrides it.
+    pub initial_masters: SearchSetting<'p>,
+    /// `discovery.seed_hosts` (or 6.x's `discovery.zen.ping.unicast.hosts`).
+    pub seed_hosts: SearchSetting<'p>,
+}
+
+/// The discovery settings of the Elasticsearch or OpenSearch node a service runs, of any
+/// version; None for other images and helpers with an entrypoint of their own.
+pub(crate) fn search_discovery<'p>(service: &Service<'p>) -> Option<SearchDiscovery<'p>> {
+    let (repo, version) = service.repository?;
+    let bootstraps = match catalog::advertiser(repo)? {
+        Advertiser::Elasticsearch => match version {
+            TagVersion::Known(major, _) => major >= catalog::FIRST_BOOTSTRAPPED_ELASTICSEARCH,
+            TagVersion::Newest => true,
+            TagVersion::Unknown => false,
+        },
+        Advertiser::OpenSearch => true,
+        _ => return None,
+    };
+    if service.is_helper() {
+        return None;
+    }
+    // A mounted `elasticsearch.yml` may set what the environment leaves unset.
+    let default = if mounts_search_config(service) {
+        SearchSetting::Unknown
+    } else {
+        SearchSetting::Unset
+    };
+    let (mut name, mut masters, mut seeds, mut roles) = (default, default, default, default);
+    for (key, _, value) in service.env().into_iter().flat_map(|e| e.iter()) {
+        let setting = catalog::search_setting(key);
+        let slot = if setting == catalog::NODE_NAME {
+            &mut name
+        } else if catalog::INITIAL_MASTERS.contains(&setting.as_str()) {
+            &mut masters
+        } else if catalog::SEED_HOSTS.contains(&setting.as_str()) {
+            &mut seeds
+        } else if catalog::ROLE_SETTINGS.contains(&setting.as_str()) {
+            &mut roles
+        } else {
+            continue;
+        };
+        let known = value.as_str().is_none_or(|s| s.is_known()) && value.scalar_text().is_some();
+        // Two keys for one setting (`node.name` and `NODE_NAME`): which one wins is the
+        // image's business.
+        *slot = match slot {
+            SearchSetting::Env { .. } => SearchSetting::Unknown,
+            _ if known => SearchSetting::Env { key, value },
+            _ => SearchSetting::Unknown,
+        };
+    }
+    // Settings given as `-E` options, or command lines that cannot be read.
+    match known_lines(service) {
+        Some(lines) => {
+            for arg in lines.iter().flatten() {
+                let option = arg.text.strip_prefix("-E").unwrap_or(&arg.text);
+                let Some((setting, _)) = option.split_once('=') else {
+                    continue;
+                };
+                let setting = setting.trim();
+                if setting == catalog::NODE_NAME {
+                    name = SearchSetting::Unknown;
+                } else if catalog::INITIAL_MASTERS.contains(&setting) {
+                    masters = SearchSetting::Unknown;
+                } else if catalog::SEED_HOSTS.contains(&setting) {
+                    seeds = SearchSetting::Unknown;
+                } else if catalog::ROLE_SETTINGS.contains(&setting) {
+                    roles = SearchSetting::Unknown;
+                }
+            }
+        }
+        None => {
+            (name, masters, seeds, roles) = (
+                SearchSetting::Unknown,
+                SearchSetting::Unknown,
+                SearchSetting::Unknown,
+                SearchSetting::Unknown,
+            );
+        }
+    }
+    // With `discovery.type` set (`single-node`) the list is ignored (7.x) or refused (8.x):
+    // what it names no longer decides bootstrapping.
+    let typed = |key: &str| catalog::search_setting(key) == catalog::SINGLE_NODE.0;
+    let env_typed = service
+        .env()
+        .is_some_and(|e| e.iter().any(|(k, _, _)| typed(k)));
+    let option_typed = known_lines(service).is_some_and(|lines| {
+        lines.iter().flatten().any(|a| {
+            let option = a.text.strip_prefix("-E").unwrap_or(&a.text);
+            option
+                .split_once('=')
+                .is_some_and(|(k, _)| k.trim() == catalog::SINGLE_NODE.0)
+        })
+    });
+    if env_typed || option_typed {
+        masters = SearchSetting::Unknown;
+    }
+    let name = match name {
+        SearchSetting::Env { .. } => match name.env() {
+            Some((_, _, text)) if !text.trim().is_empty() => {
+                NodeName::Known(text.trim().to_string())
+            }
+            _ => NodeName::Unknown,
+        },
+        SearchSetting::Unknown => NodeName::Unknown,
+        SearchSetting::Unset => match service.hostname() {
+            None => NodeName::ContainerId,
+            Some(h) => match h.as_str().filter(|s| s.is_known()) {
+                Some(s) if !s.text.trim().is_empty() => NodeName::Known(s.text.trim().to_string()),
+                _ => NodeName::Unknown,
+            },
+        },
+    };
+    let master_eligible = match roles {
+        SearchSetting::Unset => Some(true),
+        SearchSetting::Unknown => None,
+        SearchSetting::Env { key, .. } => roles.env().and_then(|(_, _, text)| {
+            if catalog::search_setting(key) == catalog::ROLE_SETTINGS[0] {
+                let list = text.trim().trim_start_matches('[').trim_end_matches(']');
+                Some(
+                    list.split(',')
+                        .any(|r| catalog::MASTER_ROLES.contains(&r.trim())),
+                )
+            } else {
+                match text.trim() {
+                    "true" => Some(true),
+                    "false" => Some(false),
+                    _ => None,
+                }
+            }
+        }),
+    };
+    Some(SearchDiscovery {
+        bootstraps,
+        name,
+        master_eligible,
+        initial_masters: masters,
+        seed_hosts: seeds,
+    })
+}
+
 fn is_loopback(host: &str) -> bool {
     use crate::facts::connection::{HostClass, classify};
     host.split(',')
@@ -611,6 +803,80 @@ services:
                     None,
                     None,
                     None
+                ]
+            );
+        });
+    }
+
+    #[test]
+    fn search_discoveries() {
+        let yaml = r#"
+services:
+  named:
+    image: elasticsearch:8.13.0
+    environment:
+      node.name: es01
+      cluster.initial_master_nodes: es01,es02
+      discovery.seed_hosts: es02
+  by-hostname:
+    image: opensearchproject/opensearch:2
+    hostname: os01
+    environment: [node.roles=data, "cluster.initial_cluster_manager_nodes=os01"]
+  container-id:
+    image: elasticsearch:7.17.0
+    environment: {ES_SETTING_DISCOVERY_SEED__HOSTS: "${SEEDS}"}
+  option:
+    image: elasticsearch:8.13.0
+    command: ["-Enode.name=es04", "-Ecluster.initial_master_nodes=es04"]
+  single:
+    image: elasticsearch:8.13.0
+    environment: {discovery.type: single-node, cluster.initial_master_nodes: es05}
+  old:
+    image: elasticsearch:6.8.23
+  kibana:
+    image: kibana:8.13.0
+"#;
+        with_services(yaml, |_, services| {
+            type Read<'a> = (bool, NodeName, Option<bool>, &'a str, &'a str);
+            let got: Vec<Option<Read>> = services
+                .iter()
+                .map(|s| {
+                    let d = search_discovery(s)?;
+                    fn show<'p>(s: &SearchSetting<'p>) -> &'p str {
+                        match *s {
+                            SearchSetting::Unset => "unset",
+                            SearchSetting::Unknown => "unknown",
+                            SearchSetting::Env { key, .. } => key,
+                        }
+                    }
+                    let masters = show(&d.initial_masters);
+                    let seeds = show(&d.seed_hosts);
+                    Some((d.bootstraps, d.name, d.master_eligible, masters, seeds))
+                })
+                .collect();
+            let known = |n: &str| NodeName::Known(n.to_string());
+            assert_eq!(
+                got,
+                [
+                    Some((
+                        true,
+                        known("es01"),
+                        Some(true),
+                        "cluster.initial_master_nodes",
+                        "discovery.seed_hosts"
+                    )),
+                    Some((
+                        true,
+                        known("os01"),
+                        Some(false),
+                        "cluster.initial_cluster_manager_nodes",
+                        "unset"
+                    )),
+                    Some((true, NodeName::ContainerId, Some(true), "unset", "unknown")),
+                    Some((true, NodeName::Unknown, Some(true), "unknown", "unset")),
+                    Some((true, NodeName::ContainerId, Some(true), "unknown", "unset")),
+                    Some((false, NodeName::ContainerId, Some(true), "unset", "unset")),
+                    None,
                 ]
             );
         });

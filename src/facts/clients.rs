@@ -81,11 +81,13 @@ impl ClientTarget<'_> {
 
 /// Every client-side address of a service (§1.4): values of client-side environment keys
 /// (not a broker's own `KAFKA_*` properties, which the KAF rules read, nor those of a Kafka
-/// image running a client tool, which nothing reads), and the client flags of
+/// image running a client tool, which nothing reads, nor an Elasticsearch or OpenSearch
+/// node's `discovery.seed_hosts`, which ADV004 reads), and the client flags of
 /// `command` and `entrypoint`, including inside `sh -c` scripts. Unknown values yield nothing.
 pub(crate) fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
     let mut out = Vec::new();
     let broker = images::is_kafka_broker(service) || images::is_kafka_image(service);
+    let search_node = images::is_search_image(service);
     if let Some(env) = service.get("environment").and_then(Value::as_map) {
         // Ports are often written as numbers: `DB_PORT: 5432`.
         let owned: Vec<(&str, String)> = env
@@ -96,7 +98,10 @@ pub(crate) fn client_targets(service: &Value) -> Vec<ClientTarget<'_>> {
         let texts: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let pairs = host_port_pairs(&texts);
         for (key, _, value) in env.iter() {
-            if !is_client_key(key) || (broker && starts_with_ignore_case(key, "KAFKA_")) {
+            if !is_client_key(key)
+                || (broker && starts_with_ignore_case(key, "KAFKA_"))
+                || (search_node && images::is_seed_hosts_key(key))
+            {
                 continue;
             }
             let Some(s) = value.as_str().filter(|s| s.is_known()) else {

@@ -36,6 +36,22 @@ fn command_text(service: &Value) -> String {
         .join(" ")
 }
 
+/// Whether a service runs an Elasticsearch or OpenSearch image.
+pub(crate) fn is_search_image(service: &Value) -> bool {
+    use crate::images::advertising::{Advertiser, advertiser};
+    image_of(service)
+        .map(images::repository)
+        .and_then(advertiser)
+        .is_some_and(|a| matches!(a, Advertiser::Elasticsearch | Advertiser::OpenSearch))
+}
+
+/// Whether an environment key of such an image sets the hosts its node discovers the others
+/// at (`discovery.seed_hosts` in any of its spellings).
+pub(crate) fn is_seed_hosts_key(key: &str) -> bool {
+    let setting = crate::images::advertising::search_setting(key);
+    crate::images::advertising::SEED_HOSTS.contains(&setting.as_str())
+}
+
 /// True for a service whose image is a Kafka broker image, whatever it runs: its `KAFKA_*`
 /// variables are broker settings (unused when the image runs a client tool).
 pub(crate) fn is_kafka_image(service: &Value) -> bool {

@@ -149,6 +149,33 @@ pub(crate) fn search_setting(key: &str) -> String {
 /// settings (RULES.md ADV004).
 pub(crate) const FIRST_CHECKED_ELASTICSEARCH: u32 = 6;
 
+/// The setting that names a node; unset, the node's name is its host name, which in a
+/// container is the `hostname:` of its service or else the container ID.
+pub(crate) const NODE_NAME: &str = "node.name";
+
+/// Settings that list the master-eligible nodes which bootstrap a new cluster
+/// (OpenSearch 2 also accepts its cluster-manager name).
+pub(crate) const INITIAL_MASTERS: [&str; 2] = [
+    "cluster.initial_master_nodes",
+    "cluster.initial_cluster_manager_nodes",
+];
+
+/// Settings that list the `host[:port]` addresses a node probes to find the others (6.x's zen
+/// name too).
+pub(crate) const SEED_HOSTS: [&str; 2] =
+    ["discovery.seed_hosts", "discovery.zen.ping.unicast.hosts"];
+
+/// Settings that decide whether a node is master-eligible: `node.roles` (a list, eligible when
+/// it names one of [`MASTER_ROLES`]) and the older boolean `node.master`.
+pub(crate) const ROLE_SETTINGS: [&str; 2] = ["node.roles", "node.master"];
+
+/// The roles that make a node master-eligible (OpenSearch's new name too).
+pub(crate) const MASTER_ROLES: [&str; 2] = ["master", "cluster_manager"];
+
+/// The first Elasticsearch major that bootstraps a cluster from
+/// `cluster.initial_master_nodes` (6.x elects masters by `discovery.zen.minimum_master_nodes`).
+pub(crate) const FIRST_BOOTSTRAPPED_ELASTICSEARCH: u32 = 7;
+
 /// Pulsar's standalone command, and its flags and settings for the advertised address
 /// (`PulsarStandaloneStarter`: `-a`/`--advertised-address`; `standalone.conf`'s
 /// `advertisedAddress` and `advertisedListeners`, which `apply-config-from-env.py` takes from

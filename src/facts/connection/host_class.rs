@@ -85,6 +85,23 @@ pub(crate) fn classify(host: &str) -> HostClass {
     }
 }
 
+/// Words that are settings, not hosts (`ONLY_MAILCOW_HOSTNAME: n`, `SEED_SELF_HOST: true`).
+const NOT_HOSTS: [&str; 16] = [
+    "true", "false", "yes", "no", "y", "n", "on", "off", "none", "null", "auto", "default",
+    "disabled", "enabled", "any", "all",
+];
+
+/// A single DNS label (no dot, not an IP address) that is not a word settings use: a host
+/// that inside a Compose network must be a service's name.
+pub(crate) fn single_label(host: &str) -> bool {
+    !host.is_empty()
+        && host.as_bytes()[0].is_ascii_alphabetic()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !NOT_HOSTS.iter().any(|w| w.eq_ignore_ascii_case(host))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ mod list;
 mod url;
 
 pub(crate) use command::command_targets;
-pub(crate) use host_class::{DESKTOP_LEGACY, HostClass, classify};
+pub(crate) use host_class::{DESKTOP_LEGACY, HostClass, classify, single_label};
 pub(crate) use keys::{
     host_port_pairs, inferred_port, is_browser_url_key, is_client_key, is_server_side_key,
 };

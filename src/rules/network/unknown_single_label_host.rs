@@ -6,6 +6,7 @@ use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::{ClientTarget, PortSource};
 use crate::facts::completeness;
+use crate::facts::connection::single_label;
 use crate::facts::hostlist::{self, HostPort};
 use crate::facts::values::{contains_ignore_case, ends_with_ignore_case};
 use crate::fix::builders;
@@ -27,12 +28,6 @@ rule_info!(
 /// `APP_SERVER: gunicorn` a program.
 /// `X_HOSTNAME` is left out: it is as often the service's own name (`CLUSTER_HOSTNAME`).
 const BARE_HOST_SUFFIXES: [&str; 4] = ["HOST", "HOSTS", "ADDR", "ADDRESS"];
-
-/// Words that are settings, not hosts (`ONLY_MAILCOW_HOSTNAME: n`, `SEED_SELF_HOST: true`).
-const NOT_HOSTS: [&str; 16] = [
-    "true", "false", "yes", "no", "y", "n", "on", "off", "none", "null", "auto", "default",
-    "disabled", "enabled", "any", "all",
-];
 
 /// Keys that name the service's own host name or domain, not a server it connects to.
 const OWN_NAME_KEYS: [&str; 5] = [
@@ -185,16 +180,6 @@ impl Rule for UnknownSingleLabelHost {
             );
         }
     }
-}
-
-/// A single DNS label (no dot, not an IP address) that is not a word settings use.
-fn single_label(host: &str) -> bool {
-    !host.is_empty()
-        && host.as_bytes()[0].is_ascii_alphabetic()
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        && !NOT_HOSTS.iter().any(|w| w.eq_ignore_ascii_case(host))
 }
 
 /// A host that must be a service name: a single DNS label (no dot, not an IP), written where
