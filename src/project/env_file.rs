@@ -2,20 +2,14 @@
 
 use super::Loader;
 use super::interpolate::{Interpolated, Segment, SegmentKind};
-use super::value::{FileId, Kind, Map, Origin, Str, Value};
+use super::value::{Kind, Map, Origin, Str, Value};
 use super::vars::Environment;
 use crate::source::{ScalarStyle, SourceFile, Span};
 use std::path::Path;
 use std::sync::Arc;
 
 /// Reads the `env_file`s of every service of `root` into its `environment` and drops the key.
-pub(super) fn apply(
-    loader: &mut Loader,
-    id: FileId,
-    root: &mut Value,
-    dir: &Path,
-    env: &Environment,
-) {
+pub(super) fn apply(loader: &mut Loader, root: &mut Value, env: &Environment) {
     let Kind::Map(root) = &mut root.kind else {
         return;
     };
@@ -40,8 +34,8 @@ pub(super) fn apply(
         // Read last to first: a key already set (by `environment`, or by a later file) is kept,
         // so the later of several env_files wins, as in compose-go.
         for entry in entries.into_iter().rev() {
-            let (path, required, span) = match &entry.kind {
-                Kind::Str(s) => (s.text.clone(), true, entry.origin.span),
+            let (path, required, span, written_in) = match &entry.kind {
+                Kind::Str(s) => (s.text.clone(), true, entry.origin.span, entry.origin.file),
                 Kind::Map(m) => {
                     let Some(p) = m.get("path") else { continue };
                     let Some(text) = p.scalar_text() else {
@@ -50,15 +44,17 @@ pub(super) fn apply(
                     // `required: false`, or the string `"false"` an interpolation leaves.
                     let required =
                         m.get("required").and_then(Value::scalar_text).as_deref() != Some("false");
-                    (text.into_owned(), required, p.origin.span)
+                    (text.into_owned(), required, p.origin.span, p.origin.file)
                 }
                 _ => continue,
             };
-            let path = dir.join(path);
+            // Relative to the folder of the file that wrote it (an `extends` base's own), as
+            // compose-go resolves it.
+            let path = loader.base_dir(written_in).join(path);
             if !required && !path.exists() {
                 continue;
             }
-            let file = Arc::clone(&loader.files[id.0 as usize]);
+            let file = Arc::clone(&loader.files[written_in.0 as usize]);
             let text = match loader.read_env_text(&path, true) {
                 Ok(text) => text,
                 Err(refused) => {
