@@ -289,6 +289,63 @@ fn config_prints_the_resolved_project_which_loads_back() {
     assert_eq!(composefix(&[], again.path()).status.code(), Some(0));
 }
 
+/// `--profile` (repeatable) and `COMPOSE_PROFILES` choose what `config` prints, as Compose
+/// does; `check` judges every service whatever the profiles.
+#[test]
+fn profiles_choose_what_config_prints_and_check_sees_every_service() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n  debug:\n    image: busybox:1.36\n    \
+         profiles: [debug]\n    depends_on: [missing]\n  tools:\n    image: busybox:1.36\n    \
+         profiles: [tools]\n",
+    );
+    let printed = |args: &[&str]| {
+        let out = composefix(args, dir.path());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let plain = printed(&["config"]);
+    assert!(
+        plain.contains("web:") && !plain.contains("debug:") && !plain.contains("tools:"),
+        "{plain}"
+    );
+    let both = printed(&["config", "--profile", "debug", "--profile", "tools"]);
+    assert!(both.contains("debug:") && both.contains("tools:"), "{both}");
+    write(dir.path(), ".env", "COMPOSE_PROFILES=tools\n");
+    let from_env = printed(&["config"]);
+    assert!(from_env.contains("tools:") && !from_env.contains("debug:"), "{from_env}");
+    let flag_wins = printed(&["config", "--profile", "debug"]);
+    assert!(flag_wins.contains("debug:") && !flag_wins.contains("tools:"), "{flag_wins}");
+    // The rules still judge the inactive `debug` service.
+    let out = composefix(&["check", "--format", "concise"], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("HYG007"), "{text}");
+}
+
+/// `config` prints relative paths absolute, each against the folder it was declared for.
+#[test]
+fn config_prints_paths_resolved_against_their_declaring_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "include:\n  - lib/compose.yaml\nservices:\n  web:\n    build: ./web\n",
+    );
+    write(
+        dir.path().join("lib").as_path(),
+        "compose.yaml",
+        "services:\n  lib:\n    image: busybox:1.36\n    volumes:\n      - ./data:/data\n",
+    );
+    let out = composefix(&["config"], dir.path());
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let root = root.display();
+    assert!(yaml.contains(&format!("build: {root}/web")), "{yaml}");
+    assert!(yaml.contains(&format!("- {root}/lib/data:/data")), "{yaml}");
+}
+
 /// A finding whose severity differs by platform takes the highest among the targeted ones,
 /// and an info finding alone does not fail the run.
 #[test]
