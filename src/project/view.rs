@@ -1,19 +1,31 @@
-//! The project as `docker compose config` shows it: services of inactive profiles left out,
+//! The project as `docker compose config` shows it: its name first, services of inactive
+//! profiles left out,
 //! `depends_on` entries in their long form, and relative paths (build contexts, bind-mount sources, `label_file`, watch paths, config and
 //! secret files, bind devices of local volumes) made absolute against the folder each was
 //! declared for ([`Project::base_dir`]), as compose-go's `ResolveRelativePaths` does. The
 //! rules read the model as loaded; only `config` prints this view.
 
 use super::Project;
-use super::value::{FileId, Kind, Origin, Str, Value};
+use super::value::{FileId, Kind, Map, Origin, Str, Value};
 use std::path::{Component, Path, PathBuf};
 
 /// The model `config` prints; None when the project has none.
 pub fn config_model(project: &Project) -> Option<Value> {
     let mut model = project.model.clone()?;
+    let origin = model.origin;
     let Kind::Map(root) = &mut model.kind else {
         return Some(model);
     };
+    // The project name comes first, as compose-go prints it.
+    let mut named = Map::with_capacity(root.len() + 1);
+    let name = Value::new(Kind::Str(plain(project.name.clone())), origin);
+    named.insert("name".to_string(), origin, name);
+    for (key, key_origin, value) in std::mem::take(root).into_entries() {
+        if key != "name" {
+            named.insert(key, key_origin, value);
+        }
+    }
+    *root = named;
     if let Some(Value {
         kind: Kind::Map(services),
         ..
