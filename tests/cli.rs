@@ -366,6 +366,13 @@ fn config_prints_paths_resolved_against_their_declaring_file() {
     let root = root.display();
     assert!(yaml.contains(&format!("build: {root}/web")), "{yaml}");
     assert!(yaml.contains(&format!("- {root}/lib/data:/data")), "{yaml}");
+    // Named by a relative `-f`, the project directory is the working directory.
+    let out = composefix(&["config", "-f", "compose.yaml"], dir.path());
+    let relative = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        relative.contains(&format!("build: {root}/web")),
+        "{relative}"
+    );
 }
 
 /// A finding whose severity differs by platform takes the highest among the targeted ones,

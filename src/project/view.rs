@@ -280,6 +280,12 @@ fn set_text(value: &mut Value, text: String) {
 /// `base` joined with `rel` and cleaned (`.` and `..` resolved within the path), as Go's
 /// `filepath.Join`; a relative `base` is taken from the working directory first.
 fn absolute(base: &Path, rel: &str) -> String {
+    // A project named by a relative `-f compose.yaml` has the empty folder as directory.
+    let base = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
     let base = std::path::absolute(base).unwrap_or_else(|_| base.to_path_buf());
     let mut out = PathBuf::new();
     for part in base.join(rel).components() {
@@ -304,5 +310,10 @@ mod tests {
         assert_eq!(absolute(base, "."), "/p/app");
         assert_eq!(absolute(base, "./src/"), "/p/app/src");
         assert_eq!(absolute(base, "../lib/./x"), "/p/lib/x");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            absolute(Path::new(""), "src"),
+            cwd.join("src").display().to_string()
+        );
     }
 }
