@@ -1,9 +1,9 @@
 //! The project as `docker compose config` shows it: its name first, services of inactive
-//! profiles left out,
-//! `depends_on` entries in their long form, and relative paths (build contexts, bind-mount sources, `label_file`, watch paths, config and
-//! secret files, bind devices of local volumes) made absolute against the folder each was
-//! declared for ([`Project::base_dir`]), as compose-go's `ResolveRelativePaths` does. The
-//! rules read the model as loaded; only `config` prints this view.
+//! profiles left out, `depends_on` entries in their long form, and relative paths (build
+//! contexts, bind-mount sources, watch paths, config and secret files, bind devices of local
+//! volumes) made absolute against the folder each was declared for ([`Project::base_dir`]),
+//! as compose-go's `ResolveRelativePaths` does. The rules read the model as loaded; only
+//! `config` prints this view.
 
 use super::Project;
 use super::value::{FileId, Kind, Map, Origin, Str, Value};
@@ -154,12 +154,6 @@ fn resolve_service(project: &Project, service: &mut Value, declared_in: FileId) 
     {
         for dep in deps.values_mut() {
             canonical_dependency(dep);
-        }
-    }
-    if let Some(label_file) = field(service, "label_file") {
-        match &mut label_file.kind {
-            Kind::Seq(items) => items.iter_mut().for_each(|f| resolve(project, f)),
-            _ => resolve(project, label_file),
         }
     }
     if let Some(Value {
