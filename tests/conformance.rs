@@ -159,17 +159,17 @@ fn run(case: &Case) -> Vec<String> {
         std::fs::write(path, body).unwrap();
     }
     std::fs::create_dir_all(&root).unwrap();
+    for (k, v) in &case.process_env {
+        // SAFETY: the suite runs its cases one after another on one thread.
+        unsafe { std::env::set_var(k, v) };
+    }
     let files = if case.compose.is_empty() {
-        discover::project_in_dir(&root).expect("a compose file")
+        discover::project_in_dir_with(&root, case.use_process_env).expect("a compose file")
     } else {
         ProjectFiles {
             files: case.compose.iter().map(|f| root.join(f)).collect(),
         }
     };
-    for (k, v) in &case.process_env {
-        // SAFETY: the suite runs its cases one after another on one thread.
-        unsafe { std::env::set_var(k, v) };
-    }
     let opts = LoadOptions {
         env_files: case.env_files.iter().map(|f| root.join(f)).collect(),
         use_process_env: case.use_process_env,

@@ -158,7 +158,20 @@ pub fn project_of_file(path: &Path) -> ProjectFiles {
 /// names in `dir`'s `.env`, else the first base file found in `dir` or its parents, with its
 /// override.
 pub fn project_in_dir(dir: &Path) -> Option<ProjectFiles> {
-    if let Some(files) = compose_file_variable(dir) {
+    project_in_dir_with(dir, false)
+}
+
+/// [`project_in_dir`], where `COMPOSE_FILE` of the process environment (when
+/// `use_process_env`) wins over the one of `.env`, as compose-go's environment does.
+pub fn project_in_dir_with(dir: &Path, use_process_env: bool) -> Option<ProjectFiles> {
+    let from_process = use_process_env
+        .then(|| std::env::var("COMPOSE_FILE").ok())
+        .flatten()
+        .map(|list| {
+            let separator = std::env::var("COMPOSE_PATH_SEPARATOR").ok();
+            split_files(dir, &list, separator)
+        });
+    if let Some(files) = from_process.flatten().or_else(|| compose_file_variable(dir)) {
         return Some(files);
     }
     dir.ancestors().find_map(|d| {
@@ -170,7 +183,7 @@ pub fn project_in_dir(dir: &Path) -> Option<ProjectFiles> {
     })
 }
 
-/// The files of `COMPOSE_FILE` in the `.env` of `dir` (at most 1 MiB), split at
+/// The files of `COMPOSE_FILE` in the `.env` of `dir` (at most 1 MiB), split at its
 /// `COMPOSE_PATH_SEPARATOR` (default `:`, as on Unix) and relative to `dir`, as compose-go's
 /// `WithConfigFileEnv` reads them; None when the variable is not set there.
 fn compose_file_variable(dir: &Path) -> Option<ProjectFiles> {
@@ -186,7 +199,12 @@ fn compose_file_variable(dir: &Path) -> Option<ProjectFiles> {
             .map(|e| e.value.clone())
     };
     let list = value("COMPOSE_FILE")?;
-    let separator = value("COMPOSE_PATH_SEPARATOR")
+    split_files(dir, &list, value("COMPOSE_PATH_SEPARATOR"))
+}
+
+/// The files of a `COMPOSE_FILE` list, split at `separator` (default `:`), relative to `dir`.
+fn split_files(dir: &Path, list: &str, separator: Option<String>) -> Option<ProjectFiles> {
+    let separator = separator
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| ":".to_string());
     let files: Vec<PathBuf> = list
