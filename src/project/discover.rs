@@ -171,7 +171,10 @@ pub fn project_in_dir_with(dir: &Path, use_process_env: bool) -> Option<ProjectF
             let separator = std::env::var("COMPOSE_PATH_SEPARATOR").ok();
             split_files(dir, &list, separator)
         });
-    if let Some(files) = from_process.flatten().or_else(|| compose_file_variable(dir)) {
+    if let Some(files) = from_process
+        .flatten()
+        .or_else(|| compose_file_variable(dir))
+    {
         return Some(files);
     }
     dir.ancestors().find_map(|d| {

@@ -301,7 +301,9 @@ fn load_inputs(
         .get(name::VARIABLE)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
-    if named_by_variable.is_none() {
+    if let Some(given) = &named_by_variable {
+        loader.check_name_variable(&dir, given);
+    } else {
         // `${COMPOSE_PROJECT_NAME}` is the name the files declare, else the directory's.
         let declared = inputs
             .iter()
@@ -471,6 +473,46 @@ impl<'a> Loader<'a> {
             }
         }
         env
+    }
+
+    /// compose-go refuses a `COMPOSE_PROJECT_NAME` that is not already normalised ("invalid
+    /// project name"): `SCH003`, at the line of the env file that sets it when a file does
+    /// (the process environment wins over the files when it is used).
+    fn check_name_variable(&mut self, dir: &Path, given: &str) {
+        let normal = name::normalize(given);
+        if normal == given {
+            return;
+        }
+        let mut d = Diagnostic::new(
+            &schema::codes::INVALID_VALUE,
+            format!(
+                "invalid project name `{given}` in `{}`: Compose takes only lower-case letters, \
+                 digits, `_` and `-`, starting with a letter or a digit",
+                name::VARIABLE
+            ),
+        )
+        .help(format!("name the project `{normal}`"));
+        let from_process = self.opts.use_process_env && std::env::var_os(name::VARIABLE).is_some();
+        let files = if self.opts.env_files.is_empty() {
+            vec![dir.join(".env")]
+        } else {
+            self.opts.env_files.clone()
+        };
+        let written = files
+            .iter()
+            .rev()
+            .filter(|_| !from_process)
+            .find_map(|path| {
+                let bytes = read::regular_file(path, self.opts.limits.max_bytes).ok()?;
+                let text = String::from_utf8(bytes).ok()?;
+                let span = name::assignment(&text)?;
+                Some((path.clone(), text, span))
+            });
+        if let Some((path, text, span)) = written {
+            let (_, file) = self.add_file(SourceFile::new(path.clone(), display_name(&path), text));
+            d = d.at(&file, span);
+        }
+        self.diagnostics.push(d);
     }
 
     /// Findings for the lines of an env file that could not be used, at those lines.

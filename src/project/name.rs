@@ -52,6 +52,25 @@ pub(crate) fn declared(text: &[u8], vars: &dyn Variables, budget: &Budget) -> Op
     Some(normalize(&value)).filter(|n| !n.is_empty())
 }
 
+/// The bytes of the last line of a dotenv text that sets [`VARIABLE`] (`export` allowed).
+pub(crate) fn assignment(text: &str) -> Option<crate::source::Span> {
+    let mut found = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        let body = body.strip_prefix("export ").map_or(body, str::trim_start);
+        if body
+            .strip_prefix(VARIABLE)
+            .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+        {
+            let end = start + line.trim_end_matches(['\n', '\r']).len();
+            found = Some(crate::source::Span::new(start, end));
+        }
+        start += line.len();
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +92,16 @@ mod tests {
             Some("shop")
         );
         assert_eq!(declared(b"services:\n  name: x\n", &vars, &budget), None);
+    }
+
+    #[test]
+    fn finds_the_line_that_sets_the_variable() {
+        let text = "A=1\nexport COMPOSE_PROJECT_NAME=Shop\nCOMPOSE_PROJECT_NAMES=x\n";
+        let span = assignment(text).unwrap();
+        assert_eq!(
+            &text[span.start..span.end],
+            "export COMPOSE_PROJECT_NAME=Shop"
+        );
+        assert_eq!(assignment("B=2\n"), None);
     }
 }
