@@ -149,6 +149,11 @@ struct ProjectArgs {
     /// Also take variables from the process environment.
     #[arg(long)]
     use_process_env: bool,
+    /// Activate this profile (repeatable, as `docker compose --profile`); default: the
+    /// comma-separated `COMPOSE_PROFILES` of `.env` (or the environment). `config` leaves out
+    /// the services of other profiles; the rules check every service.
+    #[arg(long = "profile", value_name = "PROFILE")]
+    profiles: Vec<String>,
     /// The file name stdin stands for.
     #[arg(long)]
     stdin_filename: Option<String>,
@@ -290,6 +295,7 @@ fn options(project: ProjectArgs, config: ConfigChoice, overrides: Overrides) -> 
         load: LoadOptions {
             env_files: project.env_files,
             use_process_env: project.use_process_env,
+            profiles: project.profiles,
             limits: composefix::source::Limits {
                 max_bytes: project
                     .max_file_size
@@ -741,14 +747,14 @@ fn show_config(
         );
         return Ok(ExitCode::from(1));
     }
-    match &project.model {
+    match project::view::config_model(project) {
         Some(model) => {
             let redact = if redact {
                 emit::Redact::Secrets
             } else {
                 emit::Redact::Nothing
             };
-            print_out(emit::to_yaml(model, redact).as_bytes())?;
+            print_out(emit::to_yaml(&model, redact).as_bytes())?;
         }
         None => return Err("the project has no content".into()),
     }

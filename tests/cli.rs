@@ -18,6 +18,21 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
 }
 
+/// The project name Compose gives a directory: its name, lower case, only `a-z0-9_-`, no
+/// leading `_` or `-`.
+fn project_name(dir: &Path) -> String {
+    let dir = std::fs::canonicalize(dir).unwrap();
+    let name: String = dir
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    name.trim_start_matches(['_', '-']).to_string()
+}
+
 const DUPLICATE: &str = "services:\n  web:\n    image: nginx:1.27\n    image: httpd:2.4\n";
 
 #[test]
@@ -279,7 +294,8 @@ fn config_prints_the_resolved_project_which_loads_back() {
     let yaml = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         yaml,
-        "x-base:\n  restart: always\nservices:\n  web:\n    restart: always\n    image: nginx:1.27\n    \
+        format!("name: {}\n", project_name(dir.path()))
+            + "x-base:\n  restart: always\nservices:\n  web:\n    restart: always\n    image: nginx:1.27\n    \
          environment:\n      GREETING: hello world\n      SECRET: ${SECRET}\n    command: echo $$HOME\n    \
          ports:\n      - 8080:80\n"
     );
@@ -287,6 +303,76 @@ fn config_prints_the_resolved_project_which_loads_back() {
     let again = tempfile::tempdir().unwrap();
     write(again.path(), "compose.yaml", &yaml);
     assert_eq!(composefix(&[], again.path()).status.code(), Some(0));
+}
+
+/// `--profile` (repeatable) and `COMPOSE_PROFILES` choose what `config` prints, as Compose
+/// does; `check` judges every service whatever the profiles.
+#[test]
+fn profiles_choose_what_config_prints_and_check_sees_every_service() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n  debug:\n    image: busybox:1.36\n    \
+         profiles: [debug]\n    depends_on: [missing]\n  tools:\n    image: busybox:1.36\n    \
+         profiles: [tools]\n",
+    );
+    let printed = |args: &[&str]| {
+        let out = composefix(args, dir.path());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let plain = printed(&["config"]);
+    assert!(
+        plain.contains("web:") && !plain.contains("debug:") && !plain.contains("tools:"),
+        "{plain}"
+    );
+    let both = printed(&["config", "--profile", "debug", "--profile", "tools"]);
+    assert!(both.contains("debug:") && both.contains("tools:"), "{both}");
+    write(dir.path(), ".env", "COMPOSE_PROFILES=tools\n");
+    let from_env = printed(&["config"]);
+    assert!(
+        from_env.contains("tools:") && !from_env.contains("debug:"),
+        "{from_env}"
+    );
+    let flag_wins = printed(&["config", "--profile", "debug"]);
+    assert!(
+        flag_wins.contains("debug:") && !flag_wins.contains("tools:"),
+        "{flag_wins}"
+    );
+    // The rules still judge the inactive `debug` service.
+    let out = composefix(&["check", "--format", "concise"], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("HYG007"), "{text}");
+}
+
+/// `config` prints relative paths absolute, each against the folder it was declared for.
+#[test]
+fn config_prints_paths_resolved_against_their_declaring_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    write(
+        dir.path(),
+        "compose.yaml",
+        "include:\n  - lib/compose.yaml\nservices:\n  web:\n    build: ./web\n",
+    );
+    write(
+        dir.path().join("lib").as_path(),
+        "compose.yaml",
+        "services:\n  lib:\n    image: busybox:1.36\n    volumes:\n      - ./data:/data\n",
+    );
+    let out = composefix(&["config"], dir.path());
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let root = root.display();
+    assert!(yaml.contains(&format!("build: {root}/web")), "{yaml}");
+    assert!(yaml.contains(&format!("- {root}/lib/data:/data")), "{yaml}");
+    // Named by a relative `-f`, the project directory is the working directory.
+    let out = composefix(&["config", "-f", "compose.yaml"], dir.path());
+    let relative = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        relative.contains(&format!("build: {root}/web")),
+        "{relative}"
+    );
 }
 
 /// A finding whose severity differs by platform takes the highest among the targeted ones,
@@ -609,7 +695,8 @@ fn messages_and_redacted_config_name_variables_instead_of_their_values() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         text,
-        "services:\n  app:\n    image: myorg/app:${PW}\n    environment:\n      DB_PASSWORD: <redacted>\n      MODE: plain\n"
+        format!("name: {}\n", project_name(d))
+            + "services:\n  app:\n    image: myorg/app:${PW}\n    environment:\n      DB_PASSWORD: <redacted>\n      MODE: plain\n"
     );
 }
 

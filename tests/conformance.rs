@@ -3,12 +3,17 @@
 //! load options, and states what `composefix config` must print (read back as YAML), the
 //! project name, or the diagnostic codes. A case with `expected_difference` documents where
 //! composefix is known to differ: it must still fail its expectations (else the note is stale).
+//!
+//! Findings are the loader's and the default rules' (Compose's consistency errors are rule
+//! findings, HYG007 and the like). `{root}` in an expected value stands for the project
+//! directory (compose-go prints absolute paths).
 
-use composefix::diagnostic::Severity;
+use composefix::diagnostic::{Diagnostic, Severity};
 use composefix::project::discover::{self, ProjectFiles};
 use composefix::project::emit::{self, Redact};
 use composefix::project::value::{Kind, Value};
-use composefix::project::{self, LoadOptions};
+use composefix::project::{self, LoadOptions, view};
+use composefix::rules::{self, Selection};
 use std::collections::BTreeMap;
 use std::path::Path;
 use toml::de::{DeTable, DeValue};
@@ -23,10 +28,14 @@ struct Case {
     env_files: Vec<String>,
     process_env: BTreeMap<String, String>,
     use_process_env: bool,
+    profiles: Vec<String>,
     expect: BTreeMap<String, Expected>,
     absent: Vec<String>,
     project_name: Option<String>,
     codes: Option<Vec<String>>,
+    /// Error codes left out of "no error expected": a rule that judges every service, where
+    /// compose-go judges the active ones only.
+    ignore_codes: Vec<String>,
     quoted: Vec<String>,
     expected_difference: Option<String>,
 }
@@ -88,6 +97,8 @@ fn cases(path: &Path) -> Vec<Case> {
                         case.use_process_env = true;
                     }
                     "use_process_env" => case.use_process_env = text(value) == "true",
+                    "profiles" => case.profiles = strings(value),
+                    "ignore_codes" => case.ignore_codes = strings(value),
                     "absent" => case.absent = strings(value),
                     "project_name" => case.project_name = Some(text(value)),
                     "codes" => case.codes = Some(strings(value)),
@@ -148,20 +159,21 @@ fn run(case: &Case) -> Vec<String> {
         std::fs::write(path, body).unwrap();
     }
     std::fs::create_dir_all(&root).unwrap();
+    for (k, v) in &case.process_env {
+        // SAFETY: the suite runs its cases one after another on one thread.
+        unsafe { std::env::set_var(k, v) };
+    }
     let files = if case.compose.is_empty() {
-        discover::project_in_dir(&root).expect("a compose file")
+        discover::project_in_dir_with(&root, case.use_process_env).expect("a compose file")
     } else {
         ProjectFiles {
             files: case.compose.iter().map(|f| root.join(f)).collect(),
         }
     };
-    for (k, v) in &case.process_env {
-        // SAFETY: the suite runs its cases one after another on one thread.
-        unsafe { std::env::set_var(k, v) };
-    }
     let opts = LoadOptions {
         env_files: case.env_files.iter().map(|f| root.join(f)).collect(),
         use_process_env: case.use_process_env,
+        profiles: case.profiles.clone(),
         ..LoadOptions::default()
     };
     let loaded = project::load(&files, &opts);
@@ -174,27 +186,27 @@ fn run(case: &Case) -> Vec<String> {
         Err(e) => return vec![format!("load failed: {e:?}")],
     };
     project.validate_schema();
+    let mut findings = project.diagnostics.clone();
+    rules::run(&project, &Selection::default(), &mut findings);
     let mut diffs = Vec::new();
-    let errors: Vec<String> = project
-        .diagnostics
+    let errors: Vec<&Diagnostic> = findings
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.rule.code.to_string())
+        .filter(|d| !case.ignore_codes.iter().any(|c| c == d.rule.code))
         .collect();
     match &case.codes {
         Some(want) => {
             for code in want {
-                if !project.diagnostics.iter().any(|d| d.rule.code == code) {
-                    diffs.push(format!("expected diagnostic {code}, got {errors:?}"));
+                if !findings.iter().any(|d| d.rule.code == code) {
+                    let got: Vec<&str> = errors.iter().map(|d| d.rule.code).collect();
+                    diffs.push(format!("expected diagnostic {code}, got {got:?}"));
                 }
             }
         }
         None if !errors.is_empty() => diffs.push(format!(
             "expected no error, got {:?}",
-            project
-                .diagnostics
+            errors
                 .iter()
-                .filter(|d| d.severity == Severity::Error)
                 .map(|d| format!("{}: {}", d.rule.code, d.message))
                 .collect::<Vec<_>>()
         )),
@@ -211,11 +223,13 @@ fn run(case: &Case) -> Vec<String> {
     if case.expect.is_empty() && case.absent.is_empty() && case.quoted.is_empty() {
         return diffs;
     }
-    let Some(model) = &project.model else {
+    let Some(model) = view::config_model(&project) else {
         diffs.push("no model".into());
         return diffs;
     };
-    let yaml = emit::to_yaml(model, Redact::Nothing);
+    let yaml = emit::to_yaml(&model, Redact::Nothing);
+    let root_text = root.display().to_string();
+    let rooted = |t: &str| t.replace("{root}", &root_text);
     for q in &case.quoted {
         if !yaml.contains(&format!("'{q}'")) && !yaml.contains(&format!("\"{q}\"")) {
             diffs.push(format!("expected {q:?} quoted in:\n{yaml}"));
@@ -234,13 +248,14 @@ fn run(case: &Case) -> Vec<String> {
         let got = at(&out, path);
         match (want, got) {
             (_, None) => diffs.push(format!("{path}: absent")),
-            (Expected::Text(t), Some(v)) if &scalar(v) != t => {
+            (Expected::Text(t), Some(v)) if scalar(v) != rooted(t) => {
                 diffs.push(format!("{path}: expected {t:?}, got {:?}", scalar(v)))
             }
             (Expected::List(l), Some(v)) => {
                 let items: Vec<String> =
                     v.as_seq().unwrap_or_default().iter().map(scalar).collect();
-                if &items != l {
+                let l: Vec<String> = l.iter().map(|t| rooted(t)).collect();
+                if items != l {
                     diffs.push(format!("{path}: expected {l:?}, got {items:?}"));
                 }
             }

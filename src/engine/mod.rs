@@ -169,7 +169,8 @@ pub fn resolve_projects(
     }
     if opts.paths.is_empty() {
         let cwd = std::env::current_dir().unwrap_or_default();
-        projects.push(discover::project_in_dir(&cwd).ok_or(RunError::NoProject)?);
+        let found = discover::project_in_dir_with(&cwd, opts.load.use_process_env);
+        projects.push(found.ok_or(RunError::NoProject)?);
     }
     Ok((projects, empty_dirs))
 }

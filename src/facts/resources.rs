@@ -188,6 +188,9 @@ pub(crate) enum ServiceRef {
     VolumesFrom,
     /// `network_mode: service:<name>`
     NetworkMode,
+    /// `ipc`, `pid`, `uts` or `cgroup` set to `service:<name>`: the namespace of another
+    /// service (compose-go makes each a dependency).
+    Namespace(&'static str),
 }
 
 impl ServiceRef {
@@ -198,6 +201,7 @@ impl ServiceRef {
             ServiceRef::Links => "links",
             ServiceRef::VolumesFrom => "volumes_from",
             ServiceRef::NetworkMode => "network_mode",
+            ServiceRef::Namespace(key) => key,
         }
     }
 }
@@ -249,6 +253,41 @@ pub(crate) fn service_refs(service: &Value) -> Vec<(ServiceRef, &str, Origin)> {
             name,
             narrowed(mode, start..start + name.len()),
         ));
+    }
+    for key in ["ipc", "pid", "uts", "cgroup"] {
+        let Some(value) = service.get(key) else {
+            continue;
+        };
+        let Some(name) = value
+            .as_str()
+            .filter(|s| s.is_known())
+            .and_then(|s| s.text.strip_prefix("service:"))
+            .filter(|n| !n.is_empty())
+        else {
+            continue;
+        };
+        let start = "service:".len();
+        out.push((
+            ServiceRef::Namespace(key),
+            name,
+            narrowed(value, start..start + name.len()),
+        ));
+    }
+    out
+}
+
+/// The services `service` starts after, as compose-go's dependency graph has them: every
+/// `depends_on` entry (`required: false` too) and the services it names otherwise (`links`,
+/// `volumes_from`, `network_mode`, shared namespaces), each once, with where it is named.
+pub(crate) fn dependencies(service: &Value) -> Vec<(&str, Origin)> {
+    let mut out: Vec<(&str, Origin)> = Vec::new();
+    if let Some(deps) = service.get("depends_on").and_then(Value::as_map) {
+        out.extend(deps.iter().map(|(name, origin, _)| (name, *origin)));
+    }
+    for (how, name, origin) in service_refs(service) {
+        if how != ServiceRef::DependsOn && !out.iter().any(|(n, _)| *n == name) {
+            out.push((name, origin));
+        }
     }
     out
 }

@@ -154,9 +154,29 @@ pub fn project_of_file(path: &Path) -> ProjectFiles {
     ProjectFiles { files }
 }
 
-/// The project `docker compose` would load with no `-f` in `dir`: the first base file found
-/// in `dir` or its parents, with its override.
+/// The project `docker compose` would load with no `-f` in `dir`: the files `COMPOSE_FILE`
+/// names in `dir`'s `.env`, else the first base file found in `dir` or its parents, with its
+/// override.
 pub fn project_in_dir(dir: &Path) -> Option<ProjectFiles> {
+    project_in_dir_with(dir, false)
+}
+
+/// [`project_in_dir`], where `COMPOSE_FILE` of the process environment (when
+/// `use_process_env`) wins over the one of `.env`, as compose-go's environment does.
+pub fn project_in_dir_with(dir: &Path, use_process_env: bool) -> Option<ProjectFiles> {
+    let from_process = use_process_env
+        .then(|| std::env::var("COMPOSE_FILE").ok())
+        .flatten()
+        .map(|list| {
+            let separator = std::env::var("COMPOSE_PATH_SEPARATOR").ok();
+            split_files(dir, &list, separator)
+        });
+    if let Some(files) = from_process
+        .flatten()
+        .or_else(|| compose_file_variable(dir))
+    {
+        return Some(files);
+    }
     dir.ancestors().find_map(|d| {
         BASE_NAMES
             .iter()
@@ -164,6 +184,38 @@ pub fn project_in_dir(dir: &Path) -> Option<ProjectFiles> {
             .find(|p| p.is_file())
             .map(|p| project_of_file(&p))
     })
+}
+
+/// The files of `COMPOSE_FILE` in the `.env` of `dir` (at most 1 MiB), split at its
+/// `COMPOSE_PATH_SEPARATOR` (default `:`, as on Unix) and relative to `dir`, as compose-go's
+/// `WithConfigFileEnv` reads them; None when the variable is not set there.
+fn compose_file_variable(dir: &Path) -> Option<ProjectFiles> {
+    use super::interpolate::{Budget, NoVariables};
+    let bytes = super::read::regular_file(&dir.join(".env"), 1 << 20).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (entries, _) = super::dotenv::parse(&text, &NoVariables, &Budget::new(1 << 20));
+    let value = |key: &str| {
+        entries
+            .iter()
+            .rev()
+            .find(|e| e.key == key)
+            .map(|e| e.value.clone())
+    };
+    let list = value("COMPOSE_FILE")?;
+    split_files(dir, &list, value("COMPOSE_PATH_SEPARATOR"))
+}
+
+/// The files of a `COMPOSE_FILE` list, split at `separator` (default `:`), relative to `dir`.
+fn split_files(dir: &Path, list: &str, separator: Option<String>) -> Option<ProjectFiles> {
+    let separator = separator
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| ":".to_string());
+    let files: Vec<PathBuf> = list
+        .split(separator.as_str())
+        .filter(|f| !f.is_empty())
+        .map(|f| dir.join(f))
+        .collect();
+    (!files.is_empty()).then_some(ProjectFiles { files })
 }
 
 /// Every project under `dir`, searched recursively, skipping what `.gitignore` ignores; with

@@ -1,21 +1,18 @@
-//! `env_file`: variables read from files into a service's environment, below `environment`.
+//! `env_file` and `label_file`: variables read from files into a service's environment, below
+//! `environment`, and labels read into its `labels`, below `labels`.
 
 use super::Loader;
 use super::interpolate::{Interpolated, Segment, SegmentKind};
-use super::value::{FileId, Kind, Map, Origin, Str, Value};
+use super::value::{Kind, Map, Origin, Str, Value};
 use super::vars::Environment;
 use crate::source::{ScalarStyle, SourceFile, Span};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Reads the `env_file`s of every service of `root` into its `environment` and drops the key.
-pub(super) fn apply(
-    loader: &mut Loader,
-    id: FileId,
-    root: &mut Value,
-    dir: &Path,
-    env: &Environment,
-) {
+/// Reads the `env_file`s of every service of `root` into its `environment`, and its
+/// `label_file`s into its `labels` (as compose-go's `WithServicesLabelsResolved`), and drops
+/// the keys.
+pub(super) fn apply(loader: &mut Loader, root: &mut Value, env: &Environment) {
     let Kind::Map(root) = &mut root.kind else {
         return;
     };
@@ -30,52 +27,76 @@ pub(super) fn apply(
         let Kind::Map(service) = &mut service.kind else {
             continue;
         };
-        let Some(env_files) = service.remove("env_file") else {
-            continue;
-        };
-        let entries: Vec<&Value> = match &env_files.kind {
-            Kind::Seq(items) => items.iter().collect(),
-            _ => vec![&env_files],
-        };
-        // Read last to first: a key already set (by `environment`, or by a later file) is kept,
-        // so the later of several env_files wins, as in compose-go.
-        for entry in entries.into_iter().rev() {
-            let (path, required, span) = match &entry.kind {
-                Kind::Str(s) => (s.text.clone(), true, entry.origin.span),
-                Kind::Map(m) => {
-                    let Some(p) = m.get("path") else { continue };
-                    let Some(text) = p.scalar_text() else {
-                        continue;
-                    };
-                    // `required: false`, or the string `"false"` an interpolation leaves.
-                    let required =
-                        m.get("required").and_then(Value::scalar_text).as_deref() != Some("false");
-                    (text.into_owned(), required, p.origin.span)
-                }
-                _ => continue,
-            };
-            let path = dir.join(path);
-            if !required && !path.exists() {
-                continue;
-            }
-            let file = Arc::clone(&loader.files[id.0 as usize]);
-            let text = match loader.read_env_text(&path, true) {
-                Ok(text) => text,
-                Err(refused) => {
-                    loader.diagnostics.push(
-                        refused
-                            .diagnostic(Some(&file), span)
-                            .help("create the file, or mark it optional with `required: false`"),
-                    );
-                    continue;
-                }
-            };
-            read_into(loader, &path, text, service, env);
-        }
+        consume(loader, service, ("env_file", "environment"), env);
+        // A label file's `${VAR}` sees the labels read before it, not the project's variables.
+        consume(
+            loader,
+            service,
+            ("label_file", "labels"),
+            &Environment::default(),
+        );
     }
 }
 
-fn read_into(loader: &mut Loader, path: &Path, text: String, service: &mut Map, env: &Environment) {
+/// Reads the files that `service`'s key `from` names into its mapping `into`, and drops `from`.
+fn consume(loader: &mut Loader, service: &mut Map, (from, into): (&str, &str), env: &Environment) {
+    let Some(files) = service.remove(from) else {
+        return;
+    };
+    let entries: Vec<&Value> = match &files.kind {
+        Kind::Seq(items) => items.iter().collect(),
+        _ => vec![&files],
+    };
+    // Read last to first: a key already set (by `environment`, or by a later file) is kept,
+    // so the later of several files wins, as in compose-go.
+    for entry in entries.into_iter().rev() {
+        let (path, required, span, written_in) = match &entry.kind {
+            Kind::Str(s) => (s.text.clone(), true, entry.origin.span, entry.origin.file),
+            Kind::Map(m) => {
+                let Some(p) = m.get("path") else { continue };
+                let Some(text) = p.scalar_text() else {
+                    continue;
+                };
+                // `required: false`, or the string `"false"` an interpolation leaves.
+                let required =
+                    m.get("required").and_then(Value::scalar_text).as_deref() != Some("false");
+                (text.into_owned(), required, p.origin.span, p.origin.file)
+            }
+            _ => continue,
+        };
+        // Relative to the folder of the file that wrote it (an `extends` base's own), as
+        // compose-go resolves it.
+        let path = loader.base_dir(written_in).join(path);
+        if !required && !path.exists() {
+            continue;
+        }
+        let file = Arc::clone(&loader.files[written_in.0 as usize]);
+        let text = match loader.read_env_text(&path, true) {
+            Ok(text) => text,
+            Err(refused) => {
+                let help = if from == "env_file" {
+                    "create the file, or mark it optional with `required: false`"
+                } else {
+                    "create the file"
+                };
+                loader
+                    .diagnostics
+                    .push(refused.diagnostic(Some(&file), span).help(help));
+                continue;
+            }
+        };
+        read_into(loader, &path, text, service, into, env);
+    }
+}
+
+fn read_into(
+    loader: &mut Loader,
+    path: &Path,
+    text: String,
+    service: &mut Map,
+    into: &str,
+    env: &Environment,
+) {
     let (entries, problems) = super::dotenv::parse(&text, env, &loader.budget);
     let (file_id, file) = loader.add_file(SourceFile::new(
         path.to_path_buf(),
@@ -83,7 +104,7 @@ fn read_into(loader: &mut Loader, path: &Path, text: String, service: &mut Map, 
         text,
     ));
     loader.report_dotenv(&file, problems);
-    let environment = match service.get_mut("environment") {
+    let environment = match service.get_mut(into) {
         Some(Value {
             kind: Kind::Map(m), ..
         }) => m,
@@ -94,11 +115,11 @@ fn read_into(loader: &mut Loader, path: &Path, text: String, service: &mut Map, 
                 via_alias: None,
             };
             service.insert(
-                "environment".into(),
+                into.to_string(),
                 origin,
                 Value::new(Kind::Map(Map::default()), origin),
             );
-            match service.get_mut("environment") {
+            match service.get_mut(into) {
                 Some(Value {
                     kind: Kind::Map(m), ..
                 }) => m,

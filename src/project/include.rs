@@ -1,7 +1,7 @@
 //! `include`: other compose projects whose resources join this one.
 
 use super::Loader;
-use super::merge::merge_files;
+use super::merge::{merge, merge_files};
 use super::value::{FileId, Kind, Value};
 use super::vars::Environment;
 use crate::diagnostic::Diagnostic;
@@ -23,7 +23,9 @@ struct Entry {
     env_files: Vec<(PathBuf, Option<(FileId, Span)>)>,
 }
 
-/// Loads every `include` of `root` and adds its resources; resources defined in `root` win.
+/// Loads every `include` of `root` and adds its resources. A resource `root` (or an earlier
+/// include) defines too is merged, the definition already there over the included one, as
+/// compose-go's `importResources` does.
 pub(super) fn apply(
     loader: &mut Loader,
     id: FileId,
@@ -74,8 +76,16 @@ pub(super) fn apply(
                 continue;
             };
             for (name, name_origin, value) in resources.iter() {
-                if !target.contains_key(name) {
-                    target.insert(name.to_string(), *name_origin, value.clone());
+                let (key_origin, merged) = match target.entry(name) {
+                    Some((existing_origin, existing)) => {
+                        let mut path = vec![section.to_string(), name.to_string()];
+                        let merged = merge(Some(value.clone()), existing.clone(), &mut path);
+                        (*existing_origin, merged)
+                    }
+                    None => (*name_origin, Some(value.clone())),
+                };
+                if let Some(merged) = merged {
+                    target.insert(name.to_string(), key_origin, merged);
                 }
             }
         }
@@ -165,6 +175,8 @@ fn load_entry(
         let Some((id, mut root)) = loader.parse_path(path, &env, Some((from, *span))) else {
             continue;
         };
+        // Relative paths of every file of the entry are resolved against its project directory.
+        loader.bases.insert(id, project_dir.clone());
         loader.including.push(key);
         loader.finish_file(id, &mut root, &env);
         loader.including.pop();

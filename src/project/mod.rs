@@ -14,17 +14,20 @@ mod include;
 pub(crate) mod interpolate;
 pub mod masking;
 mod merge;
+pub(crate) mod name;
 mod normalize;
 mod read;
 pub mod schema;
 pub mod value;
 pub(crate) mod vars;
+pub mod view;
 mod yaml;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::directive::Directive;
 use crate::source::{Limits, ParseErrorKind, SourceFile, Span};
 use discover::ProjectFiles;
+use interpolate::Variables;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -38,6 +41,9 @@ pub struct LoadOptions {
     pub env_files: Vec<PathBuf>,
     /// Use the process environment for interpolation (off by default for reproducibility).
     pub use_process_env: bool,
+    /// `--profile` names; when empty, those of `COMPOSE_PROFILES` in the project's variables.
+    /// Only what `config` prints depends on them: the rules check every service.
+    pub profiles: Vec<String>,
     /// Resource limits per file.
     pub limits: Limits,
     /// Texts to use instead of what is on disk (the fixer's work in progress), by path.
@@ -93,6 +99,23 @@ fn refused_read(path: &Path, e: &std::io::Error) -> Refused {
     }
 }
 
+/// A file whose validation is deferred: its value as the schema sees it, the same filled from
+/// the files before it when it is an override ([`schema::filled_from`]), and the file.
+type Unvalidated = (Value, Option<Value>, Arc<SourceFile>);
+
+/// Validates one file's value; an override's with what the files before it give.
+fn validate_file(
+    root: &Value,
+    filled: Option<&Value>,
+    file: &Arc<SourceFile>,
+    out: &mut Vec<Diagnostic>,
+) {
+    match filled {
+        Some(filled) => schema::validate_override(root, filled, file, out),
+        None => schema::validate(root, file, out),
+    }
+}
+
 /// The service names, and for each place a value was written the indices of the services
 /// holding it.
 type Holders = (Vec<String>, HashMap<(FileId, Span), Vec<u32>>);
@@ -100,10 +123,16 @@ type Holders = (Vec<String>, HashMap<(FileId, Span), Vec<u32>>);
 /// A loaded project: its files, the merged model and what went wrong while loading.
 #[derive(Debug)]
 pub struct Project {
-    /// The project name (`name:` or the directory's name).
+    /// The project name: `COMPOSE_PROJECT_NAME`, else `name:`, else the directory's name
+    /// (see [`name`]).
     pub name: String,
     /// The project directory.
     pub dir: PathBuf,
+    /// The active profiles (`--profile`, else `COMPOSE_PROFILES`); `*` activates them all.
+    pub profiles: Vec<String>,
+    /// For the compose files whose relative paths are not resolved against their own folder
+    /// (override files, included files with a `project_directory`), the folder they are.
+    bases: HashMap<FileId, PathBuf>,
     /// The files read, indexed by [`FileId`]: compose files, includes, extends targets, env files.
     pub files: Vec<Arc<SourceFile>>,
     /// The compose files named for the project (base and overrides), as opposed to those it
@@ -115,7 +144,7 @@ pub struct Project {
     pub diagnostics: Vec<Diagnostic>,
     /// Files whose schema validation was deferred ([`LoadOptions::defer_schema`]): each file's
     /// value as the schema sees it.
-    unvalidated: Vec<(Value, Arc<SourceFile>)>,
+    unvalidated: Vec<Unvalidated>,
     /// The `# composefix:` suppression comments of its compose files.
     pub directives: Vec<Directive>,
     /// For each place a value of a service was written, the services (by index) holding it;
@@ -126,8 +155,8 @@ pub struct Project {
 impl Project {
     /// Validates the files whose validation was deferred, adding their `SCH` findings.
     pub fn validate_schema(&mut self) {
-        for (root, file) in std::mem::take(&mut self.unvalidated) {
-            crate::project::schema::validate(&root, &file, &mut self.diagnostics);
+        for (root, filled, file) in std::mem::take(&mut self.unvalidated) {
+            validate_file(&root, filled.as_ref(), &file, &mut self.diagnostics);
         }
     }
 
@@ -165,6 +194,13 @@ impl Project {
     /// The file a value was written in.
     pub fn file(&self, id: FileId) -> &Arc<SourceFile> {
         &self.files[id.0 as usize]
+    }
+
+    /// The folder that relative paths written in file `id` are resolved against, as compose-go
+    /// resolves them: the project directory for the named files, the include's project
+    /// directory for an included file, else the file's own folder (an `extends` file).
+    pub fn base_dir(&self, id: FileId) -> PathBuf {
+        base_dir(&self.bases, &self.files, id)
     }
 
     /// The services of the merged model, in order.
@@ -261,28 +297,61 @@ fn load_inputs(
     opts: &LoadOptions,
 ) -> Project {
     let mut loader = Loader::new(opts, &dir);
-    let env = loader.project_environment(&dir, &unlocated(&opts.env_files));
+    let mut env = loader.project_environment(&dir, &unlocated(&opts.env_files));
+    let named_by_variable = env
+        .get(name::VARIABLE)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    if let Some(given) = &named_by_variable {
+        loader.check_name_variable(&dir, given);
+    } else {
+        // `${COMPOSE_PROJECT_NAME}` is the name the files declare, else the directory's.
+        let declared = inputs
+            .iter()
+            .filter_map(|(_, _, text)| name::declared(text, &env, &loader.budget))
+            .next_back();
+        let name = declared.unwrap_or_else(|| name::of_dir(&dir));
+        env.set(name::VARIABLE, name);
+    }
     let mut model: Option<Value> = None;
     let paths: Vec<PathBuf> = inputs.iter().map(|(p, _, _)| p.clone()).collect();
     for (path, name, bytes) in inputs {
-        let Some((id, mut root)) = loader.parse_bytes(&path, name, bytes, &env) else {
+        let Some((id, mut root)) = loader.parse_bytes(&path, name, bytes, &env, model.as_ref())
+        else {
             continue;
         };
+        loader.bases.insert(id, dir.clone());
         loader.finish_file(id, &mut root, &env);
         model = Some(match model {
             None => merge::strip_tags(root),
             Some(base) => merge::merge_files(base, root),
         });
     }
-    let name = model
+    let declared = model
         .as_ref()
         .and_then(|m| m.get("name"))
         .and_then(Value::scalar_text)
-        .map(|s| s.into_owned())
-        .unwrap_or_else(|| default_project_name(&dir));
+        .map(|s| name::normalize(&s))
+        .filter(|n| !n.is_empty());
+    let name = named_by_variable
+        .or(declared)
+        .unwrap_or_else(|| name::of_dir(&dir));
+    let profiles = if opts.profiles.is_empty() {
+        env.get("COMPOSE_PROFILES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect()
+    } else {
+        opts.profiles.clone()
+    };
     Project {
         name,
         dir,
+        profiles,
+        bases: loader.bases,
         named: named_ids(&loader.files, &paths),
         files: loader.files,
         model,
@@ -293,15 +362,15 @@ fn load_inputs(
     }
 }
 
-fn default_project_name(dir: &Path) -> String {
-    let base = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    base.file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("project")
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+/// [`Project::base_dir`], for the loader too.
+fn base_dir(bases: &HashMap<FileId, PathBuf>, files: &[Arc<SourceFile>], id: FileId) -> PathBuf {
+    bases.get(&id).cloned().unwrap_or_else(|| {
+        files
+            .get(id.0 as usize)
+            .and_then(|f| f.path().parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    })
 }
 
 /// One file read alone as schema validation sees it: parsed, aliases and merge keys applied,
@@ -340,10 +409,12 @@ struct Loader<'a> {
     /// Services whose `extends` are being resolved (file, service), to stop cycles.
     extending: Vec<(PathBuf, String)>,
     /// Values left for [`Project::validate_schema`].
-    unvalidated: Vec<(Value, Arc<SourceFile>)>,
+    unvalidated: Vec<Unvalidated>,
     directives: Vec<Directive>,
     /// What variable values may still add to interpolated text.
     budget: interpolate::Budget,
+    /// See [`Project::base_dir`].
+    bases: HashMap<FileId, PathBuf>,
 }
 
 impl<'a> Loader<'a> {
@@ -359,6 +430,7 @@ impl<'a> Loader<'a> {
             unvalidated: Vec::new(),
             directives: Vec::new(),
             budget: interpolate::Budget::new(opts.limits.max_interpolated_bytes),
+            bases: HashMap::new(),
         }
     }
 
@@ -402,6 +474,46 @@ impl<'a> Loader<'a> {
             }
         }
         env
+    }
+
+    /// compose-go refuses a `COMPOSE_PROJECT_NAME` that is not already normalised ("invalid
+    /// project name"): `SCH003`, at the line of the env file that sets it when a file does
+    /// (the process environment wins over the files when it is used).
+    fn check_name_variable(&mut self, dir: &Path, given: &str) {
+        let normal = name::normalize(given);
+        if normal == given {
+            return;
+        }
+        let mut d = Diagnostic::new(
+            &schema::codes::INVALID_VALUE,
+            format!(
+                "invalid project name `{given}` in `{}`: Compose takes only lower-case letters, \
+                 digits, `_` and `-`, starting with a letter or a digit",
+                name::VARIABLE
+            ),
+        )
+        .help(format!("name the project `{normal}`"));
+        let from_process = self.opts.use_process_env && std::env::var_os(name::VARIABLE).is_some();
+        let files = if self.opts.env_files.is_empty() {
+            vec![dir.join(".env")]
+        } else {
+            self.opts.env_files.clone()
+        };
+        let written = files
+            .iter()
+            .rev()
+            .filter(|_| !from_process)
+            .find_map(|path| {
+                let bytes = read::regular_file(path, self.opts.limits.max_bytes).ok()?;
+                let text = String::from_utf8(bytes).ok()?;
+                let span = name::assignment(&text)?;
+                Some((path.clone(), text, span))
+            });
+        if let Some((path, text, span)) = written {
+            let (_, file) = self.add_file(SourceFile::new(path.clone(), display_name(&path), text));
+            d = d.at(&file, span);
+        }
+        self.diagnostics.push(d);
     }
 
     /// Findings for the lines of an env file that could not be used, at those lines.
@@ -452,6 +564,11 @@ impl<'a> Loader<'a> {
         self.opts.read(path).map_err(|e| refused_read(path, &e))
     }
 
+    /// See [`Project::base_dir`].
+    fn base_dir(&self, id: FileId) -> PathBuf {
+        base_dir(&self.bases, &self.files, id)
+    }
+
     fn add_file(&mut self, file: SourceFile) -> (FileId, Arc<SourceFile>) {
         let id = FileId(self.files.len() as u32);
         let file = Arc::new(file);
@@ -467,7 +584,7 @@ impl<'a> Loader<'a> {
         from: Option<(FileId, Span)>,
     ) -> Option<(FileId, Value)> {
         match self.read_referenced(path) {
-            Ok(bytes) => self.parse_bytes(path, display_name(path), bytes, env),
+            Ok(bytes) => self.parse_bytes(path, display_name(path), bytes, env, None),
             Err(refused) => {
                 let at = from.map(|(id, span)| (Arc::clone(&self.files[id.0 as usize]), span));
                 let (file, span) = at.map_or((None, Span::at(0)), |(f, s)| (Some(f), s));
@@ -478,13 +595,15 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Parse, convert, interpolate, validate and normalize one compose file.
+    /// Parse, convert, interpolate, validate and normalize one compose file; an override file
+    /// is validated with `base`, the model of the files before it ([`schema::validate_override`]).
     fn parse_bytes(
         &mut self,
         path: &Path,
         name: String,
         bytes: Vec<u8>,
         env: &Environment,
+        base: Option<&Value>,
     ) -> Option<(FileId, Value)> {
         let (id, mut root) = self.read_value(path, name, bytes, env)?;
         let file = Arc::clone(&self.files[id.0 as usize]);
@@ -503,11 +622,14 @@ impl<'a> Loader<'a> {
         };
         if crate::project::schema::quick_verdict(view) == Some(true) {
             // Valid: the full validator is not needed.
-        } else if self.opts.defer_schema {
-            crate::project::schema::compile_in_background();
-            self.unvalidated.push((view.clone(), file));
         } else {
-            crate::project::schema::validate(view, &file, &mut self.diagnostics);
+            let filled = base.map(|b| schema::filled_from(view, b));
+            if self.opts.defer_schema {
+                schema::compile_in_background();
+                self.unvalidated.push((view.clone(), filled, file));
+            } else {
+                validate_file(view, filled.as_ref(), &file, &mut self.diagnostics);
+            }
         }
         if !matches!(root.kind, Kind::Map(_)) {
             return None;
@@ -589,13 +711,9 @@ impl<'a> Loader<'a> {
 
     /// `include`, `extends` and `env_file` of one loaded file.
     fn finish_file(&mut self, id: FileId, root: &mut Value, env: &Environment) {
-        let dir = self.files[id.0 as usize]
-            .path()
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let dir = self.base_dir(id);
         include::apply(self, id, root, &dir, env);
         extends::apply(self, id, root, &dir, env);
-        env_file::apply(self, id, root, &dir, env);
+        env_file::apply(self, root, env);
     }
 }

@@ -175,4 +175,9 @@ impl Environment {
         self.values
             .extend(other.values.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
+
+    /// Sets `name` (the project name compose-go adds to the variables).
+    pub(crate) fn set(&mut self, name: &str, value: String) {
+        self.values.insert(name.to_string(), value);
+    }
 }

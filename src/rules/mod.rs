@@ -129,6 +129,7 @@ pub static CHECKS: &[&dyn Rule] = &[
     &style::depends_on_not_sorted::DependsOnNotSorted,
     &style::quoted_volume::QuotedVolume,
     &style::project_name_missing::ProjectNameMissing,
+    &hygiene::depends_on_cycle::DependsOnCycle,
     &security::host_control_socket_mounted::HostControlSocketMounted,
     &security::privileged_mode::PrivilegedMode,
     &security::no_new_privileges_unset::NoNewPrivilegesUnset,

@@ -60,6 +60,50 @@ pub fn validate(root: &Value, file: &Arc<SourceFile>, out: &mut Vec<Diagnostic>)
     out.extend(found);
 }
 
+/// Validates an override file's root value as [`validate`] does, except that a required key
+/// it leaves out is not missing when `filled` (the same value with what it leaves out taken
+/// from the files merged before it) has it: compose-go validates the merged project, so an
+/// override may give only the keys it changes (`depends_on: {db: {required: false}}`).
+pub fn validate_override(
+    root: &Value,
+    filled: &Value,
+    file: &Arc<SourceFile>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut own = Vec::new();
+    validate(root, file, &mut own);
+    let missing = |d: &Diagnostic| d.rule.code == codes::MISSING_KEY.code;
+    if !own.iter().any(missing) {
+        out.extend(own);
+        return;
+    }
+    let mut merged = Vec::new();
+    validate(filled, file, &mut merged);
+    let span = |d: &Diagnostic| d.location.as_ref().map(|l| l.span);
+    out.extend(own.into_iter().filter(|d| {
+        !missing(d)
+            || merged
+                .iter()
+                .any(|m| missing(m) && m.message == d.message && span(m) == span(d))
+    }));
+}
+
+/// `over` with the keys it leaves out of each mapping taken from `base` at the same place,
+/// wherever both are mappings: what an override file's value is once merged, as far as
+/// required keys go.
+pub(crate) fn filled_from(over: &Value, base: &Value) -> Value {
+    let mut out = over.clone();
+    if let (Kind::Map(o), Kind::Map(b)) = (&mut out.kind, &base.kind) {
+        for (key, origin, value) in b.iter() {
+            match o.get_mut(key) {
+                Some(mine) => *mine = filled_from(mine, value),
+                None => o.insert(key.to_string(), *origin, value.clone()),
+            }
+        }
+    }
+    out
+}
+
 /// True when `root` is valid, by the full validator; for tests and benchmarks that compare
 /// verdicts.
 pub fn is_valid(root: &Value) -> bool {

@@ -1,7 +1,8 @@
-//! Hygiene rules (HYG001–HYG009, RULES.md §5.1): what Compose ignores, refuses or silently
+//! Hygiene rules (HYG001–HYG009 and HYG017, RULES.md §5.1): what Compose ignores, refuses or silently
 //! does otherwise than the file says, independent of networking.
 
 pub(crate) mod build_and_image_without_pull_policy;
+pub(crate) mod depends_on_cycle;
 pub(crate) mod depends_on_unknown_service;
 pub(crate) mod duplicate_container_name;
 pub(crate) mod image_tag_unpinned;
