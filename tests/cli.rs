@@ -254,6 +254,7 @@ fn style_rules_are_opt_in() {
     assert!(again.stdout.is_empty());
 }
 
+/// The ports in the long syntax, as `docker compose config` prints them.
 #[test]
 fn config_prints_the_resolved_project_which_loads_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -281,7 +282,7 @@ fn config_prints_the_resolved_project_which_loads_back() {
         yaml,
         "x-base:\n  restart: always\nservices:\n  web:\n    restart: always\n    image: nginx:1.27\n    \
          environment:\n      GREETING: hello world\n      SECRET: ${SECRET}\n    command: echo $$HOME\n    \
-         ports:\n      - 8080:80\n"
+         ports:\n      - mode: ingress\n        target: 80\n        published: \"8080\"\n        protocol: tcp\n"
     );
     // What `config` prints is a compose file composefix accepts as it is.
     let again = tempfile::tempdir().unwrap();

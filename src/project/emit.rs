@@ -22,8 +22,10 @@ pub enum Redact {
 /// What a redacted value is printed as.
 const REDACTED: &str = "<redacted>";
 
-/// Renders `value` as a YAML document.
+/// Renders `value` (a model's root) as a YAML document, in the canonical syntax
+/// ([`super::canonical`]) that `docker compose config` prints.
 pub fn to_yaml(value: &Value, redact: Redact) -> String {
+    let value = &super::canonical::canonical(value);
     let mut out = String::new();
     let emitter = Emitter { redact };
     match &value.kind {

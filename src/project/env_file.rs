@@ -1,29 +1,113 @@
-//! `env_file`: variables read from files into a service's environment, below `environment`.
+//! `env_file`: variables read from files into a service's environment, below `environment`;
+//! and `environment` variables written without a value, taken from the project's variables.
 
 use super::Loader;
-use super::interpolate::{Interpolated, Segment, SegmentKind};
-use super::value::{FileId, Kind, Map, Origin, Str, Value};
+use super::interpolate::{Interpolated, Segment, SegmentKind, Variables};
+use super::value::{Kind, Map, Origin, Str, Value};
 use super::vars::Environment;
 use crate::source::{ScalarStyle, SourceFile, Span};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Reads the `env_file`s of every service of `root` into its `environment` and drops the key.
-pub(super) fn apply(
-    loader: &mut Loader,
-    id: FileId,
-    root: &mut Value,
-    dir: &Path,
-    env: &Environment,
-) {
+/// The services of a root value, mutably.
+fn services(root: &mut Value) -> Option<&mut Map> {
     let Kind::Map(root) = &mut root.kind else {
+        return None;
+    };
+    match root.get_mut("services") {
+        Some(Value {
+            kind: Kind::Map(services),
+            ..
+        }) => Some(services),
+        _ => None,
+    }
+}
+
+/// Makes the `env_file` paths of every service of `root` (a file in `dir`) relative to no
+/// directory, so that they can be read once the files are merged: compose-go merges
+/// `env_file` lists and reads them last, below every file's `environment`.
+pub(super) fn resolve_paths(root: &mut Value, dir: &Path) {
+    let Some(services) = services(root) else {
         return;
     };
-    let Some(Value {
-        kind: Kind::Map(services),
-        ..
-    }) = root.get_mut("services")
-    else {
+    for service in services.values_mut() {
+        let Some(env_files) = service_map(service).and_then(|s| s.get_mut("env_file")) else {
+            continue;
+        };
+        match &mut env_files.kind {
+            Kind::Seq(items) => items.iter_mut().for_each(|item| resolve_entry(item, dir)),
+            _ => resolve_entry(env_files, dir),
+        }
+    }
+}
+
+fn service_map(service: &mut Value) -> Option<&mut Map> {
+    match &mut service.kind {
+        Kind::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
+fn resolve_entry(entry: &mut Value, dir: &Path) {
+    let path = match &mut entry.kind {
+        Kind::Map(m) => match m.get_mut("path") {
+            Some(p) => p,
+            None => return,
+        },
+        _ => entry,
+    };
+    if let Kind::Str(s) = &mut path.kind {
+        *s = Str::plain(dir.join(&s.text).to_string_lossy());
+    }
+}
+
+/// Gives each `environment` variable written without a value (`- TOKEN`) the value of the
+/// variable of that name the project is interpolated with, when there is one, as compose-go
+/// does (its `ResolveEnvironment`). Redacted output names the variable.
+pub(super) fn fill_bare_variables(root: &mut Value, env: &Environment) {
+    let Some(services) = services(root) else {
+        return;
+    };
+    for service in services.values_mut() {
+        let Some(Value {
+            kind: Kind::Map(environment),
+            ..
+        }) = service_map(service).and_then(|s| s.get_mut("environment"))
+        else {
+            continue;
+        };
+        let bare: Vec<String> = environment
+            .iter()
+            .filter(|(_, _, v)| matches!(v.kind, Kind::Null))
+            .map(|(k, _, _)| k.to_string())
+            .collect();
+        for name in bare {
+            let (Some(text), Some(value)) = (env.get(&name), environment.get_mut(&name)) else {
+                continue;
+            };
+            let segment = Segment {
+                text: 0..text.len(),
+                kind: SegmentKind::Variable {
+                    name: name.clone(),
+                    raw: 0..0,
+                },
+            };
+            let interpolation = Interpolated {
+                text: text.to_string(),
+                segments: vec![segment],
+            };
+            value.kind = Kind::Str(Str {
+                interpolation: Some(Box::new(interpolation)),
+                ..Str::plain(text)
+            });
+        }
+    }
+}
+
+/// Reads the `env_file`s of every service of `root` (paths made absolute by
+/// [`resolve_paths`]) into its `environment` and drops the key.
+pub(super) fn apply(loader: &mut Loader, root: &mut Value, env: &Environment) {
+    let Some(services) = services(root) else {
         return;
     };
     for service in services.values_mut() {
@@ -40,8 +124,8 @@ pub(super) fn apply(
         // Read last to first: a key already set (by `environment`, or by a later file) is kept,
         // so the later of several env_files wins, as in compose-go.
         for entry in entries.into_iter().rev() {
-            let (path, required, span) = match &entry.kind {
-                Kind::Str(s) => (s.text.clone(), true, entry.origin.span),
+            let (path, required, written) = match &entry.kind {
+                Kind::Str(s) => (s.text.clone(), true, entry.origin),
                 Kind::Map(m) => {
                     let Some(p) = m.get("path") else { continue };
                     let Some(text) = p.scalar_text() else {
@@ -50,27 +134,27 @@ pub(super) fn apply(
                     // `required: false`, or the string `"false"` an interpolation leaves.
                     let required =
                         m.get("required").and_then(Value::scalar_text).as_deref() != Some("false");
-                    (text.into_owned(), required, p.origin.span)
+                    (text.into_owned(), required, p.origin)
                 }
                 _ => continue,
             };
-            let path = dir.join(path);
+            let path = Path::new(&path);
             if !required && !path.exists() {
                 continue;
             }
-            let file = Arc::clone(&loader.files[id.0 as usize]);
-            let text = match loader.read_env_text(&path, true) {
+            let file = Arc::clone(&loader.files[written.file.0 as usize]);
+            let text = match loader.read_env_text(path, true) {
                 Ok(text) => text,
                 Err(refused) => {
                     loader.diagnostics.push(
                         refused
-                            .diagnostic(Some(&file), span)
+                            .diagnostic(Some(&file), written.span)
                             .help("create the file, or mark it optional with `required: false`"),
                     );
                     continue;
                 }
             };
-            read_into(loader, &path, text, service, env);
+            read_into(loader, path, text, service, env);
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Every value of the resulting model keeps its [`value::Origin`], so findings point at the
 //! file and bytes where a value was written, through aliases, merges, overrides and includes.
 
+mod canonical;
 pub(crate) mod codes;
 pub mod discover;
 pub(crate) mod dotenv;
@@ -272,6 +273,10 @@ fn load_inputs(
             None => merge::strip_tags(root),
             Some(base) => merge::merge_files(base, root),
         });
+    }
+    if let Some(model) = &mut model {
+        env_file::fill_bare_variables(model, &env);
+        env_file::apply(&mut loader, model, &env);
     }
     let name = model
         .as_ref()
@@ -586,7 +591,8 @@ impl<'a> Loader<'a> {
         Some((id, root))
     }
 
-    /// `include`, `extends` and `env_file` of one loaded file.
+    /// `include` and `extends` of one loaded file, and its `env_file` paths made absolute (the
+    /// files are read once the project's files are merged, [`env_file::apply`]).
     fn finish_file(&mut self, id: FileId, root: &mut Value, env: &Environment) {
         let dir = self.files[id.0 as usize]
             .path()
@@ -595,6 +601,6 @@ impl<'a> Loader<'a> {
             .unwrap_or_default();
         include::apply(self, id, root, &dir, env);
         extends::apply(self, id, root, &dir, env);
-        env_file::apply(self, id, root, &dir, env);
+        env_file::resolve_paths(root, &dir);
     }
 }
