@@ -174,6 +174,10 @@ fn port_items(item: Value) -> Vec<Value> {
         .collect()
 }
 
+/// The longest port range written out one port per item; a longer one is printed as written
+/// (still valid Compose), so that the output stays near the size of the input.
+const MAX_EXPANDED_RANGE: i64 = 1024;
+
 /// One port of a short-syntax spec.
 #[derive(Debug, PartialEq)]
 struct Port {
@@ -183,7 +187,8 @@ struct Port {
     protocol: String,
 }
 
-/// `[ip:][published:]target[/protocol]`, each port maybe a range `a-b`; None when malformed.
+/// `[ip:][published:]target[/protocol]`, each port maybe a range `a-b`; None when malformed
+/// (a port above 65535 included) or when the range is longer than [`MAX_EXPANDED_RANGE`].
 fn parse_port(spec: &str) -> Option<Vec<Port>> {
     let (rest, protocol) = spec.rsplit_once('/').unwrap_or((spec, "tcp"));
     let (ip, rest) = match rest.strip_prefix('[') {
@@ -202,8 +207,8 @@ fn parse_port(spec: &str) -> Option<Vec<Port>> {
     };
     let range = |s: &str| -> Option<(i64, i64)> {
         let (a, b) = s.split_once('-').unwrap_or((s, s));
-        let (a, b) = (a.parse().ok()?, b.parse().ok()?);
-        (a <= b).then_some((a, b))
+        let (a, b): (i64, i64) = (a.parse().ok()?, b.parse().ok()?);
+        (a <= b && b <= 65535).then_some((a, b))
     };
     let (first, last) = range(target)?;
     let host = if published.is_empty() {
@@ -221,6 +226,9 @@ fn parse_port(spec: &str) -> Option<Vec<Port>> {
         && first != last
         && end - start != last - first
     {
+        return None;
+    }
+    if last - first >= MAX_EXPANDED_RANGE {
         return None;
     }
     Some(
@@ -453,6 +461,12 @@ mod tests {
         );
         assert_eq!(parse_port("80-82:8080-8081"), None);
         assert_eq!(parse_port("http"), None);
+        assert_eq!(parse_port("1-99999999999"), None, "no port above 65535");
+        assert_eq!(
+            parse_port("1-65535"),
+            None,
+            "a long range is kept as written"
+        );
     }
 
     #[test]

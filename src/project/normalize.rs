@@ -7,9 +7,9 @@ use crate::project::value::{Kind, Map, Origin, Str, Value};
 /// Service settings that may be a list or a mapping, with how a list item splits.
 const KEYED: [(&str, Split); 6] = [
     ("environment", Split::Equals),
-    ("labels", Split::Label),
-    ("annotations", Split::Equals),
-    ("sysctls", Split::Equals),
+    ("labels", Split::StringMap),
+    ("annotations", Split::StringMap),
+    ("sysctls", Split::StringMap),
     ("extra_hosts", Split::Hosts),
     ("networks", Split::NameOnly),
 ];
@@ -17,7 +17,7 @@ const KEYED: [(&str, Split); 6] = [
 /// `build` settings that may be a list or a mapping.
 const BUILD_KEYED: [(&str, Split); 4] = [
     ("args", Split::Equals),
-    ("labels", Split::Label),
+    ("labels", Split::StringMap),
     ("additional_contexts", Split::Equals),
     ("extra_hosts", Split::Hosts),
 ];
@@ -29,8 +29,9 @@ const LABELLED: [&str; 4] = ["networks", "volumes", "secrets", "configs"];
 enum Split {
     /// `KEY=value`; a bare `KEY` has no value.
     Equals,
-    /// `KEY=value`; a bare `KEY` (or a null value) is the empty label, as compose-go reads it.
-    Label,
+    /// `KEY=value`; a bare `KEY` (or a null value) is the empty string, as compose-go reads
+    /// its string maps (labels, annotations, sysctls).
+    StringMap,
     /// `host=ip` or `host:ip`, `ip` maybe a comma-separated list; a host named again adds
     /// addresses (a host with several is a list), as compose-go's `HostsList` reads them.
     Hosts,
@@ -54,7 +55,7 @@ pub(super) fn normalize_services(root: &mut Value) {
                 if let Kind::Map(resource) = &mut resource.kind
                     && let Some(labels) = resource.get_mut("labels")
                 {
-                    list_to_map(labels, Split::Label);
+                    list_to_map(labels, Split::StringMap);
                 }
             }
         }
@@ -101,7 +102,7 @@ fn normalize_service(service: &mut Value) {
     }) = service.get_mut("deploy")
     {
         if let Some(v) = deploy.get_mut("labels") {
-            list_to_map(v, Split::Label);
+            list_to_map(v, Split::StringMap);
         }
     }
 }
@@ -111,7 +112,7 @@ fn list_to_map(value: &mut Value, split: Split) {
         Kind::Seq(items) => std::mem::take(items),
         Kind::Map(map) => {
             match split {
-                Split::Label => map.values_mut().for_each(empty_if_null),
+                Split::StringMap => map.values_mut().for_each(empty_if_null),
                 Split::Hosts => map.values_mut().for_each(split_addresses),
                 _ => {}
             }
@@ -127,7 +128,7 @@ fn list_to_map(value: &mut Value, split: Split) {
             _ => Str::plain(item.scalar_text().unwrap_or_default()),
         };
         let at = match split {
-            Split::Equals | Split::Label => s.text.find('='),
+            Split::Equals | Split::StringMap => s.text.find('='),
             Split::Hosts => s.text.find('=').or_else(|| s.text.find(':')),
             Split::NameOnly => None,
         };
@@ -145,7 +146,7 @@ fn list_to_map(value: &mut Value, split: Split) {
         };
         let key = s.text[key_range.clone()].trim().to_string();
         match split {
-            Split::Label => empty_if_null(&mut entry),
+            Split::StringMap => empty_if_null(&mut entry),
             Split::Hosts => {
                 split_addresses(&mut entry);
                 if let Some(earlier) = map.get_mut(&key) {
@@ -161,7 +162,7 @@ fn list_to_map(value: &mut Value, split: Split) {
     value.kind = Kind::Map(map);
 }
 
-/// A label without value is the empty string.
+/// An entry of a string map without value is the empty string.
 fn empty_if_null(value: &mut Value) {
     if matches!(value.kind, Kind::Null) {
         value.kind = Kind::Str(Str::plain(""));
