@@ -30,15 +30,15 @@ pub(super) fn canonical(model: &Value) -> Value {
 
 fn canonical_service(service: &mut Map) {
     if let Some(v) = service.get_mut("ports") {
-        map_items(v, port_items);
+        map_items(v, long_ports);
         unique(v, port_key);
     }
     if let Some(v) = service.get_mut("volumes") {
-        map_items(v, |item| vec![volume(item)]);
+        map_items(v, |item| vec![long_volume(item)]);
         unique(v, |item| field(item, "target"));
     }
     if let Some(v) = service.get_mut("devices") {
-        map_items(v, |item| vec![device(item)]);
+        map_items(v, |item| vec![long_device(item)]);
         unique(v, |item| field(item, "target"));
     }
     if let Some(v) = service.get_mut("secrets") {
@@ -123,7 +123,7 @@ fn unique(v: &mut Value, key: impl Fn(&Value) -> Option<String>) {
 }
 
 /// The identity of a long-syntax port: host address, published port, target and protocol.
-fn port_key(v: &Value) -> Option<String> {
+pub(super) fn port_key(v: &Value) -> Option<String> {
     v.as_map()?;
     Some(format!(
         "{}|{}|{}|{}",
@@ -134,8 +134,9 @@ fn port_key(v: &Value) -> Option<String> {
     ))
 }
 
-/// A port in the long syntax: one item per port of a range, with `mode` and `protocol`.
-fn port_items(item: Value) -> Vec<Value> {
+/// A port in the long syntax: one item per port of a range, with `mode` and `protocol`; an
+/// item that does not parse, or holds an unknown variable, as it is.
+pub(super) fn long_ports(item: Value) -> Vec<Value> {
     let origin = item.origin;
     if let Kind::Map(mut map) = item.kind {
         or_insert(&mut map, "mode", text("ingress", origin));
@@ -243,8 +244,9 @@ fn parse_port(spec: &str) -> Option<Vec<Port>> {
     )
 }
 
-/// A volume in the long syntax: `[source:]target[:options]`.
-fn volume(item: Value) -> Value {
+/// A volume in the long syntax: `[source:]target[:options]`; one that does not parse, or
+/// holds an unknown variable, as it is.
+pub(super) fn long_volume(item: Value) -> Value {
     let origin = item.origin;
     let Some(spec) = known_str(&item) else {
         return item;
@@ -357,8 +359,9 @@ fn clean_target(target: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// A device in the long syntax: `source[:target[:permissions]]`.
-fn device(item: Value) -> Value {
+/// A device in the long syntax: `source[:target[:permissions]]`; one that does not parse, or
+/// holds an unknown variable, as it is.
+pub(super) fn long_device(item: Value) -> Value {
     let origin = item.origin;
     let Some(spec) = known_str(&item) else {
         return item;

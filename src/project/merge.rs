@@ -2,6 +2,7 @@
 //! shell commands are replaced, unique resources merge by their key, `!reset` and `!override`
 //! do what they say. Both sides are normalized first (see [`super::normalize`]).
 
+use super::canonical;
 use crate::project::value::{Kind, Map, MergeTag, Str, Value};
 
 /// Merges `over` onto `base` (both file roots).
@@ -296,57 +297,31 @@ fn field(v: &Value, key: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `{ip, target, published, protocol}`; the short syntax is parsed just enough to compare.
+/// A port by its host address, published port, target and protocol, the short syntax read
+/// as `config` prints it ([`canonical`]); a range, or a port that does not parse, by its text.
 fn port_key(v: &Value) -> Option<String> {
-    if v.as_map().is_some() {
-        let protocol = field(v, "protocol");
-        let protocol = if protocol.is_empty() {
-            "tcp".to_string()
-        } else {
-            protocol
-        };
-        return Some(format!(
-            "{}|{}|{}|{}",
-            field(v, "host_ip"),
-            field(v, "target"),
-            field(v, "published"),
-            protocol
-        ));
+    match canonical::long_ports(v.clone()).as_slice() {
+        [one] if one.as_map().is_some() => canonical::port_key(one),
+        _ => scalar_key(v),
     }
-    let text = v.scalar_text()?;
-    let (spec, protocol) = text.split_once('/').unwrap_or((&text, "tcp"));
-    let (host, target) = match spec.rsplit_once(':') {
-        Some((host, target)) => (host, target),
-        None => ("", spec),
-    };
-    let (ip, published) = match host.rsplit_once(':') {
-        Some((ip, published)) => (ip, published),
-        None => ("", host),
-    };
-    Some(format!("{ip}|{target}|{published}|{protocol}"))
 }
 
+/// A volume by its path in the container.
 fn volume_key(v: &Value) -> Option<String> {
-    if v.as_map().is_some() {
-        return Some(field(v, "target"));
-    }
-    let text = v.scalar_text()?;
-    let parts: Vec<&str> = text.split(':').collect();
-    Some(match parts.as_slice() {
-        [target] | [_, target] | [_, target, _] => target.to_string(),
-        _ => text.into_owned(),
-    })
+    target_or_text(canonical::long_volume(v.clone()), v)
 }
 
-/// A device by its path in the container: `host:container[:permissions]`, or a lone path.
+/// A device by its path in the container.
 fn device_key(v: &Value) -> Option<String> {
-    if v.as_map().is_some() {
-        return Some(field(v, "target"));
+    target_or_text(canonical::long_device(v.clone()), v)
+}
+
+/// The `target` of an item in the long syntax; the text of one that does not parse.
+fn target_or_text(long: Value, item: &Value) -> Option<String> {
+    match long.get("target").and_then(Value::scalar_text) {
+        Some(target) => Some(target.into_owned()),
+        None => scalar_key(item),
     }
-    let text = v.scalar_text()?;
-    let mut parts = text.split(':');
-    let first = parts.next().unwrap_or_default();
-    Some(parts.next().unwrap_or(first).to_string())
 }
 
 /// A secret by where it is mounted: `target`, else `/run/secrets/<source>`.
