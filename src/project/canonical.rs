@@ -72,6 +72,87 @@ fn canonical_service(service: &mut Map) {
             dependency_defaults(dependency);
         }
     }
+    implicit_dependencies(service);
+    if let Some(v) = service.get_mut("pull_policy")
+        && known_str(v) == Some("if_not_present")
+    {
+        v.kind = Kind::Str(Str::plain("missing"));
+    }
+}
+
+/// The services a service needs without naming them in `depends_on`, as compose-go's
+/// `Normalize` adds them: those whose namespaces it joins (`network_mode`, `ipc`, `pid`,
+/// `uts`, `cgroup` set to `service:NAME`) and those it `links` to, restarted with them, and
+/// those it takes `volumes_from`. An explicit `depends_on` entry is kept as written.
+fn implicit_dependencies(service: &mut Map) {
+    let mut implied: Vec<(String, bool, Origin)> = Vec::new();
+    if let Some(links) = service.get("links").and_then(Value::as_seq) {
+        for link in links {
+            if let Some(text) = known_str(link) {
+                let name = match text.split(':').collect::<Vec<_>>().as_slice() {
+                    [name, _] => name.to_string(),
+                    _ => text.to_string(),
+                };
+                implied.push((name, true, link.origin));
+            }
+        }
+    }
+    for namespace in ["network_mode", "ipc", "pid", "uts", "cgroup"] {
+        if let Some(v) = service.get(namespace)
+            && let Some(name) = known_str(v).and_then(|t| t.strip_prefix("service:"))
+        {
+            implied.push((name.to_string(), true, v.origin));
+        }
+    }
+    if let Some(sources) = service.get("volumes_from").and_then(Value::as_seq) {
+        for source in sources {
+            if let Some(text) = known_str(source)
+                && !text.starts_with("container:")
+            {
+                let name = text.split(':').next().unwrap_or_default();
+                implied.push((name.to_string(), false, source.origin));
+            }
+        }
+    }
+    if implied.is_empty() {
+        return;
+    }
+    if !matches!(
+        service.get("depends_on").map(|v| &v.kind),
+        Some(Kind::Map(_))
+    ) {
+        let origin = implied[0].2;
+        service.insert(
+            "depends_on".into(),
+            origin,
+            Value::new(Kind::Map(Map::default()), origin),
+        );
+    }
+    let Some(Value {
+        kind: Kind::Map(depends_on),
+        ..
+    }) = service.get_mut("depends_on")
+    else {
+        return;
+    };
+    for (name, restart, origin) in implied {
+        if depends_on.contains_key(&name) {
+            continue;
+        }
+        let mut map = Map::default();
+        map.insert("condition".into(), origin, text("service_started", origin));
+        map.insert(
+            "restart".into(),
+            origin,
+            Value::new(Kind::Bool(restart), origin),
+        );
+        map.insert(
+            "required".into(),
+            origin,
+            Value::new(Kind::Bool(true), origin),
+        );
+        depends_on.insert(name, origin, Value::new(Kind::Map(map), origin));
+    }
 }
 
 /// A made-up string at `origin`.
@@ -248,6 +329,14 @@ fn parse_port(spec: &str) -> Option<Vec<Port>> {
 /// holds an unknown variable, as it is.
 pub(super) fn long_volume(item: Value) -> Value {
     let origin = item.origin;
+    if let Kind::Map(mut map) = item.kind {
+        if let Some(target) = map.get_mut("target")
+            && let Some(t) = known_str(target)
+        {
+            target.kind = Kind::Str(Str::plain(clean_target(t)));
+        }
+        return Value::new(Kind::Map(map), origin);
+    }
     let Some(spec) = known_str(&item) else {
         return item;
     };
@@ -401,7 +490,9 @@ fn file_mount(item: Value, default_dir: Option<&str>) -> Value {
     Value::new(Kind::Map(map), origin)
 }
 
-/// `build: dir` as `build: {context: dir}`; the context defaults to `.`.
+/// `build: dir` as `build: {context: dir}`; the context defaults to `.` and the Dockerfile to
+/// `Dockerfile` (unless written inline); an argument without value and without a variable of
+/// its name is left out, as compose-go's `Normalize` leaves it.
 fn build(v: &mut Value) {
     let origin = v.origin;
     if known_str(v).is_some() {
@@ -412,6 +503,16 @@ fn build(v: &mut Value) {
     }
     if let Kind::Map(map) = &mut v.kind {
         or_insert(map, "context", text(".", origin));
+        if !map.contains_key("dockerfile_inline") {
+            or_insert(map, "dockerfile", text("Dockerfile", origin));
+        }
+        if let Some(Value {
+            kind: Kind::Map(args),
+            ..
+        }) = map.get_mut("args")
+        {
+            args.retain(|_, v| !matches!(v.kind, Kind::Null));
+        }
     }
 }
 
@@ -470,6 +571,19 @@ mod tests {
             None,
             "a long range is kept as written"
         );
+    }
+
+    #[test]
+    fn pull_policy_if_not_present_is_missing() {
+        let project = crate::project::from_yaml(
+            "services:\n  a:\n    image: x:1\n    pull_policy: if_not_present\n",
+        );
+        let out = canonical(project.model.as_ref().unwrap());
+        let policy = out
+            .get("services")
+            .and_then(|s| s.get("a"))
+            .and_then(|a| a.get("pull_policy"));
+        assert_eq!(policy.and_then(known_str), Some("missing"));
     }
 
     #[test]

@@ -61,46 +61,61 @@ fn resolve_entry(entry: &mut Value, dir: &Path) {
     }
 }
 
-/// Gives each `environment` variable written without a value (`- TOKEN`) the value of the
-/// variable of that name the project is interpolated with, when there is one, as compose-go
-/// does (its `ResolveEnvironment`). Redacted output names the variable.
+/// Gives each `environment` variable and build argument written without a value (`- TOKEN`)
+/// the value of the variable of that name the project is interpolated with, when there is
+/// one, as compose-go does (its `ResolveEnvironment` and `Normalize`). Redacted output names
+/// the variable.
 pub(super) fn fill_bare_variables(root: &mut Value, env: &Environment) {
     let Some(services) = services(root) else {
         return;
     };
     for service in services.values_mut() {
-        let Some(Value {
-            kind: Kind::Map(environment),
-            ..
-        }) = service_map(service).and_then(|s| s.get_mut("environment"))
-        else {
+        let Some(service) = service_map(service) else {
             continue;
         };
-        let bare: Vec<String> = environment
-            .iter()
-            .filter(|(_, _, v)| matches!(v.kind, Kind::Null))
-            .map(|(k, _, _)| k.to_string())
-            .collect();
-        for name in bare {
-            let (Some(text), Some(value)) = (env.get(&name), environment.get_mut(&name)) else {
-                continue;
-            };
-            let segment = Segment {
-                text: 0..text.len(),
-                kind: SegmentKind::Variable {
-                    name: name.clone(),
-                    raw: 0..0,
-                },
-            };
-            let interpolation = Interpolated {
-                text: text.to_string(),
-                segments: vec![segment],
-            };
-            value.kind = Kind::Str(Str {
-                interpolation: Some(Box::new(interpolation)),
-                ..Str::plain(text)
-            });
+        if let Some(environment) = service.get_mut("environment") {
+            fill_from(environment, env);
         }
+        if let Some(Value {
+            kind: Kind::Map(build),
+            ..
+        }) = service.get_mut("build")
+            && let Some(args) = build.get_mut("args")
+        {
+            fill_from(args, env);
+        }
+    }
+}
+
+/// The entries without value of a mapping, given the variable of their name.
+fn fill_from(mapping: &mut Value, env: &Environment) {
+    let Kind::Map(entries) = &mut mapping.kind else {
+        return;
+    };
+    let bare: Vec<String> = entries
+        .iter()
+        .filter(|(_, _, v)| matches!(v.kind, Kind::Null))
+        .map(|(k, _, _)| k.to_string())
+        .collect();
+    for name in bare {
+        let (Some(text), Some(value)) = (env.get(&name), entries.get_mut(&name)) else {
+            continue;
+        };
+        let segment = Segment {
+            text: 0..text.len(),
+            kind: SegmentKind::Variable {
+                name: name.clone(),
+                raw: 0..0,
+            },
+        };
+        let interpolation = Interpolated {
+            text: text.to_string(),
+            segments: vec![segment],
+        };
+        value.kind = Kind::Str(Str {
+            interpolation: Some(Box::new(interpolation)),
+            ..Str::plain(text)
+        });
     }
 }
 
