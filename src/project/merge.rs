@@ -54,9 +54,13 @@ pub(super) fn merge(base: Option<Value>, mut over: Value, path: &mut Vec<String>
         FieldRule::ExtraHosts => match (&mut base.kind, over.kind) {
             (Kind::Map(b), Kind::Map(o)) => {
                 for (host, key_origin, value) in o.into_entries() {
-                    let merged = match b.get(&host) {
-                        Some(existing) => add_addresses(existing, strip_tags(value)),
-                        None => strip_tags(value),
+                    let merged = match (value.tag, b.get(&host)) {
+                        (Some(MergeTag::Reset), _) => {
+                            b.remove(&host);
+                            continue;
+                        }
+                        (None, Some(existing)) => add_addresses(existing, strip_tags(value)),
+                        _ => strip_tags(value),
                     };
                     b.insert(host, key_origin, merged);
                 }
