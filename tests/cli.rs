@@ -269,6 +269,7 @@ fn style_rules_are_opt_in() {
     assert!(again.stdout.is_empty());
 }
 
+/// The ports in the long syntax, as `docker compose config` prints them.
 #[test]
 fn config_prints_the_resolved_project_which_loads_back() {
     let dir = tempfile::tempdir().unwrap();
@@ -297,7 +298,7 @@ fn config_prints_the_resolved_project_which_loads_back() {
         format!("name: {}\n", project_name(dir.path()))
             + "x-base:\n  restart: always\nservices:\n  web:\n    restart: always\n    image: nginx:1.27\n    \
          environment:\n      GREETING: hello world\n      SECRET: ${SECRET}\n    command: echo $$HOME\n    \
-         ports:\n      - 8080:80\n"
+         ports:\n      - mode: ingress\n        target: 80\n        published: \"8080\"\n        protocol: tcp\n"
     );
     // What `config` prints is a compose file composefix accepts as it is.
     let again = tempfile::tempdir().unwrap();
@@ -364,13 +365,13 @@ fn config_prints_paths_resolved_against_their_declaring_file() {
     let yaml = String::from_utf8(out.stdout).unwrap();
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let root = root.display();
-    assert!(yaml.contains(&format!("build: {root}/web")), "{yaml}");
-    assert!(yaml.contains(&format!("- {root}/lib/data:/data")), "{yaml}");
+    assert!(yaml.contains(&format!("context: {root}/web\n")), "{yaml}");
+    assert!(yaml.contains(&format!("source: {root}/lib/data\n")), "{yaml}");
     // Named by a relative `-f`, the project directory is the working directory.
     let out = composefix(&["config", "-f", "compose.yaml"], dir.path());
     let relative = String::from_utf8(out.stdout).unwrap();
     assert!(
-        relative.contains(&format!("build: {root}/web")),
+        relative.contains(&format!("context: {root}/web\n")),
         "{relative}"
     );
 }

@@ -1,7 +1,8 @@
 //! Conformance with compose-go, the canonical Compose loader: each case under
 //! `tests/conformance/*.toml` names the compose-go test it comes from, gives its input files and
 //! load options, and states what `composefix config` must print (read back as YAML), the
-//! project name, or the diagnostic codes. A case with `expected_difference` documents where
+//! project name, or the diagnostic codes; what `config` prints must itself be a valid compose
+//! file. A case with `expected_difference` documents where
 //! composefix is known to differ: it must still fail its expectations (else the note is stale).
 //!
 //! Findings are the loader's and the default rules' (Compose's consistency errors are rule
@@ -235,11 +236,23 @@ fn run(case: &Case) -> Vec<String> {
             diffs.push(format!("expected {q:?} quoted in:\n{yaml}"));
         }
     }
-    let emitted = project::load_text(
+    let mut emitted = project::load_text(
         &root.join("emitted.yaml"),
         yaml.clone().into(),
         &LoadOptions::default(),
     );
+    emitted.validate_schema();
+    let rejected: Vec<String> = emitted
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", d.rule.code, d.message))
+        .collect();
+    if case.codes.is_none() && !rejected.is_empty() {
+        diffs.push(format!(
+            "the output is not a valid compose file: {rejected:?}"
+        ));
+    }
     let Some(out) = emitted.model else {
         diffs.push(format!("the output does not read back:\n{yaml}"));
         return diffs;

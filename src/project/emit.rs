@@ -22,8 +22,10 @@ pub enum Redact {
 /// What a redacted value is printed as.
 const REDACTED: &str = "<redacted>";
 
-/// Renders `value` as a YAML document.
+/// Renders `value` (a model's root) as a YAML document, in the canonical syntax
+/// ([`super::canonical`]) that `docker compose config` prints.
 pub fn to_yaml(value: &Value, redact: Redact) -> String {
+    let value = &super::canonical::canonical(value);
     let mut out = String::new();
     let emitter = Emitter { redact };
     match &value.kind {
@@ -182,5 +184,32 @@ mod tests {
              MODE: plain\n"
         );
         assert!(is_secret_key("KAFKA_SSL_KEY_PASSWORD") && !is_secret_key("MODE"));
+    }
+
+    #[test]
+    fn a_bare_variable_is_resolved_and_redacted_by_name_and_unknown_ports_stay_short() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".env"), "REGION=eu-west-1\n").unwrap();
+        let yaml = "services:\n  app:\n    image: app:1\n    environment:\n      - REGION\n      \
+                    - UNSET\n    ports:\n      - \"${PORT}:80\"\n      - \"8080:80\"\n";
+        let project = load_text(
+            &dir.path().join("compose.yaml"),
+            yaml.into(),
+            &LoadOptions::default(),
+        );
+        let model = project.model.as_ref().unwrap();
+        let ports = "    ports:\n      - ${PORT}:80\n      - mode: ingress\n        target: 80\n        \
+                     published: \"8080\"\n        protocol: tcp\n";
+        assert_eq!(
+            to_yaml(model, Redact::Nothing),
+            format!(
+                "services:\n  app:\n    image: app:1\n    environment:\n      REGION: eu-west-1\n      \
+                 UNSET: null\n{ports}"
+            )
+        );
+        assert!(
+            to_yaml(model, Redact::Secrets).contains("REGION: ${REGION}\n"),
+            "the value came from a variable"
+        );
     }
 }

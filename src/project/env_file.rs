@@ -1,26 +1,100 @@
 //! `env_file` and `label_file`: variables read from files into a service's environment, below
-//! `environment`, and labels read into its `labels`, below `labels`.
+//! `environment`, and labels read into its `labels`, below `labels`, once the project's files
+//! are merged (compose-go reads them last, below every file's `environment`); and
+//! `environment` variables written without a value, taken from the project's variables.
 
 use super::Loader;
-use super::interpolate::{Interpolated, Segment, SegmentKind};
+use super::interpolate::{Interpolated, Segment, SegmentKind, Variables};
 use super::value::{Kind, Map, Origin, Str, Value};
 use super::vars::Environment;
 use crate::source::{ScalarStyle, SourceFile, Span};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Reads the `env_file`s of every service of `root` into its `environment`, and its
-/// `label_file`s into its `labels` (as compose-go's `WithServicesLabelsResolved`), and drops
-/// the keys.
-pub(super) fn apply(loader: &mut Loader, root: &mut Value, env: &Environment) {
+/// The services of a root value, mutably.
+fn services(root: &mut Value) -> Option<&mut Map> {
     let Kind::Map(root) = &mut root.kind else {
+        return None;
+    };
+    match root.get_mut("services") {
+        Some(Value {
+            kind: Kind::Map(services),
+            ..
+        }) => Some(services),
+        _ => None,
+    }
+}
+
+fn service_map(service: &mut Value) -> Option<&mut Map> {
+    match &mut service.kind {
+        Kind::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Gives each `environment` variable and build argument written without a value (`- TOKEN`)
+/// the value of the variable of that name the project is interpolated with, when there is
+/// one, as compose-go does (its `ResolveEnvironment` and `Normalize`). Redacted output names
+/// the variable.
+pub(super) fn fill_bare_variables(root: &mut Value, env: &Environment) {
+    let Some(services) = services(root) else {
         return;
     };
-    let Some(Value {
-        kind: Kind::Map(services),
-        ..
-    }) = root.get_mut("services")
-    else {
+    for service in services.values_mut() {
+        let Some(service) = service_map(service) else {
+            continue;
+        };
+        if let Some(environment) = service.get_mut("environment") {
+            fill_from(environment, env);
+        }
+        if let Some(Value {
+            kind: Kind::Map(build),
+            ..
+        }) = service.get_mut("build")
+            && let Some(args) = build.get_mut("args")
+        {
+            fill_from(args, env);
+        }
+    }
+}
+
+/// The entries without value of a mapping, given the variable of their name.
+fn fill_from(mapping: &mut Value, env: &Environment) {
+    let Kind::Map(entries) = &mut mapping.kind else {
+        return;
+    };
+    let bare: Vec<String> = entries
+        .iter()
+        .filter(|(_, _, v)| matches!(v.kind, Kind::Null))
+        .map(|(k, _, _)| k.to_string())
+        .collect();
+    for name in bare {
+        let (Some(text), Some(value)) = (env.get(&name), entries.get_mut(&name)) else {
+            continue;
+        };
+        let segment = Segment {
+            text: 0..text.len(),
+            kind: SegmentKind::Variable {
+                name: name.clone(),
+                raw: 0..0,
+            },
+        };
+        let interpolation = Interpolated {
+            text: text.to_string(),
+            segments: vec![segment],
+        };
+        value.kind = Kind::Str(Str {
+            interpolation: Some(Box::new(interpolation)),
+            ..Str::plain(text)
+        });
+    }
+}
+
+/// Reads the `env_file`s of every service of the merged `root` into its `environment`, and
+/// its `label_file`s into its `labels` (as compose-go's `WithServicesLabelsResolved`), and drops
+/// the keys.
+pub(super) fn apply(loader: &mut Loader, root: &mut Value, env: &Environment) {
+    let Some(services) = services(root) else {
         return;
     };
     for service in services.values_mut() {

@@ -185,5 +185,10 @@ fn load_entry(
             Some(base) => merge_files(base, root),
         });
     }
+    // The included project's own variables fill its environment and its env files.
+    if let Some(model) = &mut model {
+        super::env_file::fill_bare_variables(model, &env);
+        super::env_file::apply(loader, model, &env);
+    }
     model
 }

@@ -4,6 +4,7 @@
 //! Every value of the resulting model keeps its [`value::Origin`], so findings point at the
 //! file and bytes where a value was written, through aliases, merges, overrides and includes.
 
+mod canonical;
 pub(crate) mod codes;
 pub mod discover;
 pub(crate) mod dotenv;
@@ -326,6 +327,10 @@ fn load_inputs(
             None => merge::strip_tags(root),
             Some(base) => merge::merge_files(base, root),
         });
+    }
+    if let Some(model) = &mut model {
+        env_file::fill_bare_variables(model, &env);
+        env_file::apply(&mut loader, model, &env);
     }
     let declared = model
         .as_ref()
@@ -709,11 +714,11 @@ impl<'a> Loader<'a> {
         Some((id, root))
     }
 
-    /// `include`, `extends` and `env_file` of one loaded file.
+    /// `include` and `extends` of one loaded file (its `env_file`s are read once the project's
+    /// files are merged, [`env_file::apply`], each relative to the base of the file that names it).
     fn finish_file(&mut self, id: FileId, root: &mut Value, env: &Environment) {
         let dir = self.base_dir(id);
         include::apply(self, id, root, &dir, env);
         extends::apply(self, id, root, &dir, env);
-        env_file::apply(self, root, env);
     }
 }

@@ -75,6 +75,16 @@ pub struct Str {
 }
 
 impl Str {
+    /// A string the loader makes up (a default, a promoted scalar): plain, not written anywhere.
+    pub fn plain(text: impl Into<String>) -> Str {
+        Str {
+            text: text.into(),
+            style: ScalarStyle::Plain,
+            raw_offset: None,
+            interpolation: None,
+        }
+    }
+
     /// False when an unset variable without default contributed to the text.
     pub fn is_known(&self) -> bool {
         self.interpolation.as_ref().is_none_or(|i| i.is_known())
