@@ -366,7 +366,10 @@ fn config_prints_paths_resolved_against_their_declaring_file() {
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let root = root.display();
     assert!(yaml.contains(&format!("context: {root}/web\n")), "{yaml}");
-    assert!(yaml.contains(&format!("source: {root}/lib/data\n")), "{yaml}");
+    assert!(
+        yaml.contains(&format!("source: {root}/lib/data\n")),
+        "{yaml}"
+    );
     // Named by a relative `-f`, the project directory is the working directory.
     let out = composefix(&["config", "-f", "compose.yaml"], dir.path());
     let relative = String::from_utf8(out.stdout).unwrap();

@@ -2,6 +2,7 @@
 //! base.yml -f this.yml`) refers to services, networks and volumes it does not declare, so
 //! names that are missing from it may well exist.
 
+use crate::facts::resources::{Section, uses};
 use crate::project::value::Value;
 use crate::project::{LoadOptions, Project};
 use std::collections::HashSet;
@@ -43,17 +44,44 @@ pub(crate) fn is_partial(project: &Project) -> bool {
 }
 
 /// True when the project is plainly a piece of a larger one: a service has neither `image`,
-/// `build` nor `extends` (an override written for `-f base.yml -f this.yml`), or the loader
-/// could not read an included or extended file. The names such a project refers to without
-/// declaring them may be declared in the files it is combined with.
+/// `build` nor `extends` (an override written for `-f base.yml -f this.yml`); or a service
+/// uses a network, named volume, secret or config while the project declares nothing of that
+/// kind at all; or the loader could not read an included or extended file. The names such a
+/// project refers to without declaring them may be declared in the files it is combined with.
 pub(crate) fn is_fragment(project: &Project) -> bool {
-    project.model.is_none()
-        || project.services().any(|(_, s)| {
-            ["image", "build", "extends"]
-                .iter()
-                .all(|k| s.get(k).is_none())
-        })
+    let Some(model) = project.model.as_ref() else {
+        return true;
+    };
+    project.services().any(|(_, s)| {
+        ["image", "build", "extends"]
+            .iter()
+            .all(|k| s.get(k).is_none())
+    }) || leans_on_other_declarations(model, project)
         || project.diagnostics.iter().any(|d| d.rule.code == "SYN006")
+}
+
+/// Whether the project's file is not the one Compose runs by default in its folder
+/// (`compose.yaml`, `docker-compose.yml`, …) and a service uses a resource of a kind the
+/// project has no top-level section for: docker-elk's `extensions/*/*-compose.yml` and
+/// jitsi's `etherpad.yml` (given with `-f` after the main file) name the network the main file
+/// declares. A default-named file is run alone, and Compose refuses it then.
+fn leans_on_other_declarations(model: &Value, project: &Project) -> bool {
+    let default_named = project.named.first().is_some_and(|id| {
+        project
+            .file(*id)
+            .path()
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| crate::project::discover::BASE_NAMES.contains(&n))
+    });
+    !default_named
+        && project.services().any(|(_, service)| {
+            uses(service).iter().any(|u| {
+                u.must_be_declared
+                    && !(u.section == Section::Networks && u.name == "default")
+                    && model.get(u.section.key()).is_none()
+            })
+        })
 }
 
 /// At most this many sibling files are read.
@@ -152,5 +180,36 @@ mod tests {
             "services:\n  a:\n    image: x\n    depends_on: [db]\n"
         ));
         assert!(partial("services:\n  a:\n    environment: {A: b}\n"));
+    }
+
+    #[test]
+    fn a_file_using_a_kind_it_declares_nothing_of_is_a_fragment() {
+        let named = |name: &str, yaml: &str| {
+            let opts = crate::project::LoadOptions::default();
+            super::is_fragment(&crate::project::load_text(
+                std::path::Path::new(name),
+                yaml.into(),
+                &opts,
+            ))
+        };
+        let fragment = |yaml: &str| named("elk-compose.yml", yaml);
+        // Compose runs a default-named file alone, and refuses it then.
+        assert!(!named(
+            "docker-compose.yml",
+            "services:\n  a:\n    image: x\n    volumes: [data:/d]\n"
+        ));
+        assert!(fragment(
+            "services:\n  a:\n    image: x\n    networks: [elk]\n"
+        ));
+        assert!(fragment(
+            "services:\n  a:\n    image: x\n    secrets: [pw]\n"
+        ));
+        // Declaring the kind but not the name is a mistake in a whole file.
+        assert!(!fragment(
+            "services:\n  a:\n    image: x\n    networks: [back, typo]\nnetworks:\n  back: {}\n"
+        ));
+        assert!(!fragment(
+            "services:\n  a:\n    image: x\n    networks: [default]\n    volumes: [./src:/src]\n"
+        ));
     }
 }

@@ -12,7 +12,8 @@ use crate::facts::connection::single_label;
 use crate::facts::hostlist;
 use crate::facts::service::Service;
 use crate::fix::builders;
-use crate::images::advertising::{Advertiser, SINGLE_NODE};
+use crate::images::TagVersion;
+use crate::images::advertising::{Advertiser, FIRST_BOOTSTRAPPED_ELASTICSEARCH, SINGLE_NODE};
 use crate::project::value::Value;
 use crate::rules::{Context, Rule};
 use std::net::{IpAddr, SocketAddr};
@@ -74,17 +75,42 @@ impl Rule for ElasticsearchDiscoveryUnset {
             _ => "Elasticsearch",
         };
         let (key, value) = SINGLE_NODE;
-        let mut d = Diagnostic::new(
-            &INFO,
-            format!(
-                "`{}` runs {product} without discovery settings: the image binds a non-loopback \
-                 address, so the node enforces its bootstrap checks and exits because none of \
-                 `discovery.type`, `discovery.seed_hosts` or `cluster.initial_master_nodes` is set",
-                service.name
-            ),
-        )
+        // Elasticsearch 6 has no discovery-settings check: what stops it is a host setting
+        // (`vm.max_map_count`), which Docker Desktop's VM meets and many Linux hosts do not.
+        let before_bootstrapping = matches!(
+            (node.kind, service.repository),
+            (Advertiser::Elasticsearch, Some((_, TagVersion::Known(major, _))))
+                if major < FIRST_BOOTSTRAPPED_ELASTICSEARCH
+        );
+        let mut d = if before_bootstrapping {
+            Diagnostic::new(
+                &INFO,
+                format!(
+                    "`{}` runs Elasticsearch 6 without `{key}: {value}`: the image binds a \
+                     non-loopback address, so the node enforces its bootstrap checks and exits \
+                     on a host whose `vm.max_map_count` is below 262144 (the default of most \
+                     Linux hosts; Docker Desktop's VM sets it)",
+                    service.name
+                ),
+            )
+        } else {
+            Diagnostic::new(
+                &INFO,
+                format!(
+                    "`{}` runs {product} without discovery settings: the image binds a \
+                     non-loopback address, so the node enforces its bootstrap checks and exits \
+                     because none of `discovery.type`, `discovery.seed_hosts` or \
+                     `cluster.initial_master_nodes` is set",
+                    service.name
+                ),
+            )
+        }
         .at(project.file(image.origin.file), image.origin.span)
         .service(service.name);
+        if before_bootstrapping {
+            d.severity = Severity::Warning;
+            d.platforms = vec![Platform::Linux];
+        }
         if nodes == 1 {
             d = d.help(format!(
                 "run it as a cluster of one: `{key}: {value}` in its `environment`"

@@ -37,8 +37,8 @@ impl Rule for BuildAndImageWithoutPullPolicy {
                 &INFO,
                 format!(
                     "`{shown}` is both built and named as `image` without `pull_policy`: when \
-                     it is not on this machine, Compose first pulls it and runs the registry's \
-                     image instead of building"
+                     it is not on this machine, Compose first tries to pull it, and if a \
+                     registry has an image by that name, runs that one instead of building"
                 ),
             )
             .at(cx.project.file(image.origin.file), image.origin.span)

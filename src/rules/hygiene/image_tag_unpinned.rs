@@ -48,8 +48,9 @@ impl Rule for ImageTagUnpinned {
         let shown = value.quoted_text().unwrap_or_default();
         let message = match problem {
             Problem::NoTag => format!(
-                "image `{shown}` has no tag: Compose runs `latest`, whatever it is on the day \
-                 of the pull"
+                "image `{shown}` has no tag: Compose runs its `latest`, whichever image has \
+                 that tag when the stack starts (pulled or built), so the version can change \
+                 without the file changing"
             ),
             Problem::Moving(tag) => format!(
                 "image `{shown}` uses the moving tag `{tag}`: each pull may bring another \

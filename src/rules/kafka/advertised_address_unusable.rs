@@ -76,7 +76,8 @@ impl Rule for AdvertisedAddressUnusable {
         } else {
             format!(
                 "`{}` advertises `{shown}` with no host: Kafka then advertises the container's \
-                 host name (its container id), which no client outside the container can resolve",
+                 host name (its container id), which clients on the host cannot resolve, and \
+                 which changes with every new container",
                 broker.service
             )
         };
