@@ -206,8 +206,25 @@ impl ServiceRef {
     }
 }
 
+/// The `depends_on` entries of `service` with `required: false`, with where each is
+/// written: Compose skips one whose service a profile leaves out, but refuses a service the
+/// project does not define at all.
+pub(crate) fn optional_dependencies(service: &Value) -> Vec<(&str, Origin)> {
+    let Some(deps) = service.get("depends_on").and_then(Value::as_map) else {
+        return Vec::new();
+    };
+    deps.iter()
+        .filter(|(_, _, spec)| {
+            spec.get("required")
+                .is_some_and(|r| r.scalar_text().as_deref() == Some("false"))
+        })
+        .map(|(name, origin, _)| (name, *origin))
+        .collect()
+}
+
 /// Every other service `service` names, with where the name is written. A `depends_on`
-/// entry with `required: false` is left out: Compose ignores it when the service is missing.
+/// entry with `required: false` is left out ([`optional_dependencies`]): Compose ignores it
+/// when a profile leaves its service out.
 pub(crate) fn service_refs(service: &Value) -> Vec<(ServiceRef, &str, Origin)> {
     let mut out = Vec::new();
     if let Some(deps) = service.get("depends_on").and_then(Value::as_map) {

@@ -2,7 +2,7 @@
 
 use super::run_together;
 use crate::diagnostic::{Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
-use crate::facts::resources::{ServiceRef, profiles, service_refs};
+use crate::facts::resources::{ServiceRef, optional_dependencies, profiles, service_refs};
 use crate::facts::service::Service;
 use crate::rules::{Context, Rule};
 
@@ -76,6 +76,25 @@ impl Rule for DependsOnUnknownService {
                     .at(project.file(origin.file), origin.span)
                     .service(service.name)
                     .help(help),
+            );
+        }
+        for (target, origin) in optional_dependencies(service.spec) {
+            if cx.service(target).is_some() {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    &INFO,
+                    format!(
+                        "`depends_on` names `{target}`, which is not a service of the project: \
+                         `required: false` skips a service that a profile leaves out, not one \
+                         that does not exist, so Compose refuses to start `{}`",
+                        service.name
+                    ),
+                )
+                .at(project.file(origin.file), origin.span)
+                .service(service.name)
+                .help("correct the name, add the service, or remove the entry"),
             );
         }
     }
