@@ -733,6 +733,36 @@ fn rule_messages_name_variables_instead_of_their_values() {
     }
 }
 
+/// A file named alone (as a pre-commit hook names a changed file) that the main file above
+/// it includes is not reported for the names the includer declares.
+#[test]
+fn an_included_file_checked_alone_may_use_what_its_includer_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("flowise")).unwrap();
+    let piece = "services:\n  flowise:\n    image: flowiseai/flowise:2.1.0\n    \
+                 networks: [backend]\n    volumes:\n      - flowise:/root/.flowise\n    \
+                 depends_on: [db]\n";
+    write(&d.join("flowise"), "compose.yml", piece);
+    let alone = composefix(&["--format", "concise", "flowise/compose.yml"], d);
+    let text = String::from_utf8_lossy(&alone.stdout);
+    assert!(text.contains("HYG008") && text.contains("HYG007"), "{text}");
+
+    write(
+        d,
+        "docker-compose.yml",
+        "include:\n  - path: flowise/compose.yml\n    project_directory: .\nservices:\n  \
+         db:\n    image: postgres:16.4\n    networks: [backend]\nnetworks:\n  backend: {}\n\
+         volumes:\n  flowise: {}\n",
+    );
+    let included = composefix(&["--format", "concise", "flowise/compose.yml"], d);
+    let text = String::from_utf8_lossy(&included.stdout);
+    assert!(
+        !text.contains("HYG008") && !text.contains("HYG007"),
+        "{text}"
+    );
+}
+
 #[test]
 fn max_file_size_overrides_the_file_size_limit() {
     let dir = tempfile::tempdir().unwrap();

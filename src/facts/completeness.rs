@@ -84,6 +84,81 @@ fn leans_on_other_declarations(model: &Value, project: &Project) -> bool {
         })
 }
 
+/// At most this many folders above the project's are searched by [`included_elsewhere`].
+const MAX_PARENTS: usize = 2;
+
+/// Whether a default-named compose file (`compose.yaml`, `docker-compose.yml`, …) of the
+/// project's folder or of one of the [`MAX_PARENTS`] folders above it `include`s the project's
+/// file, or `extends` a service from it: laradock's `flowise/compose.yml` is included by
+/// `docker-compose.yml`, whose networks and volumes it uses. Checked alone (a pre-commit hook
+/// names the changed file), such a file names what its includer declares. The search stops at
+/// a repository root (`.git`); the files are read only for their `include` and `extends`
+/// paths, never shown, each within the size limit.
+pub(crate) fn included_elsewhere(project: &Project) -> bool {
+    let Some(first) = project.named.first().map(|id| project.file(*id)) else {
+        return false;
+    };
+    let Ok(me) = std::fs::canonicalize(first.path()) else {
+        return false;
+    };
+    let opts = LoadOptions::default();
+    let mut dir = me.parent();
+    for _ in 0..=MAX_PARENTS {
+        let Some(d) = dir else { break };
+        for name in crate::project::discover::BASE_NAMES {
+            let candidate = d.join(name);
+            if candidate == me || !candidate.is_file() {
+                continue;
+            }
+            let Some(root) = crate::project::read_file_value(&candidate, &opts) else {
+                continue;
+            };
+            if referenced_paths(&root)
+                .iter()
+                .any(|p| std::fs::canonicalize(d.join(p)).is_ok_and(|p| p == me))
+            {
+                return true;
+            }
+        }
+        if d.join(".git").exists() {
+            break;
+        }
+        dir = d.parent();
+    }
+    false
+}
+
+/// The files a compose file's `include` entries and its services' `extends.file` name.
+fn referenced_paths(root: &Value) -> Vec<&str> {
+    fn text(v: &Value) -> Option<&str> {
+        v.as_str().map(|s| s.text.as_str())
+    }
+    let mut out = Vec::new();
+    for item in root
+        .get("include")
+        .and_then(Value::as_seq)
+        .unwrap_or_default()
+    {
+        match item.get("path") {
+            Some(path) => match path.as_seq() {
+                Some(paths) => out.extend(paths.iter().filter_map(text)),
+                None => out.extend(text(path)),
+            },
+            None => out.extend(text(item)),
+        }
+    }
+    let services = root.get("services").and_then(Value::as_map);
+    for (_, _, service) in services.into_iter().flat_map(|m| m.iter()) {
+        out.extend(
+            service
+                .get("extends")
+                .and_then(|e| e.get("file"))
+                .and_then(text),
+        );
+    }
+    out
+}
+
 /// At most this many sibling files are read.
 const MAX_SIBLINGS: usize = 32;
 

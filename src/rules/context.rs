@@ -27,6 +27,7 @@ pub struct Context<'p> {
     topology: OnceLock<Topology<'p>>,
     partial: OnceLock<bool>,
     fragment: OnceLock<bool>,
+    included: OnceLock<bool>,
     /// Client addresses by service, keyed by the service value's address.
     clients: OnceLock<HashMap<usize, Vec<ClientTarget<'p>>>>,
     /// The rules the run reports, so that a rule can leave an item to a more specific one
@@ -45,6 +46,7 @@ impl<'p> Context<'p> {
             topology: OnceLock::new(),
             partial: OnceLock::new(),
             fragment: OnceLock::new(),
+            included: OnceLock::new(),
             clients: OnceLock::new(),
             selection: None,
         }
@@ -140,6 +142,15 @@ impl<'p> Context<'p> {
         *self
             .fragment
             .get_or_init(|| completeness::is_fragment(self.project))
+    }
+
+    /// Whether a compose file in the project's folder or above it includes or extends it
+    /// (`completeness::included_elsewhere`): asked only before reporting a name the project
+    /// lacks, since it reads those files.
+    pub fn is_included_elsewhere(&self) -> bool {
+        *self
+            .included
+            .get_or_init(|| completeness::included_elsewhere(self.project))
     }
 
     /// The client addresses of `service`, a service of the project (another value gets its

@@ -71,6 +71,10 @@ impl Rule for DependsOnUnknownService {
                     )
                 }
             };
+            // Its includer may define the service.
+            if cx.is_included_elsewhere() {
+                return;
+            }
             out.push(
                 Diagnostic::new(&INFO, message)
                     .at(project.file(origin.file), origin.span)
@@ -79,7 +83,7 @@ impl Rule for DependsOnUnknownService {
             );
         }
         for (target, origin) in optional_dependencies(service.spec) {
-            if cx.service(target).is_some() {
+            if cx.service(target).is_some() || cx.is_included_elsewhere() {
                 continue;
             }
             out.push(

@@ -38,6 +38,10 @@ impl Rule for UndefinedTopLevelResource {
                 if !used.must_be_declared || is_declared(model, &used) {
                     continue;
                 }
+                // Its includer may declare the resource.
+                if cx.is_included_elsewhere() {
+                    return;
+                }
                 let noun = used.section.noun();
                 let what = used.name;
                 let d = Diagnostic::new(

@@ -117,6 +117,10 @@ impl Rule for UnknownSingleLabelHost {
                 [one] => fix(project, &unknown, host, one),
                 _ => None,
             };
+            // Its includer may define the host.
+            if cx.is_included_elsewhere() {
+                return;
+            }
             out.push(
                 Diagnostic::new(&INFO, message)
                     .at(project.file(first.value.origin.file), first.host_span())
@@ -164,6 +168,9 @@ impl Rule for UnknownSingleLabelHost {
                 [one] => format!("did you mean the ZooKeeper service `{one}`?"),
                 _ => "use the name of the ZooKeeper service".to_string(),
             };
+            if cx.is_included_elsewhere() {
+                return;
+            }
             out.push(
                 Diagnostic::new(
                     &INFO,
