@@ -16,5 +16,6 @@ pub(crate) mod ports;
 pub(crate) mod privileges;
 pub(crate) mod resources;
 pub(crate) mod service;
+pub(crate) mod swarm;
 pub(crate) mod topology;
 pub(crate) mod values;

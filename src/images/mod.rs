@@ -7,6 +7,7 @@ pub(crate) mod advertising;
 pub(crate) mod entrypoint;
 pub(crate) mod env;
 pub(crate) mod family;
+pub(crate) mod official;
 pub(crate) mod ports;
 pub(crate) mod reference;
 pub(crate) mod zookeeper;

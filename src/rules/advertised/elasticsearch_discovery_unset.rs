@@ -7,7 +7,6 @@ use crate::facts::address_book::Addressee;
 use crate::facts::advertising::{
     NodeName, SearchDiscovery, SearchSetting, search_discovery, search_node,
 };
-use crate::facts::completeness;
 use crate::facts::connection::single_label;
 use crate::facts::hostlist;
 use crate::facts::service::Service;
@@ -343,12 +342,7 @@ fn initial_masters(
 fn seed_hosts(cx: &Context<'_>, nodes: &[(&Service, SearchDiscovery)], out: &mut Vec<Diagnostic>) {
     let project = cx.project;
     let book = cx.book();
-    let siblings = std::cell::OnceCell::new();
-    let in_sibling = |host: &str| {
-        siblings
-            .get_or_init(|| completeness::sibling_services(project))
-            .contains(host)
-    };
+    let in_sibling = |host: &str| cx.sibling_services().contains(host);
     let services: Vec<&str> = nodes.iter().map(|(s, _)| s.name).collect();
     for (service, node) in nodes {
         let Some((key, value, text)) = node.seed_hosts.env() else {

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
 use crate::facts::service::Service;
+use crate::images::{Reference, official};
 use crate::rules::{Context, Rule};
 
 rule_info!(
@@ -31,6 +32,15 @@ impl Rule for BuildAndImageWithoutPullPolicy {
         let Some(image) = service.image_value() else {
             return;
         };
+        // No registry serves a one-part name outside Docker's library: the pull fails and
+        // Compose builds, as meant.
+        if image
+            .as_str()
+            .filter(|s| s.is_known())
+            .is_some_and(|s| official::is_local_only(&Reference::parse(&s.text)))
+        {
+            return;
+        }
         let shown = image.quoted_text().unwrap_or_default();
         out.push(
             Diagnostic::new(

@@ -32,12 +32,16 @@ impl Rule for DependsOnUnknownService {
             return;
         }
         let mine = profiles(service.spec);
+        // Asked only when a name is missing: a file given with `-f` beside the one that
+        // defines the service (`compose.profiling.yaml` beside `docker-compose.yml`).
+        let siblings = || cx.sibling_services();
         for (how, target, origin) in service_refs(service.spec) {
             if target == service.name && how != ServiceRef::NetworkMode {
                 continue;
             }
             let key = how.key();
             let (message, help) = match cx.service(target) {
+                None if siblings().contains(target) => continue,
                 None => (
                     format!(
                         "`{key}` names `{target}`, which is not a service of the project: \
@@ -83,7 +87,10 @@ impl Rule for DependsOnUnknownService {
             );
         }
         for (target, origin) in optional_dependencies(service.spec) {
-            if cx.service(target).is_some() || cx.is_included_elsewhere() {
+            if cx.service(target).is_some()
+                || siblings().contains(target)
+                || cx.is_included_elsewhere()
+            {
                 continue;
             }
             out.push(

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
 use crate::facts::service::Service;
+use crate::images::{Reference, official};
 use crate::project::interpolate::SegmentKind;
 use crate::project::value::Str;
 use crate::rules::{Context, Rule};
@@ -44,6 +45,11 @@ impl Rule for ImageTagUnpinned {
         let Some((problem, range)) = unpinned(s) else {
             return;
         };
+        // A one-part name outside Docker's library is no registry's image: it is built or
+        // loaded on the machine (a test suite's `web`), and no tag pins what it holds.
+        if official::is_local_only(&Reference::parse(&s.text)) {
+            return;
+        }
         let span = s.literal_span(range).unwrap_or(value.origin.span);
         let shown = value.quoted_text().unwrap_or_default();
         let message = match problem {

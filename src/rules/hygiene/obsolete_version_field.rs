@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, FixAvailability, Platform};
 use crate::diagnostic::{RuleInfo, Severity};
+use crate::facts::swarm;
 use crate::rules::{Context, Rule};
 use crate::source::Span;
 use std::sync::Arc;
@@ -23,6 +24,10 @@ impl Rule for ObsoleteVersionField {
 
     fn check_project(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let project = cx.project;
+        // `docker stack deploy` still reads `version` to choose its schema.
+        if swarm::is_stack_file(project) {
+            return;
+        }
         for file in project.named.iter().map(|id| project.file(*id)) {
             let Some((key, removal)) = top_level_version(file.text()) else {
                 continue;

@@ -118,6 +118,9 @@ struct Excess<'p> {
     /// The service's value, where the finding goes when nothing is written.
     spec: &'p Value,
     transactional: bool,
+    /// It breaks only a feature of Confluent Server (licensing, cluster links, the metrics
+    /// reporter), not the broker: a warning (issue 15 §2).
+    feature_only: bool,
     consequence: &'static str,
 }
 
@@ -249,6 +252,7 @@ fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Ve
                 env,
                 spec: service.spec,
                 transactional: key.transactional,
+                feature_only: key.cp_server.is_some(),
                 consequence: key.consequence,
             });
         }
@@ -279,6 +283,7 @@ fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Ve
                 env,
                 spec: service.spec,
                 transactional: false,
+                feature_only: true,
                 consequence: "the metrics topic cannot be created: the broker logs errors and \
                               keeps running, but Control Center sees no metrics",
             });
@@ -307,6 +312,7 @@ fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Ve
             env,
             spec: service.spec,
             transactional: true,
+            feature_only: false,
             consequence: TRANSACTIONS,
         });
     }
@@ -349,6 +355,7 @@ fn connect_excess<'p>(service: &Service<'p>, n: usize) -> Vec<Excess<'p>> {
                 env,
                 spec: service.spec,
                 transactional: false,
+                feature_only: false,
                 consequence: CONNECT,
             })
         })
@@ -377,7 +384,14 @@ fn diagnose(
     transactions: bool,
 ) -> Option<Diagnostic> {
     let first = excess.first()?;
-    let severity = if excess.iter().any(|e| !e.transactional || transactions) {
+    let breaks_the_broker = |e: &Excess| {
+        if e.transactional {
+            transactions
+        } else {
+            !e.feature_only
+        }
+    };
+    let severity = if excess.iter().any(breaks_the_broker) {
         Severity::Error
     } else {
         Severity::Warning

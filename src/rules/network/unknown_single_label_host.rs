@@ -5,7 +5,6 @@ use crate::diagnostic::{Diagnostic, Platform, Severity};
 use crate::diagnostic::{FixAvailability, RuleInfo};
 use crate::facts::address_book::{AddressBook, Addressee};
 use crate::facts::clients::{ClientTarget, PortSource};
-use crate::facts::completeness;
 use crate::facts::connection::single_label;
 use crate::facts::hostlist::{self, HostPort};
 use crate::facts::values::{contains_ignore_case, ends_with_ignore_case};
@@ -57,12 +56,7 @@ impl Rule for UnknownSingleLabelHost {
         let mut suggested: std::collections::HashMap<String, Vec<&str>> =
             std::collections::HashMap::new();
         // Read only when some name is unknown.
-        let siblings = std::cell::OnceCell::new();
-        let in_sibling = |host: &str| {
-            siblings
-                .get_or_init(|| completeness::sibling_services(project))
-                .contains(host)
-        };
+        let in_sibling = |host: &str| cx.sibling_services().contains(host);
         for service in cx.services() {
             let name = service.name;
             if service.network_mode.is_set()
