@@ -293,6 +293,21 @@ fn explain_at(at: &At, error: &ValidationError, out: &mut Vec<Diagnostic>) {
                     ));
                     continue;
                 }
+                if path.is_empty() && is_version_one_service(at.root, key) {
+                    out.push(
+                        at.diag(
+                            &codes::UNKNOWN_KEY,
+                            format!(
+                                "`{key}` is a service written in the version 1 format (services \
+                                 at the top level), which Compose v2 no longer reads"
+                            ),
+                            key_span,
+                            &path,
+                        )
+                        .help("move the services under a top-level `services:` key"),
+                    );
+                    continue;
+                }
                 let place = crate::project::schema::messages::context(&path);
                 let mut d = at.diag(
                     &codes::UNKNOWN_KEY,
@@ -500,6 +515,16 @@ fn explain_alternatives(
         &codes::WRONG_TYPE
     };
     out.push(at.diag(rule, message, value.origin.span, path));
+}
+
+/// Whether the top-level `key` of `root` is a service of the version 1 format: the file has
+/// no `services` and the key holds a mapping with `image` or `build`.
+fn is_version_one_service(root: &Value, key: &str) -> bool {
+    root.get("services").is_none()
+        && root
+            .get(key)
+            .and_then(Value::as_map)
+            .is_some_and(|m| m.contains_key("image") || m.contains_key("build"))
 }
 
 #[cfg(test)]
