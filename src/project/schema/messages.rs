@@ -275,7 +275,14 @@ fn explain_at(at: &At, error: &ValidationError, out: &mut Vec<Diagnostic>) {
         _ => value.origin.span,
     };
     let subject = subject(&path);
+    // A string holding an unset variable is unknown: what it will be is not judged.
+    let unknown = value.as_str().is_some_and(|s| !s.is_known());
     match error.kind() {
+        ValidationErrorKind::Pattern { .. }
+        | ValidationErrorKind::Enum { .. }
+        | ValidationErrorKind::Format { .. }
+        | ValidationErrorKind::MinLength { .. }
+            if unknown => {}
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for key in unexpected {
                 let key_span = value
