@@ -763,6 +763,40 @@ fn an_included_file_checked_alone_may_use_what_its_includer_declares() {
     );
 }
 
+/// A file given with `-f` after the main one may depend on its services; an unrelated file
+/// of the folder defines nothing for it.
+#[test]
+fn partner_files_define_services_for_hyg007_and_unrelated_files_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "compose.yaml",
+        "services:\n  otel-collector:\n    image: otel/opentelemetry-collector:0.110.0\n",
+    );
+    write(
+        d,
+        "compose.profiling.yaml",
+        "services:\n  profiler:\n    image: grafana/pyroscope:1.9.0\n    depends_on: [otel-collector]\n",
+    );
+    write(
+        d,
+        "tutorial-redis.yaml",
+        "services:\n  redis:\n    image: redis:7.4\n",
+    );
+    write(
+        d,
+        "tutorial-app.yaml",
+        "services:\n  app:\n    image: myorg/app:1.0\n    depends_on: [redis]\n",
+    );
+    let partner = composefix(&["--format", "concise", "compose.profiling.yaml"], d);
+    let text = String::from_utf8_lossy(&partner.stdout);
+    assert!(!text.contains("HYG007"), "{text}");
+    let unrelated = composefix(&["--format", "concise", "tutorial-app.yaml"], d);
+    let text = String::from_utf8_lossy(&unrelated.stdout);
+    assert!(text.contains("HYG007"), "{text}");
+}
+
 #[test]
 fn max_file_size_overrides_the_file_size_limit() {
     let dir = tempfile::tempdir().unwrap();

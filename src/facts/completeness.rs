@@ -168,6 +168,24 @@ const MAX_SIBLINGS: usize = 32;
 /// combined. The files are read only for their service names, never shown; at most
 /// [`MAX_SIBLINGS`] of them, each within the size limit.
 pub(crate) fn sibling_services(project: &Project) -> HashSet<String> {
+    services_of_siblings(project, |_, _| true)
+}
+
+/// The services that the project's partner files beside it define: the default-named files
+/// of the folder (`compose.yaml`, `docker-compose.override.yml`, …) and those that share its
+/// file's first name part (`docker-compose.kafka.yml` with `docker-compose.yml`,
+/// `compose.profiling.yaml` with `compose.yaml`), which are the files given with it as `-f`.
+/// An unrelated file of the folder (another tutorial) does not count.
+pub(crate) fn partner_services(project: &Project) -> HashSet<String> {
+    let stem = |name: &str| name.split('.').next().unwrap_or_default().to_owned();
+    services_of_siblings(project, |own, sibling| {
+        crate::project::discover::is_default_name(sibling) || stem(own) == stem(sibling)
+    })
+}
+
+/// The services the sibling YAML files `keep` accepts (given the project's file name and the
+/// sibling's) define.
+fn services_of_siblings(project: &Project, keep: impl Fn(&str, &str) -> bool) -> HashSet<String> {
     let mut out = HashSet::new();
     let Some(first) = project.files.first() else {
         return out;
@@ -187,11 +205,19 @@ pub(crate) fn sibling_services(project: &Project) -> HashSet<String> {
         .filter(|f| f.path().parent() == first.path().parent())
         .filter_map(|f| f.path().file_name())
         .collect();
+    let own_name = first
+        .path()
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let mut siblings: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension().is_some_and(|e| e == "yml" || e == "yaml")
                 && p.file_name().is_some_and(|n| !own.contains(n))
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| keep(own_name, n))
         })
         .collect();
     siblings.sort();

@@ -169,13 +169,19 @@ pub(crate) fn is_official(name: &str) -> bool {
     OFFICIAL.binary_search(&name).is_ok()
 }
 
-/// Whether an image reference is a one-part Docker Hub name that is no official image: no
-/// registry can serve it, so it is built or loaded locally (`web`, `myapp`).
+/// Whether an image reference names an image no registry can serve, so it is built or
+/// loaded locally: a one-part Docker Hub name that is no official image (`web`, `myapp`), or
+/// Podman's `localhost/` prefix for local images (`localhost/app:1`; a registry on a port,
+/// `localhost:5000/app`, is a registry).
 pub(crate) fn is_local_only(reference: &super::Reference) -> bool {
-    reference.registry.is_none()
-        && !reference.repository.contains('/')
-        && !reference.repository.is_empty()
-        && !is_official(reference.repository)
+    match reference.registry {
+        Some(registry) => registry == "localhost",
+        None => {
+            !reference.repository.contains('/')
+                && !reference.repository.is_empty()
+                && !is_official(reference.repository)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -196,5 +202,6 @@ mod tests {
         assert!(!local("nginx:latest"));
         assert!(!local("myorg/app"));
         assert!(!local("localhost:5000/app"));
+        assert!(local("localhost/test-image:1"));
     }
 }

@@ -42,6 +42,9 @@ const OFFSETS: &str =
     "consumer groups never get a coordinator (__consumer_offsets cannot be created)";
 const TRANSACTIONS: &str =
     "transactional producers (exactly-once) fail: __transaction_state cannot be created";
+/// `transaction.state.log.min.isr` above the topic's replicas: the topic exists, writes fail.
+const TRANSACTIONS_ISR: &str = "__transaction_state is created, but it has fewer replicas than \
+     each write needs in sync, so transactional producers (exactly-once) fail";
 const CONNECT: &str = "Connect's internal topics cannot be created, so the worker does not start";
 
 const BROKER_KEYS: [BrokerKey; 6] = [
@@ -313,7 +316,7 @@ fn broker_excess<'p>(service: &Service<'p>, broker: &Broker<'p>, n: usize) -> Ve
             spec: service.spec,
             transactional: true,
             feature_only: false,
-            consequence: TRANSACTIONS,
+            consequence: TRANSACTIONS_ISR,
         });
     }
     out
@@ -396,8 +399,16 @@ fn diagnose(
     } else {
         Severity::Warning
     };
+    // Replicas Kafka cannot place, and an in-sync minimum above the replicas there are; when
+    // __transaction_state cannot be created at all, its minimum is one more setting to lower.
+    let unplaced_transactions = excess
+        .iter()
+        .any(|e| e.transactional && e.consequence != TRANSACTIONS_ISR);
+    let (isr, placed): (Vec<&Excess>, Vec<&Excess>) = excess
+        .iter()
+        .partition(|e| e.consequence == TRANSACTIONS_ISR && !unplaced_transactions);
     let mut keys: Vec<String> = Vec::new();
-    for e in excess {
+    for e in &placed {
         let item = format!(
             "`{}` is {}{}",
             e.key,
@@ -418,16 +429,32 @@ fn diagnose(
         format!("{n} brokers")
     };
     let mut consequences: Vec<&str> = Vec::new();
-    for e in excess {
+    for e in placed.iter().filter(|e| e.consequence != TRANSACTIONS_ISR) {
         if !consequences.contains(&e.consequence) {
             consequences.push(e.consequence);
         }
     }
-    let message = format!(
-        "{} but the cluster has {brokers}: Kafka cannot place the replicas, so {}",
-        keys.join(", "),
-        consequences.join("; ")
-    );
+    let mut parts = Vec::new();
+    if !placed.is_empty() {
+        parts.push(format!(
+            "{} but the cluster has {brokers}: Kafka cannot place the replicas, so {}",
+            keys.join(", "),
+            consequences.join("; ")
+        ));
+    }
+    if let Some(e) = isr.first() {
+        parts.push(format!(
+            "`{}` is {}{}: {TRANSACTIONS_ISR}",
+            e.key,
+            e.value,
+            if e.setting.is_none() {
+                " (the image's default)"
+            } else {
+                ""
+            }
+        ));
+    }
+    let message = parts.join("; ");
     let place = first.setting.or(first.env).unwrap_or(first.spec);
     let mut d = Diagnostic::new(&INFO, message)
         .at(project.file(place.origin.file), place.origin.span)
@@ -501,6 +528,24 @@ mod tests {
         let message = &found[0].message;
         assert!(message.contains(TRANSACTIONS), "{message}");
         assert!(!message.contains("consumer groups"), "{message}");
+        assert_eq!(found[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn an_in_sync_minimum_above_the_replicas_says_the_topic_exists() {
+        // The transaction-state topic has 1 replica; its minimum in-sync replicas stays 2.
+        let yaml = "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.1\n    \
+                    environment:\n      ZOOKEEPER_CLIENT_PORT: 2181\n  kafka:\n    \
+                    image: confluentinc/cp-kafka:7.6.1\n    environment:\n      \
+                    KAFKA_BROKER_ID: 1\n      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181\n      \
+                    KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092\n      \
+                    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n      \
+                    KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1\n";
+        let found = crate::rules::findings_of(&ReplicationFactorExceedsBrokers, yaml);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let message = &found[0].message;
+        assert!(message.contains(TRANSACTIONS_ISR), "{message}");
+        assert!(!message.contains("cannot place"), "{message}");
         assert_eq!(found[0].severity, Severity::Warning);
     }
 }
