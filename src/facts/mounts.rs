@@ -52,29 +52,12 @@ fn known_str(value: &Value) -> Option<&str> {
 /// (the deploying user's home) is kept. Paths that are neither absolute nor `~` come back as
 /// written.
 pub(crate) fn normalize_host_path(path: &str) -> String {
-    let (prefix, rest) = if let Some(rest) = path.strip_prefix('~') {
-        ("~", rest)
-    } else if path.starts_with('/') {
-        ("", path)
-    } else {
-        return path.to_string();
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in rest.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    match (prefix, joined.is_empty()) {
-        ("~", true) => "~".to_string(),
-        ("~", false) => format!("~/{joined}"),
-        (_, true) => "/".to_string(),
-        _ => format!("/{joined}"),
+    match path.strip_prefix('~') {
+        Some(rest) => match crate::project::clean_path(&format!("/{rest}")).as_str() {
+            "/" => "~".to_string(),
+            cleaned => format!("~{cleaned}"),
+        },
+        None => crate::project::clean_path(path),
     }
 }
 

@@ -333,7 +333,7 @@ pub(super) fn long_volume(item: Value) -> Value {
         if let Some(target) = map.get_mut("target")
             && let Some(t) = known_str(target)
         {
-            target.kind = Kind::Str(Str::plain(clean_target(t)));
+            target.kind = Kind::Str(Str::plain(clean_path(t)));
         }
         return Value::new(Kind::Map(map), origin);
     }
@@ -356,7 +356,7 @@ pub(super) fn long_volume(item: Value) -> Value {
     if !source.is_empty() {
         map.insert("source".into(), origin, text(source, origin));
     }
-    map.insert("target".into(), origin, text(clean_target(target), origin));
+    map.insert("target".into(), origin, text(clean_path(target), origin));
     let mut bind_options = Map::default();
     let mut volume_options = Map::default();
     for option in options.split(',').filter(|o| !o.is_empty()) {
@@ -430,8 +430,10 @@ fn is_file_path(source: &str) -> bool {
     }
 }
 
-/// The target path without `.` parts, repeated or trailing slashes (Go's `path.Clean`).
-fn clean_target(target: &str) -> String {
+/// An absolute path without `.` parts, repeated or trailing slashes, `..` resolved within it
+/// (Go's `path.Clean`); another path comes back as written. Mount targets, and the host paths
+/// the facts compare, are cleaned by this one function.
+pub(crate) fn clean_path(target: &str) -> String {
     if !target.starts_with('/') {
         return target.to_string();
     }
@@ -601,6 +603,6 @@ mod tests {
         // One letter before a colon is a drive, as in compose-go.
         assert_eq!(volume_parts("a:/a"), Some(vec!["a:/a"]));
         assert!(is_file_path("~/x") && is_file_path("C:\\x") && !is_file_path("data"));
-        assert_eq!(clean_target("/a//b/./c/"), "/a/b/c");
+        assert_eq!(clean_path("/a//b/./c/"), "/a/b/c");
     }
 }

@@ -5,6 +5,7 @@
 //! file and bytes where a value was written, through aliases, merges, overrides and includes.
 
 mod canonical;
+pub(crate) use canonical::clean_path;
 pub(crate) mod codes;
 pub mod discover;
 pub(crate) mod dotenv;

@@ -513,17 +513,24 @@ fn fix(project: &Project, excess: &[Excess]) -> Option<Fix> {
 mod tests {
     use super::*;
 
+    /// A ZooKeeper and one cp-kafka 7.6.1 broker with the offsets topic at 1, and `extra`
+    /// environment lines.
+    fn single_broker(extra: &str) -> String {
+        format!(
+            "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.1\n    \
+             environment:\n      ZOOKEEPER_CLIENT_PORT: 2181\n  kafka:\n    \
+             image: confluentinc/cp-kafka:7.6.1\n    environment:\n      \
+             KAFKA_BROKER_ID: 1\n      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181\n      \
+             KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092\n      \
+             KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n{extra}"
+        )
+    }
+
     #[test]
     fn the_message_names_only_what_the_flagged_keys_break() {
-        // A single broker with the offsets topic at 1 and the transaction-state topic left at
-        // the image's default of 3: only transactional producers fail.
-        let yaml = "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.1\n    \
-                    environment:\n      ZOOKEEPER_CLIENT_PORT: 2181\n  kafka:\n    \
-                    image: confluentinc/cp-kafka:7.6.1\n    environment:\n      \
-                    KAFKA_BROKER_ID: 1\n      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181\n      \
-                    KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092\n      \
-                    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n";
-        let found = crate::rules::findings_of(&ReplicationFactorExceedsBrokers, yaml);
+        // The transaction-state topic is left at the image's default of 3: only transactional
+        // producers fail.
+        let found = crate::rules::findings_of(&ReplicationFactorExceedsBrokers, &single_broker(""));
         assert_eq!(found.len(), 1, "{found:?}");
         let message = &found[0].message;
         assert!(message.contains(TRANSACTIONS), "{message}");
@@ -534,14 +541,8 @@ mod tests {
     #[test]
     fn an_in_sync_minimum_above_the_replicas_says_the_topic_exists() {
         // The transaction-state topic has 1 replica; its minimum in-sync replicas stays 2.
-        let yaml = "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.1\n    \
-                    environment:\n      ZOOKEEPER_CLIENT_PORT: 2181\n  kafka:\n    \
-                    image: confluentinc/cp-kafka:7.6.1\n    environment:\n      \
-                    KAFKA_BROKER_ID: 1\n      KAFKA_ZOOKEEPER_CONNECT: zookeeper:2181\n      \
-                    KAFKA_ADVERTISED_LISTENERS: PLAINTEXT://kafka:29092\n      \
-                    KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: 1\n      \
-                    KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1\n";
-        let found = crate::rules::findings_of(&ReplicationFactorExceedsBrokers, yaml);
+        let yaml = single_broker("      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: 1\n");
+        let found = crate::rules::findings_of(&ReplicationFactorExceedsBrokers, &yaml);
         assert_eq!(found.len(), 1, "{found:?}");
         let message = &found[0].message;
         assert!(message.contains(TRANSACTIONS_ISR), "{message}");
