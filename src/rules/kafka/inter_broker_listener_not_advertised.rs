@@ -96,8 +96,8 @@ fn diagnose(cx: &Context, service: &Service, broker: &Broker) -> Option<Diagnost
         None => format!("the broker advertises only {}", names.join(", ")),
     };
     let message = format!(
-        "{origin}, but {listed}: the `{}` broker exits at start-up with \"inter.broker.listener.name \
-         must be a listener name defined in advertised.listeners\"",
+        "{origin}, but {listed}: Kafka refuses the configuration of `{}` (\"inter.broker.listener.name \
+         must be a listener name defined in advertised.listeners\") and the broker does not start",
         broker.service
     );
     let (file, at) = match setting {
