@@ -763,38 +763,24 @@ fn an_included_file_checked_alone_may_use_what_its_includer_declares() {
     );
 }
 
-/// A file given with `-f` after the main one may depend on its services; an unrelated file
-/// of the folder defines nothing for it.
+/// A file given with `-f` after another may depend on its services, whatever the two are named.
 #[test]
-fn partner_files_define_services_for_hyg007_and_unrelated_files_do_not() {
+fn a_sibling_file_defines_services_for_hyg007() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(
-        d,
-        "compose.yaml",
-        "services:\n  otel-collector:\n    image: otel/opentelemetry-collector:0.110.0\n",
-    );
-    write(
-        d,
-        "compose.profiling.yaml",
-        "services:\n  profiler:\n    image: grafana/pyroscope:1.9.0\n    depends_on: [otel-collector]\n",
-    );
-    write(
-        d,
-        "tutorial-redis.yaml",
-        "services:\n  redis:\n    image: redis:7.4\n",
-    );
-    write(
-        d,
-        "tutorial-app.yaml",
-        "services:\n  app:\n    image: myorg/app:1.0\n    depends_on: [redis]\n",
-    );
-    let partner = composefix(&["--format", "concise", "compose.profiling.yaml"], d);
-    let text = String::from_utf8_lossy(&partner.stdout);
-    assert!(!text.contains("HYG007"), "{text}");
-    let unrelated = composefix(&["--format", "concise", "tutorial-app.yaml"], d);
-    let text = String::from_utf8_lossy(&unrelated.stdout);
+    let app = "services:\n  app:\n    image: myorg/app:1.0\n    depends_on: [zookeeper]\n";
+    write(d, "kafka-3-4.yml", app);
+    let alone = composefix(&["--format", "concise", "kafka-3-4.yml"], d);
+    let text = String::from_utf8_lossy(&alone.stdout);
     assert!(text.contains("HYG007"), "{text}");
+    write(
+        d,
+        "kafka-0-1-2.yml",
+        "services:\n  zookeeper:\n    image: confluentinc/cp-zookeeper:7.6.1\n",
+    );
+    let beside = composefix(&["--format", "concise", "kafka-3-4.yml"], d);
+    let text = String::from_utf8_lossy(&beside.stdout);
+    assert!(!text.contains("HYG007"), "{text}");
 }
 
 #[test]

@@ -171,18 +171,6 @@ pub(crate) fn sibling_services(project: &Project) -> HashSet<String> {
     services_of_siblings(project, |_, _| true)
 }
 
-/// The services that the project's partner files beside it define: the default-named files
-/// of the folder (`compose.yaml`, `docker-compose.override.yml`, …) and those that share its
-/// file's first name part (`docker-compose.kafka.yml` with `docker-compose.yml`,
-/// `compose.profiling.yaml` with `compose.yaml`), which are the files given with it as `-f`.
-/// An unrelated file of the folder (another tutorial) does not count.
-pub(crate) fn partner_services(project: &Project) -> HashSet<String> {
-    let stem = |name: &str| name.split('.').next().unwrap_or_default().to_owned();
-    services_of_siblings(project, |own, sibling| {
-        crate::project::discover::is_default_name(sibling) || stem(own) == stem(sibling)
-    })
-}
-
 /// The services the sibling YAML files `keep` accepts (given the project's file name and the
 /// sibling's) define.
 fn services_of_siblings(project: &Project, keep: impl Fn(&str, &str) -> bool) -> HashSet<String> {

@@ -35,11 +35,6 @@ const OVERRIDE_NAMES: [(&str, [&str; 2]); 4] = [
     ),
 ];
 
-/// Whether `name` is a file name Compose reads without `-f`: a base or an override.
-pub fn is_default_name(name: &str) -> bool {
-    BASE_NAMES.contains(&name) || OVERRIDE_NAMES.iter().any(|(_, o)| o.contains(&name))
-}
-
 /// The files of one project, merged in order; the first is the base.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectFiles {

@@ -29,7 +29,6 @@ pub struct Context<'p> {
     fragment: OnceLock<bool>,
     included: OnceLock<bool>,
     siblings: OnceLock<HashSet<String>>,
-    partners: OnceLock<HashSet<String>>,
     /// Client addresses by service, keyed by the service value's address.
     clients: OnceLock<HashMap<usize, Vec<ClientTarget<'p>>>>,
     /// The rules the run reports, so that a rule can leave an item to a more specific one
@@ -50,7 +49,6 @@ impl<'p> Context<'p> {
             fragment: OnceLock::new(),
             included: OnceLock::new(),
             siblings: OnceLock::new(),
-            partners: OnceLock::new(),
             clients: OnceLock::new(),
             selection: None,
         }
@@ -163,14 +161,6 @@ impl<'p> Context<'p> {
     pub fn sibling_services(&self) -> &HashSet<String> {
         self.siblings
             .get_or_init(|| completeness::sibling_services(self.project))
-    }
-
-    /// The services the project's partner files beside it define
-    /// (`completeness::partner_services`): asked only before reporting a service the project
-    /// lacks.
-    pub fn partner_services(&self) -> &HashSet<String> {
-        self.partners
-            .get_or_init(|| completeness::partner_services(self.project))
     }
 
     /// The client addresses of `service`, a service of the project (another value gets its
