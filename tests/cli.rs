@@ -783,6 +783,27 @@ fn a_sibling_file_defines_services_for_hyg007() {
     assert!(!text.contains("HYG007"), "{text}");
 }
 
+/// A file given with `-f` beside another may declare what the other's services use.
+#[test]
+fn a_declaration_a_sibling_file_uses_is_not_unused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let base = "services:\n  ci:\n    image: myorg/ci:1.0\nsecrets:\n  db_password:\n    \
+                environment: DB_PASSWORD\n";
+    write(d, "base.yaml", base);
+    let alone = composefix(&["--format", "concise", "base.yaml"], d);
+    let text = String::from_utf8_lossy(&alone.stdout);
+    assert!(text.contains("HYG009"), "{text}");
+    write(
+        d,
+        "app.yaml",
+        "services:\n  db:\n    image: postgres:16.4\n    secrets: [db_password]\n",
+    );
+    let beside = composefix(&["--format", "concise", "base.yaml"], d);
+    let text = String::from_utf8_lossy(&beside.stdout);
+    assert!(!text.contains("HYG009"), "{text}");
+}
+
 #[test]
 fn max_file_size_overrides_the_file_size_limit() {
     let dir = tempfile::tempdir().unwrap();

@@ -162,19 +162,22 @@ fn referenced_paths(root: &Value) -> Vec<&str> {
 /// At most this many sibling files are read.
 const MAX_SIBLINGS: usize = 32;
 
-/// The services that the other YAML files beside the project's first compose file define
+/// What the other YAML files beside the project's first compose file define and use
 /// (`kafka.yml` beside `console.yml`, used as `docker compose -f kafka.yml -f console.yml`):
-/// a name missing from the project but defined there is most likely right once the files are
-/// combined. The files are read only for their service names, never shown; at most
-/// [`MAX_SIBLINGS`] of them, each within the size limit.
-pub(crate) fn sibling_services(project: &Project) -> HashSet<String> {
-    services_of_siblings(project, |_, _| true)
+/// a name missing from the project but defined there, or a declaration unused in the project
+/// but used there, is most likely right once the files are combined. The files are read only
+/// for these names, never shown; at most [`MAX_SIBLINGS`] of them, each within the size limit.
+#[derive(Debug, Default)]
+pub(crate) struct Siblings {
+    /// The services they define.
+    pub services: HashSet<String>,
+    /// The networks, volumes, secrets and configs their services use.
+    pub uses: HashSet<(Section, String)>,
 }
 
-/// The services the sibling YAML files `keep` accepts (given the project's file name and the
-/// sibling's) define.
-fn services_of_siblings(project: &Project, keep: impl Fn(&str, &str) -> bool) -> HashSet<String> {
-    let mut out = HashSet::new();
+/// Reads the project's [`Siblings`].
+pub(crate) fn siblings(project: &Project) -> Siblings {
+    let mut out = Siblings::default();
     let Some(first) = project.files.first() else {
         return out;
     };
@@ -186,36 +189,36 @@ fn services_of_siblings(project: &Project, keep: impl Fn(&str, &str) -> bool) ->
     let Ok(entries) = std::fs::read_dir(dir) else {
         return out;
     };
-    // The project's own files (its services are known anyway), by name within the folder.
+    // The project's own files (what they hold is known anyway), by name within the folder.
     let own: HashSet<&std::ffi::OsStr> = project
         .files
         .iter()
         .filter(|f| f.path().parent() == first.path().parent())
         .filter_map(|f| f.path().file_name())
         .collect();
-    let own_name = first
-        .path()
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    let mut siblings: Vec<PathBuf> = entries
+    let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension().is_some_and(|e| e == "yml" || e == "yaml")
                 && p.file_name().is_some_and(|n| !own.contains(n))
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| keep(own_name, n))
         })
         .collect();
-    siblings.sort();
+    paths.sort();
     let opts = LoadOptions::default();
-    for path in siblings.into_iter().take(MAX_SIBLINGS) {
+    for path in paths.into_iter().take(MAX_SIBLINGS) {
         let Some(root) = crate::project::read_file_value(&path, &opts) else {
             continue;
         };
-        if let Some(services) = root.get("services").and_then(Value::as_map) {
-            out.extend(services.iter().map(|(name, _, _)| name.to_string()));
+        let Some(services) = root.get("services").and_then(Value::as_map) else {
+            continue;
+        };
+        for (name, _, service) in services.iter() {
+            out.services.insert(name.to_string());
+            out.uses.extend(
+                uses(service)
+                    .into_iter()
+                    .map(|u| (u.section, u.name.to_string())),
+            );
         }
     }
     out

@@ -9,7 +9,7 @@ use crate::facts::network_mode::NetworkMode;
 use crate::project::value::{Origin, Value};
 
 /// The four top-level sections whose entries services refer to by key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Section {
     /// `volumes`
     Volumes,

@@ -14,7 +14,7 @@ use crate::project::Project;
 use crate::project::value::Value;
 use crate::rules::Selection;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// One project and its shared facts. Checks may run on several threads at once.
@@ -28,7 +28,7 @@ pub struct Context<'p> {
     partial: OnceLock<bool>,
     fragment: OnceLock<bool>,
     included: OnceLock<bool>,
-    siblings: OnceLock<HashSet<String>>,
+    siblings: OnceLock<completeness::Siblings>,
     /// Client addresses by service, keyed by the service value's address.
     clients: OnceLock<HashMap<usize, Vec<ClientTarget<'p>>>>,
     /// The rules the run reports, so that a rule can leave an item to a more specific one
@@ -155,12 +155,12 @@ impl<'p> Context<'p> {
             .get_or_init(|| completeness::included_elsewhere(self.project))
     }
 
-    /// The services the other YAML files beside the project define
-    /// (`completeness::sibling_services`): asked only before reporting a name the project
-    /// lacks, since it reads those files.
-    pub fn sibling_services(&self) -> &HashSet<String> {
+    /// What the other YAML files beside the project define and use
+    /// (`completeness::siblings`): asked only before reporting a name the project lacks or a
+    /// declaration it does not use, since it reads those files.
+    pub(crate) fn siblings(&self) -> &completeness::Siblings {
         self.siblings
-            .get_or_init(|| completeness::sibling_services(self.project))
+            .get_or_init(|| completeness::siblings(self.project))
     }
 
     /// The client addresses of `service`, a service of the project (another value gets its

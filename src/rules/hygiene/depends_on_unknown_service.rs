@@ -34,7 +34,7 @@ impl Rule for DependsOnUnknownService {
         let mine = profiles(service.spec);
         // Asked only when a name is missing: a file given with `-f` beside the one that
         // defines the service (`kafka-3-4.yml` beside `kafka-0-1-2.yml`).
-        let siblings = || cx.sibling_services();
+        let siblings = || &cx.siblings().services;
         for (how, target, origin) in service_refs(service.spec) {
             if target == service.name && how != ServiceRef::NetworkMode {
                 continue;

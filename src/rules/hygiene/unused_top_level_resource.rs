@@ -56,6 +56,12 @@ impl Rule for UnusedTopLevelResource {
                 })
                 .map(|(name, origin, _)| (name, origin))
                 .collect();
+            // A file given with `-f` beside this one may use them (zulip's `ci/base.yaml`
+            // declares the secrets of `compose.yaml`); read only when something is unused.
+            let unused: Vec<(&str, &Origin)> = unused
+                .into_iter()
+                .filter(|(name, _)| !cx.siblings().uses.contains(&(section, name.to_string())))
+                .collect();
             for (name, origin) in &unused {
                 let noun = section.noun();
                 let fix = removal(project, model, section_value, key, name, &unused);
