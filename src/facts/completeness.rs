@@ -5,8 +5,10 @@
 use crate::facts::resources::{Section, uses};
 use crate::project::value::Value;
 use crate::project::{LoadOptions, Project};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 /// True when the project cannot run on its own: a service has neither `image`, `build` nor
 /// `extends`; or refers to an undeclared network, named volume or `depends_on` service
@@ -101,7 +103,6 @@ pub(crate) fn included_elsewhere(project: &Project) -> bool {
     let Ok(me) = std::fs::canonicalize(first.path()) else {
         return false;
     };
-    let opts = LoadOptions::default();
     let mut dir = me.parent();
     for _ in 0..=MAX_PARENTS {
         let Some(d) = dir else { break };
@@ -110,10 +111,11 @@ pub(crate) fn included_elsewhere(project: &Project) -> bool {
             if candidate == me || !candidate.is_file() {
                 continue;
             }
-            let Some(root) = crate::project::read_file_value(&candidate, &opts) else {
+            let Some(file) = read_once(&candidate) else {
                 continue;
             };
-            if referenced_paths(&root)
+            if file
+                .references
                 .iter()
                 .any(|p| std::fs::canonicalize(d.join(p)).is_ok_and(|p| p == me))
             {
@@ -204,24 +206,63 @@ pub(crate) fn siblings(project: &Project) -> Siblings {
         })
         .collect();
     paths.sort();
-    let opts = LoadOptions::default();
     for path in paths.into_iter().take(MAX_SIBLINGS) {
-        let Some(root) = crate::project::read_file_value(&path, &opts) else {
+        let Some(file) = read_once(&path) else {
             continue;
         };
-        let Some(services) = root.get("services").and_then(Value::as_map) else {
-            continue;
-        };
-        for (name, _, service) in services.iter() {
-            out.services.insert(name.to_string());
-            out.uses.extend(
+        out.services.extend(file.defines.services.iter().cloned());
+        out.uses.extend(file.defines.uses.iter().cloned());
+    }
+    out
+}
+
+/// What another compose file of the folder (or one above) defines, uses and names.
+#[derive(Debug, Default)]
+struct ReadFile {
+    /// Its services and the resources they use.
+    defines: Siblings,
+    /// The files its `include` entries and its services' `extends.file` name.
+    references: Vec<String>,
+}
+
+/// One such file, read once per run for all the projects that ask (a folder of 100 files
+/// checked at once asks about the same files for each), and again only when it changes (its
+/// length or modification time), as for the language server.
+fn read_once(path: &Path) -> Option<Arc<ReadFile>> {
+    type Cache = Mutex<HashMap<PathBuf, (u64, Option<SystemTime>, Arc<ReadFile>)>>;
+    static READ: OnceLock<Cache> = OnceLock::new();
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = (meta.len(), meta.modified().ok());
+    let cache = READ.get_or_init(Cache::default);
+    if let Some((len, modified, file)) = cache.lock().ok()?.get(path)
+        && (*len, *modified) == stamp
+    {
+        return Some(Arc::clone(file));
+    }
+    // A file that is no YAML mapping defines nothing; that is kept too.
+    let root = crate::project::read_file_value(path, &LoadOptions::default());
+    let mut file = ReadFile::default();
+    if let Some(root) = &root {
+        file.references = referenced_paths(root)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let services = root.get("services").and_then(Value::as_map);
+        for (name, _, service) in services.into_iter().flat_map(|m| m.iter()) {
+            file.defines.services.insert(name.to_string());
+            file.defines.uses.extend(
                 uses(service)
                     .into_iter()
                     .map(|u| (u.section, u.name.to_string())),
             );
         }
     }
-    out
+    let file = Arc::new(file);
+    cache
+        .lock()
+        .ok()?
+        .insert(path.to_path_buf(), (stamp.0, stamp.1, Arc::clone(&file)));
+    Some(file)
 }
 
 /// The named volumes a service mounts (`data:/var/lib/x`, or long syntax `type: volume`).
@@ -303,5 +344,23 @@ mod tests {
         assert!(!fragment(
             "services:\n  a:\n    image: x\n    networks: [default]\n    volumes: [./src:/src]\n"
         ));
+    }
+
+    #[test]
+    fn a_sibling_file_is_read_again_when_it_changes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let main = dir.path().join("main.yaml");
+        std::fs::write(&main, "services:\n  app:\n    image: x:1\n").expect("write");
+        let sibling = dir.path().join("other.yaml");
+        let opts = crate::project::LoadOptions::default();
+        let project = || {
+            let text = std::fs::read(&main).expect("read");
+            crate::project::load_text(&main, text, &opts)
+        };
+        std::fs::write(&sibling, "services:\n  db:\n    image: y:1\n").expect("write");
+        assert!(super::siblings(&project()).services.contains("db"));
+        std::fs::write(&sibling, "services:\n  cache:\n    image: redis:7.4\n").expect("write");
+        let now = super::siblings(&project());
+        assert!(now.services.contains("cache") && !now.services.contains("db"));
     }
 }
