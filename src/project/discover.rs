@@ -36,7 +36,7 @@ const OVERRIDE_NAMES: [(&str, [&str; 2]); 4] = [
 ];
 
 /// The files of one project, merged in order; the first is the base.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProjectFiles {
     /// The files, base first.
     pub files: Vec<PathBuf>,
@@ -237,10 +237,13 @@ pub fn projects_under(dir: &Path, sniff: bool) -> Vec<ProjectFiles> {
         .map(ignore::DirEntry::into_path)
         .collect();
     files.sort();
+    // Each project once, in the order of its first file (a set: a folder of 1,000 files
+    // compared each project with every earlier one).
+    let mut seen: std::collections::HashSet<ProjectFiles> = std::collections::HashSet::new();
     let mut projects: Vec<ProjectFiles> = Vec::new();
     for file in &files {
         let project = project_of_file(file);
-        if !projects.contains(&project) {
+        if seen.insert(project.clone()) {
             projects.push(project);
         }
     }
