@@ -297,7 +297,7 @@ fn config_prints_the_resolved_project_which_loads_back() {
         yaml,
         format!("name: {}\n", project_name(dir.path()))
             + "x-base:\n  restart: always\nservices:\n  web:\n    restart: always\n    image: nginx:1.27\n    \
-         environment:\n      GREETING: hello world\n      SECRET: ${SECRET}\n    command: echo $$HOME\n    \
+         environment:\n      GREETING: hello world\n      SECRET: ${SECRET}\n    command:\n      - echo\n      - $$HOME\n    \
          ports:\n      - mode: ingress\n        target: 80\n        published: \"8080\"\n        protocol: tcp\n"
     );
     // What `config` prints is a compose file composefix accepts as it is.

@@ -1,6 +1,7 @@
 //! The strings a service uses when it runs: environment values and the arguments of
 //! `command` and `entrypoint` (never labels or healthchecks, RULES.md §1.4).
 
+use crate::project::command_words::command_words;
 use crate::project::value::{Kind, Value};
 
 /// One such string, with where it is written.
@@ -124,8 +125,9 @@ pub struct Arg<'p> {
 }
 
 /// The arguments of `command` (`key` = "command") or `entrypoint`: list items as they are, the
-/// string form split like a shell splits words (quotes removed, no expansion). Unknown values
-/// (interpolation without default) are left out, and so is everything after them.
+/// string form split as Compose splits it (quotes removed, no expansion, nothing from a shell
+/// operator on, nothing of a string Compose refuses). Unknown values (interpolation without
+/// default) are left out, and so is everything after them.
 pub(crate) fn args<'p>(service: &'p Value, key: &str) -> Vec<Arg<'p>> {
     let mut out = Vec::new();
     match service.get(key) {
@@ -156,8 +158,12 @@ pub(crate) fn args<'p>(service: &'p Value, key: &str) -> Vec<Arg<'p>> {
             }
         }
         Some(value) => {
-            if let Some(s) = value.as_str().filter(|s| s.is_known()) {
-                out.extend(shell_words(&s.text).into_iter().map(|(text, offset)| Arg {
+            if let Some(s) = value.as_str().filter(|s| s.is_known())
+                && let Ok(split) = command_words(&s.text)
+            {
+                // Compose passes only the words before a shell operator.
+                let line = &s.text[..split.dropped_from.unwrap_or(s.text.len())];
+                out.extend(shell_words(line).into_iter().map(|(text, offset)| Arg {
                     text,
                     value,
                     offset,

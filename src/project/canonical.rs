@@ -6,6 +6,7 @@
 //! A string with an unknown variable is left as written: its text is not what Compose would
 //! read, so it is printed back as `${VAR}` for Compose to resolve.
 
+use super::command_words::command_words;
 use super::value::{Kind, Map, Origin, Str, Value};
 
 /// `model` (a merged root value) in canonical syntax.
@@ -60,6 +61,26 @@ fn canonical_service(service: &mut Map) {
             *v = Value::new(Kind::Seq(vec![item]), origin);
         }
     }
+    for key in ["command", "entrypoint"] {
+        if let Some(v) = service.get_mut(key) {
+            split_command(v);
+        }
+    }
+    for key in ["post_start", "pre_stop"] {
+        if let Some(Value {
+            kind: Kind::Seq(hooks),
+            ..
+        }) = service.get_mut(key)
+        {
+            for hook in hooks {
+                if let Kind::Map(hook) = &mut hook.kind
+                    && let Some(v) = hook.get_mut("command")
+                {
+                    split_command(v);
+                }
+            }
+        }
+    }
     if let Some(v) = service.get_mut("build") {
         build(v);
     }
@@ -78,6 +99,21 @@ fn canonical_service(service: &mut Map) {
     {
         v.kind = Kind::Str(Str::plain("missing"));
     }
+}
+
+/// A string command as the argument list compose-go reads from it (`ShellCommand`). A string
+/// Compose refuses, or one with an unknown variable, stays as written.
+fn split_command(v: &mut Value) {
+    let Some(Ok(split)) = known_str(v).map(command_words) else {
+        return;
+    };
+    let origin = v.origin;
+    let words = split
+        .words
+        .into_iter()
+        .map(|w| Value::new(Kind::Str(Str::plain(w)), origin))
+        .collect();
+    v.kind = Kind::Seq(words);
 }
 
 /// The services a service needs without naming them in `depends_on`, as compose-go's

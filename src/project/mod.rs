@@ -5,6 +5,8 @@
 //! file and bytes where a value was written, through aliases, merges, overrides and includes.
 
 mod canonical;
+pub(crate) mod command_words;
+mod consistency;
 pub(crate) use canonical::clean_path;
 pub(crate) mod codes;
 pub mod discover;
@@ -332,6 +334,7 @@ fn load_inputs(
     if let Some(model) = &mut model {
         env_file::fill_bare_variables(model, &env);
         env_file::apply(&mut loader, model, &env);
+        consistency::check(model, &loader.files, &mut loader.diagnostics);
     }
     let declared = model
         .as_ref()
