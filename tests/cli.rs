@@ -965,3 +965,31 @@ fn human_excerpts_of_a_lone_cr_file_show_its_lines() {
         "line 4 on its own:\n{text}"
     );
 }
+
+/// In a folder with more YAML files than composefix reads for sibling evidence, a name the
+/// project lacks may be defined in a file it did not read: HYG007 says nothing.
+#[test]
+fn a_folder_too_large_to_read_gives_no_sibling_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let app = "services:\n  app:\n    image: myorg/app:1.0\n    depends_on: [zookeeper]\n";
+    write(d, "app.yml", app);
+    for i in 0..128 {
+        write(
+            d,
+            &format!("other-{i:03}.yml"),
+            "services:\n  x:\n    image: myorg/x:1.0\n",
+        );
+    }
+    let read = composefix(&["--format", "concise", "app.yml"], d);
+    let text = String::from_utf8_lossy(&read.stdout);
+    assert!(text.contains("HYG007"), "{text}");
+    write(
+        d,
+        "other-128.yml",
+        "services:\n  y:\n    image: myorg/y:1.0\n",
+    );
+    let too_many = composefix(&["--format", "concise", "app.yml"], d);
+    let text = String::from_utf8_lossy(&too_many.stdout);
+    assert!(!text.contains("HYG007"), "{text}");
+}

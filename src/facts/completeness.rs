@@ -161,20 +161,43 @@ fn referenced_paths(root: &Value) -> Vec<&str> {
     out
 }
 
-/// At most this many sibling files are read.
-const MAX_SIBLINGS: usize = 32;
+/// At most this many sibling files are read; beyond it the evidence is incomplete.
+const MAX_SIBLINGS: usize = 128;
 
 /// What the other YAML files beside the project's first compose file define and use
 /// (`kafka.yml` beside `console.yml`, used as `docker compose -f kafka.yml -f console.yml`):
 /// a name missing from the project but defined there, or a declaration unused in the project
 /// but used there, is most likely right once the files are combined. The files are read only
-/// for these names, never shown; at most [`MAX_SIBLINGS`] of them, each within the size limit.
+/// for these names, never shown; at most [`MAX_SIBLINGS`] of them, each within the size
+/// limit. In a folder with more, any name may be defined in a file not read, so every
+/// question is answered yes.
 #[derive(Debug, Default)]
 pub(crate) struct Siblings {
     /// The services they define.
-    pub services: HashSet<String>,
+    services: HashSet<String>,
     /// The networks, volumes, secrets and configs their services use.
-    pub uses: HashSet<(Section, String)>,
+    uses: HashSet<(Section, String)>,
+    /// The networks, volumes, secrets and configs they declare at the top level.
+    declares: HashSet<(Section, String)>,
+    /// Whether the folder had more sibling files than were read.
+    truncated: bool,
+}
+
+impl Siblings {
+    /// Whether a sibling file may define service `name`.
+    pub(crate) fn may_define_service(&self, name: &str) -> bool {
+        self.truncated || self.services.contains(name)
+    }
+
+    /// Whether a service of a sibling file may use resource `name` of `section`.
+    pub(crate) fn may_use(&self, section: Section, name: &str) -> bool {
+        self.truncated || self.uses.contains(&(section, name.to_string()))
+    }
+
+    /// Whether a sibling file may declare resource `name` of `section`.
+    pub(crate) fn may_declare(&self, section: Section, name: &str) -> bool {
+        self.truncated || self.declares.contains(&(section, name.to_string()))
+    }
 }
 
 /// Reads the project's [`Siblings`].
@@ -198,20 +221,24 @@ pub(crate) fn siblings(project: &Project) -> Siblings {
         .filter(|f| f.path().parent() == first.path().parent())
         .filter_map(|f| f.path().file_name())
         .collect();
-    let mut paths: Vec<PathBuf> = entries
+    let paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension().is_some_and(|e| e == "yml" || e == "yaml")
                 && p.file_name().is_some_and(|n| !own.contains(n))
         })
         .collect();
-    paths.sort();
-    for path in paths.into_iter().take(MAX_SIBLINGS) {
+    out.truncated = paths.len() > MAX_SIBLINGS;
+    if out.truncated {
+        return out;
+    }
+    for path in paths {
         let Some(file) = read_once(&path) else {
             continue;
         };
         out.services.extend(file.defines.services.iter().cloned());
         out.uses.extend(file.defines.uses.iter().cloned());
+        out.declares.extend(file.defines.declares.iter().cloned());
     }
     out
 }
@@ -247,6 +274,15 @@ fn read_once(path: &Path) -> Option<Arc<ReadFile>> {
             .into_iter()
             .map(str::to_owned)
             .collect();
+        for section in Section::ALL {
+            let declared = root.get(section.key()).and_then(Value::as_map);
+            file.defines.declares.extend(
+                declared
+                    .into_iter()
+                    .flat_map(|m| m.iter())
+                    .map(|(name, _, _)| (section, name.to_string())),
+            );
+        }
         let services = root.get("services").and_then(Value::as_map);
         for (name, _, service) in services.into_iter().flat_map(|m| m.iter()) {
             file.defines.services.insert(name.to_string());

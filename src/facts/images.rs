@@ -2,6 +2,7 @@
 
 use crate::images::zookeeper::{self, ClientPortSetting};
 use crate::images::{self, Image, Reference, entrypoint, env};
+use crate::project::interpolate::SegmentKind;
 use crate::project::value::{Map, Value};
 
 pub(crate) use crate::images::repository;
@@ -10,6 +11,25 @@ pub(crate) use crate::images::repository;
 pub(crate) fn image_of(service: &Value) -> Option<&str> {
     let s = service.get("image")?.as_str()?;
     s.is_known().then_some(s.text.as_str())
+}
+
+/// The registry and repository an image reference names, also when only its tag comes from
+/// an unset variable (`ghcr.io/acme/app:${TAG}`).
+pub(crate) fn named_repository(reference: &Value) -> Option<(Option<&str>, &str)> {
+    let s = reference.as_str()?;
+    let text = match s.interpolation.as_ref().filter(|_| !s.is_known()) {
+        None => s.text.as_str(),
+        Some(interpolation) => {
+            let first_unknown = interpolation.segments.iter().find_map(|seg| {
+                matches!(seg.kind, SegmentKind::Unknown { .. }).then_some(seg.text.start)
+            })?;
+            let prefix = s.text.get(..first_unknown)?;
+            images::reference::repository_before_unknown_tag(prefix)?;
+            prefix
+        }
+    };
+    let reference = Reference::parse(text);
+    Some((reference.registry, reference.repository))
 }
 
 /// Whether an `environment` mapping sets one of the catalog's broker keys: one pass over its

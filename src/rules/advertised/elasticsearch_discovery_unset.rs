@@ -342,7 +342,7 @@ fn initial_masters(
 fn seed_hosts(cx: &Context<'_>, nodes: &[(&Service, SearchDiscovery)], out: &mut Vec<Diagnostic>) {
     let project = cx.project;
     let book = cx.book();
-    let in_sibling = |host: &str| cx.siblings().services.contains(host);
+    let in_sibling = |host: &str| cx.siblings().may_define_service(host);
     let services: Vec<&str> = nodes.iter().map(|(s, _)| s.name).collect();
     for (service, node) in nodes {
         let Some((key, value, text)) = node.seed_hosts.env() else {

@@ -1,8 +1,10 @@
 //! HYG003 build-and-image-without-pull-policy.
 
 use crate::diagnostic::{Diagnostic, FixAvailability, Platform, RuleInfo, Severity};
+use crate::facts::images::named_repository;
 use crate::facts::service::Service;
 use crate::images::{Reference, official};
+use crate::project::value::Value;
 use crate::rules::{Context, Rule};
 
 rule_info!(
@@ -38,6 +40,20 @@ impl Rule for BuildAndImageWithoutPullPolicy {
             .as_str()
             .filter(|s| s.is_known())
             .is_some_and(|s| official::is_local_only(&Reference::parse(&s.text)))
+        {
+            return;
+        }
+        // A build that caches from the image's own repository publishes that image: pulling
+        // it is what the file means.
+        if let Some(repository) = named_repository(image)
+            && service
+                .spec
+                .get("build")
+                .and_then(|b| b.get("cache_from"))
+                .and_then(Value::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .any(|from| named_repository(from) == Some(repository))
         {
             return;
         }

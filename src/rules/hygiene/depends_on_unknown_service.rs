@@ -34,14 +34,14 @@ impl Rule for DependsOnUnknownService {
         let mine = profiles(service.spec);
         // Asked only when a name is missing: a file given with `-f` beside the one that
         // defines the service (`kafka-3-4.yml` beside `kafka-0-1-2.yml`).
-        let siblings = || &cx.siblings().services;
+        let sibling = |name: &str| cx.siblings().may_define_service(name);
         for (how, target, origin) in service_refs(service.spec) {
             if target == service.name && how != ServiceRef::NetworkMode {
                 continue;
             }
             let key = how.key();
             let (message, help) = match cx.service(target) {
-                None if siblings().contains(target) => continue,
+                None if sibling(target) => continue,
                 None => (
                     format!(
                         "`{key}` names `{target}`, which is not a service of the project: \
@@ -87,10 +87,7 @@ impl Rule for DependsOnUnknownService {
             );
         }
         for (target, origin) in optional_dependencies(service.spec) {
-            if cx.service(target).is_some()
-                || siblings().contains(target)
-                || cx.is_included_elsewhere()
-            {
+            if cx.service(target).is_some() || sibling(target) || cx.is_included_elsewhere() {
                 continue;
             }
             out.push(

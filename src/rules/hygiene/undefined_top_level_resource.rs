@@ -42,6 +42,10 @@ impl Rule for UndefinedTopLevelResource {
                 if cx.is_included_elsewhere() {
                     return;
                 }
+                // So may a file given with it (`-f`) or the override it expects.
+                if cx.siblings().may_declare(used.section, used.name) {
+                    continue;
+                }
                 let noun = used.section.noun();
                 let what = used.name;
                 let d = Diagnostic::new(

@@ -60,7 +60,7 @@ impl Rule for UnusedTopLevelResource {
             // declares the secrets of `compose.yaml`); read only when something is unused.
             let unused: Vec<(&str, &Origin)> = unused
                 .into_iter()
-                .filter(|(name, _)| !cx.siblings().uses.contains(&(section, name.to_string())))
+                .filter(|(name, _)| !cx.siblings().may_use(section, name))
                 .collect();
             for (name, origin) in &unused {
                 let noun = section.noun();

@@ -56,7 +56,7 @@ impl Rule for UnknownSingleLabelHost {
         let mut suggested: std::collections::HashMap<String, Vec<&str>> =
             std::collections::HashMap::new();
         // Read only when some name is unknown.
-        let in_sibling = |host: &str| cx.siblings().services.contains(host);
+        let in_sibling = |host: &str| cx.siblings().may_define_service(host);
         for service in cx.services() {
             let name = service.name;
             if service.network_mode.is_set()
