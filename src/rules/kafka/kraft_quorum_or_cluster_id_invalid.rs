@@ -670,6 +670,17 @@ fn cluster_id<'p>(cx: &Context<'_, 'p>, b: &Broker<'p>) -> Option<Problem<'p>> {
         Err(e) => {
             let why = match e {
                 ClusterIdError::TooLong(n) => format!("{n} characters, more than 24"),
+                ClusterIdError::NotBase64
+                    if text
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') =>
+                {
+                    format!(
+                        "{} characters: base64url cannot end in a lone character, and 16 bytes \
+                         take 22",
+                        text.len()
+                    )
+                }
                 ClusterIdError::NotBase64 => "not base64url".to_string(),
                 ClusterIdError::Bytes(n) => format!("it decodes to {n} bytes, not 16"),
             };
